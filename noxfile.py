@@ -1,0 +1,45 @@
+"""Developer and CI sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``docs``."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Install the package with its test extras and run the test suite."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on src, tests and benchmarks."""
+    session.install("-e", ".[typecheck]")
+    session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the docs strictly, run every code example in them, execute the notebook."""
+    session.install("-e", ".[docs,test]")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+
+
+@nox.session
+def benchmarks(session: nox.Session) -> None:
+    """Run the benchmarks (ratios against a baseline measured in the same run)."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "benchmarks", *session.posargs)

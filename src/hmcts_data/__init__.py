@@ -1,0 +1,71 @@
+"""hmcts_data: the HM Courts & Tribunals Service open data catalogue, typed and tidy.
+
+Three lines from nothing to a tidy frame::
+
+    import hmcts_data
+    frame = hmcts_data.load("monthly")               # latest release, tidy and validated
+    hmcts_data.catalogue().get("monthly").latest()   # what is there
+
+Importing the package touches no network, writes no file and does not import pandas: every
+public name below is resolved on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from hmcts_data._errors import (
+    ConfigurationError,
+    DownloadError,
+    HMCTSDataError,
+    HostNotAllowedError,
+    IntegrityError,
+    NotFoundError,
+    OfflineError,
+    ParseError,
+    SchemaDriftError,
+)
+from hmcts_data._version import __version__
+
+if TYPE_CHECKING:
+    from hmcts_data import routes
+    from hmcts_data._api import read
+    from hmcts_data._settings import Settings
+
+# name -> module that defines it (a module itself when the name is a submodule).
+_LAZY: dict[str, str] = {
+    "Settings": "hmcts_data._settings",
+    "read": "hmcts_data._api",
+    "routes": "hmcts_data.routes",
+}
+
+__all__ = [
+    "ConfigurationError",
+    "DownloadError",
+    "HMCTSDataError",
+    "HostNotAllowedError",
+    "IntegrityError",
+    "NotFoundError",
+    "OfflineError",
+    "ParseError",
+    "SchemaDriftError",
+    "Settings",
+    "__version__",
+    "read",
+    "routes",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'hmcts_data' has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if module_name.rsplit(".", 1)[-1] == name else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,175 @@
+"""Every exception ``hmcts_data`` raises on purpose.
+
+The tree::
+
+    HMCTSDataError                 root: catch this to catch everything below
+    ├── ConfigurationError         a setting (argument or HMCTS_DATA_* variable) is invalid
+    ├── DownloadError              an HTTP request failed (carries ``url`` and ``status``)
+    │   └── HostNotAllowedError    a URL or redirect points at a host or scheme not allowed
+    ├── OfflineError               offline mode is on and the cache cannot answer
+    ├── IntegrityError             a response or cached file is not what was asked for
+    ├── ParseError                 a file or API page cannot be read (carries file/sheet/row/column)
+    │   └── SchemaDriftError       a published layout the library does not know
+    └── NotFoundError              an unknown publication, release or route (with suggestions)
+
+Every message says what went wrong, where (URL, file, sheet, row) and what the user can do.
+The structured fields (``url``, ``status``, ``file``, ``sheet``, ``row``, ``column``,
+``suggestions``) are there for programs; the message is there for people.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "ConfigurationError",
+    "DownloadError",
+    "HMCTSDataError",
+    "HostNotAllowedError",
+    "IntegrityError",
+    "NotFoundError",
+    "OfflineError",
+    "ParseError",
+    "SchemaDriftError",
+]
+
+
+class HMCTSDataError(Exception):
+    """Root of every error raised by ``hmcts_data``.
+
+    Example:
+        >>> import hmcts_data
+        >>> try:
+        ...     hmcts_data.routes.get("no-such-route")
+        ... except hmcts_data.HMCTSDataError as exc:
+        ...     print(type(exc).__name__)
+        NotFoundError
+    """
+
+
+class ConfigurationError(HMCTSDataError, ValueError):
+    """A setting, given as an argument or an ``HMCTS_DATA_*`` variable, is invalid."""
+
+
+class DownloadError(HMCTSDataError):
+    """An HTTP request failed after any retries.
+
+    Attributes:
+        url: The URL that was requested.
+        status: The HTTP status code, or ``None`` for a transport failure
+            (connection refused or dropped, timeout).
+    """
+
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+class HostNotAllowedError(DownloadError):
+    """A URL, or a redirect, points at a host or scheme that is not allowed.
+
+    Allowed by default: the base URL's host, ``www.gov.uk`` and
+    ``assets.publishing.service.gov.uk``, over https (plain http only for loopback hosts).
+    Add hosts with ``HMCTS_DATA_ALLOWED_HOSTS`` or ``Settings(allowed_hosts=...)``.
+    """
+
+
+class OfflineError(HMCTSDataError):
+    """Offline mode is on and the cache has no copy of what was asked for.
+
+    Attributes:
+        url: The URL that would have been fetched, where there is one.
+    """
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class IntegrityError(HMCTSDataError):
+    """A response or a cached file is not what was asked for.
+
+    Raised for a body shorter or longer than its ``Content-Length``, a size or sha256 that does
+    not match what was known in advance, an HTML page where a CSV was expected, or an empty body.
+    Nothing that fails these checks is ever written to the cache.
+
+    Attributes:
+        url: The URL of the response, where there is one.
+    """
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class ParseError(HMCTSDataError, ValueError):
+    """A file or an API page cannot be read into the library's models or tidy frame.
+
+    Attributes:
+        file: File name, path or URL of the source, where known.
+        sheet: Sheet name, for workbooks.
+        row: 1-based row number in the source (as a spreadsheet program shows it), where known.
+        column: Column label or letter, where known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+
+
+class SchemaDriftError(ParseError):
+    """A published layout the library does not know: a header maps to nothing.
+
+    Pass ``on_unknown="keep"`` to keep such columns with a null jurisdiction and measure
+    (and a warning) instead, and please report the header so the crosswalk can learn it.
+
+    Attributes:
+        labels: The unknown headers, exactly as published.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        labels: Iterable[str] = (),
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        super().__init__(message, file=file, sheet=sheet, row=row, column=column)
+        self.labels = tuple(labels)
+
+
+class NotFoundError(HMCTSDataError, LookupError):
+    """An unknown publication, release or route id, with close matches where there are any.
+
+    Attributes:
+        key: What was asked for.
+        suggestions: Close matches among the known ids, best first.
+    """
+
+    def __init__(self, what: str, key: str, known: Iterable[str]) -> None:
+        known = list(known)
+        self.key = key
+        self.suggestions = tuple(difflib.get_close_matches(key, known, n=3, cutoff=0.5))
+        hint = (
+            f" Did you mean {', '.join(repr(s) for s in self.suggestions)}?"
+            if self.suggestions
+            else ""
+        )
+        shown = ", ".join(repr(k) for k in known[:12]) + (" ..." if len(known) > 12 else "")
+        super().__init__(f"Unknown {what} {key!r}.{hint} Known: {shown}.")

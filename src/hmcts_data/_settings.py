@@ -1,0 +1,209 @@
+"""The one explicit settings object, resolved as: arguments, then environment, then defaults.
+
+Environment variables (part of the public contract):
+
+``HMCTS_DATA_BASE_URL``       where the GOV.UK Content and Search APIs live (``https://www.gov.uk``)
+``HMCTS_DATA_CACHE_DIR``      cache directory (platformdirs user cache dir for ``hmcts-data``)
+``HMCTS_DATA_OFFLINE``        ``1``/``true``: never touch the network
+``HMCTS_DATA_ALLOWED_HOSTS``  comma-separated extra hosts allowed to serve files
+``HMCTS_DATA_TIMEOUT``        seconds per request (30)
+``HMCTS_DATA_RETRIES``        retries after the first attempt (4)
+``HMCTS_DATA_RATE_LIMIT``     requests per second to GOV.UK (10, GOV.UK's published limit)
+``HMCTS_DATA_API_MAX_AGE``    seconds an API page is used without revalidation (3600)
+``HMCTS_DATA_FILE_MAX_AGE``   seconds a data file is used without revalidation (86400)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from hmcts_data._errors import ConfigurationError
+from hmcts_data._version import __version__
+
+__all__ = ["PROJECT_URL", "Settings", "is_loopback_host"]
+
+PROJECT_URL = "https://github.com/hmcts-data/hmcts-data"
+GOVUK_HOSTS = ("www.gov.uk", "assets.publishing.service.gov.uk")
+#: GOV.UK's published limit for Content API clients.
+GOVUK_MAX_RATE = 10.0
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+_ENV: dict[str, str] = {
+    "base_url": "HMCTS_DATA_BASE_URL",
+    "cache_dir": "HMCTS_DATA_CACHE_DIR",
+    "offline": "HMCTS_DATA_OFFLINE",
+    "allowed_hosts": "HMCTS_DATA_ALLOWED_HOSTS",
+    "timeout": "HMCTS_DATA_TIMEOUT",
+    "retries": "HMCTS_DATA_RETRIES",
+    "rate_limit": "HMCTS_DATA_RATE_LIMIT",
+    "api_max_age": "HMCTS_DATA_API_MAX_AGE",
+    "file_max_age": "HMCTS_DATA_FILE_MAX_AGE",
+}
+
+
+def is_loopback_host(host: str) -> bool:
+    """Return whether ``host`` is a loopback name or address (127.0.0.0/8, ::1, localhost).
+
+    Args:
+        host: A host name or IP address, without port.
+
+    Returns:
+        ``True`` for loopback hosts, where plain ``http`` is allowed.
+
+    Example:
+        >>> is_loopback_host("127.0.0.1"), is_loopback_host("www.gov.uk")
+        (True, False)
+    """
+    host = host.strip("[]").lower()
+    if host in {"localhost", "localhost.localdomain"}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseModel):
+    """How ``hmcts_data`` reaches GOV.UK and where it keeps its cache.
+
+    Build one with :meth:`Settings.from_env` to honour ``HMCTS_DATA_*`` variables, or directly
+    for full control. Settings are immutable; use ``settings.model_copy(update=...)`` to vary one.
+
+    Attributes:
+        base_url: Where the Content and Search APIs live.
+        cache_dir: Cache directory; ``None`` means the platform's user cache dir.
+        offline: Never touch the network: serve from cache or raise ``OfflineError``.
+        allowed_hosts: Extra hosts allowed to serve files, besides the base URL's host,
+            ``www.gov.uk`` and ``assets.publishing.service.gov.uk``.
+        timeout: Seconds for connecting and for each read.
+        retries: Retries after the first attempt, for transport errors, 429 and 5xx.
+        rate_limit: Requests per second at most (GOV.UK asks for no more than 10).
+        retry_after_cap: Longest ``Retry-After`` wait honoured, in seconds.
+        backoff: First backoff wait in seconds (doubles each retry, with jitter).
+        api_max_age: Seconds an API page is served from cache without revalidation.
+        file_max_age: Seconds a data file is served from cache without revalidation.
+
+    Example:
+        >>> s = Settings(base_url="http://127.0.0.1:8000", offline=True)
+        >>> s.offline, s.allowed_host_set >= {"127.0.0.1", "www.gov.uk"}
+        (True, True)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base_url: str = "https://www.gov.uk"
+    cache_dir: Path | None = None
+    offline: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+    timeout: float = Field(default=30.0, gt=0, le=600)
+    retries: int = Field(default=4, ge=0, le=20)
+    rate_limit: float = Field(default=GOVUK_MAX_RATE, gt=0)
+    retry_after_cap: float = Field(default=60.0, ge=0)
+    backoff: float = Field(default=0.5, ge=0)
+    api_max_age: float = Field(default=3600.0, ge=0)
+    file_max_age: float = Field(default=86400.0, ge=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(f"base_url must be an http(s) URL with a host, got {value!r}")
+        if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+            raise ValueError(
+                f"base_url {value!r} uses plain http; only loopback hosts may (use https)"
+            )
+        return value.strip().rstrip("/")
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list | tuple):
+            return tuple(str(h).strip().lower() for h in value if str(h).strip())
+        return value
+
+    @model_validator(mode="after")
+    def _check_rate(self) -> Settings:
+        # GOV.UK's limit applies to GOV.UK; a local stand-in may be driven faster.
+        if self.rate_limit > GOVUK_MAX_RATE and not is_loopback_host(self.base_host):
+            raise ValueError(
+                f"rate_limit {self.rate_limit} exceeds GOV.UK's published limit of "
+                f"{GOVUK_MAX_RATE:g} requests per second"
+            )
+        return self
+
+    @property
+    def base_host(self) -> str:
+        """The host name of :attr:`base_url`."""
+        return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def allowed_host_set(self) -> frozenset[str]:
+        """Every host allowed to serve content: defaults plus :attr:`allowed_hosts`."""
+        return frozenset({self.base_host, *GOVUK_HOSTS, *self.allowed_hosts})
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent sent with every request: library, version and project URL."""
+        return f"hmcts-data/{__version__} (+{PROJECT_URL})"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from keyword arguments, then ``HMCTS_DATA_*`` variables, then defaults.
+
+        Args:
+            environ: The environment to read (``os.environ`` when ``None``).
+            **overrides: Field values that win over the environment; ``None`` values are
+                ignored so callers can pass optional arguments straight through.
+
+        Returns:
+            The resolved, validated settings.
+
+        Raises:
+            ConfigurationError: A variable or argument has an invalid value; the message
+                names it.
+
+        Example:
+            >>> Settings.from_env({"HMCTS_DATA_OFFLINE": "1"}).offline
+            True
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field, var in _ENV.items():
+            raw = env.get(var)
+            if raw is None or (raw.strip() == "" and field != "offline"):
+                continue
+            if field == "offline":
+                flag = raw.strip().lower()
+                if flag not in _TRUE | _FALSE:
+                    raise ConfigurationError(
+                        f"{var}={raw!r} is not a boolean; use 1/true or 0/false."
+                    )
+                values[field] = flag in _TRUE
+            elif field == "cache_dir":
+                values[field] = Path(raw).expanduser()
+            else:
+                values[field] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{_ENV.get(str(e['loc'][0]), e['loc'][0]) if e['loc'] else 'settings'}: {e['msg']}"
+                for e in exc.errors()
+            )
+            raise ConfigurationError(
+                f"Invalid hmcts_data settings: {problems}. Fix the argument or the environment "
+                "variable named."
+            ) from None

@@ -1,0 +1,23 @@
+"""From published files to the tidy frame.
+
+The statistical-spreadsheet reader, the tidy contract and one parser module per publication
+(each with its crosswalk as data).
+
+Parser modules are found through :data:`PARSERS`; each exposes
+``parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown) -> pandas.DataFrame``
+returning a frame that satisfies the tidy contract.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+__all__ = ["PARSERS", "OnUnknown"]
+
+#: What to do with a header or label the crosswalk does not know.
+OnUnknown = Literal["raise", "keep"]
+
+#: Publication id -> module holding its ``parse`` function.
+PARSERS: Final[dict[str, str]] = {
+    "monthly": "hmcts_data.tables.monthly",
+}
