@@ -1,0 +1,32 @@
+"""A local stand-in for GOV.UK, for testing code that uses ``hmcts_data`` without the internet.
+
+:class:`FakeGovUK` is a real HTTP server on ``127.0.0.1`` serving Content API pages, the Search
+API and asset files, with ETag/Last-Modified revalidation and injectable faults
+(:class:`Status`, :class:`Drop`, :class:`ShortBody`, :class:`Delay`, :class:`Html`,
+:class:`Empty`). With pytest, the ``fake_govuk`` fixture (registered automatically when
+``hmcts-data`` is installed) yields a started server and points ``HMCTS_DATA_BASE_URL`` at it.
+
+Example:
+    >>> from hmcts_data.testing import FakeGovUK
+    >>> with FakeGovUK() as fake:
+    ...     url = fake.add_json("/api/content/x", {"title": "x"})
+    ...     url.startswith(fake.base_url)
+    True
+"""
+
+from __future__ import annotations
+
+from hmcts_data.testing._faults import Delay, Drop, Empty, Fault, Html, ShortBody, Status
+from hmcts_data.testing._server import FakeGovUK, RecordedRequest
+
+__all__ = [
+    "Delay",
+    "Drop",
+    "Empty",
+    "FakeGovUK",
+    "Fault",
+    "Html",
+    "RecordedRequest",
+    "ShortBody",
+    "Status",
+]
