@@ -1,0 +1,375 @@
+"""The monthly MI crosswalk: published headers to canonical jurisdiction, measure, breakdown, unit.
+
+The mapping itself is data (``monthly_crosswalk.toml``), validated here at load; this module adds
+the header normalisation rules and the lookup, including the positional era B divorce block.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from hmcts_data._errors import ParseError
+from hmcts_data.tables._schema import vocabulary
+
+__all__ = [
+    "BlockColumn",
+    "Crosswalk",
+    "HeaderLabel",
+    "Match",
+    "PositionalBlock",
+    "Series",
+    "crosswalk_markdown",
+    "load_crosswalk",
+    "normalise_header",
+]
+
+_FILE: Final = "monthly_crosswalk.toml"
+_BREAKDOWN = re.compile(r"^(?:[a-z0-9]+(?:_[a-z0-9]+)*)?$")
+# A footnote digit glued to a lower-case word: "petition5", "order6", "Nisi7" (not "S8", "S31").
+_FOOTNOTE = re.compile(r"(?<=[a-z])\d\b")
+# A "_5"/"_6" suffix that tells two publications of one figure apart: kept, as "#5".
+_SUFFIX = re.compile(r"_(\d+)$")
+_PROBATE = re.compile(r"^probate\s*[-_]\s*", re.IGNORECASE)
+_DASH = re.compile(r"\s+-\s*|\s*-\s+")
+_PARENS = re.compile(r"\)\s*\(")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_header(label: str) -> str:
+    """Return the matching key of a published header.
+
+    Rules, in order: trim; keep a trailing ``_<digits>`` as `` #<digits>``; drop a footnote digit
+    glued to a lower-case letter (``petition5``); unify the ``Probate - ``/``Probate- ``/
+    ``Probate_`` separator; underscores to spaces; a dash with a space on either side becomes
+    `` - ``; drop commas; separate ``)(``; close an unclosed parenthesis; collapse whitespace;
+    case-fold.
+
+    Args:
+        label: The header exactly as published.
+
+    Returns:
+        The normalised key.
+
+    Example:
+        >>> normalise_header("Probate- Total number of grants issued (Paper)")
+        'probate - total number of grants issued (paper)'
+        >>> normalise_header("Caseworker issues petition5 in 3 days (%)")
+        'caseworker issues petition in 3 days (%)'
+        >>> normalise_header("PRIVATE_RECEIPT TO FINAL ORDER_S8 CARE ORDERS")
+        'private receipt to final order s8 care orders'
+    """
+    text = label.replace("\u00a0", " ").strip()
+    text = _SUFFIX.sub(r" #\1", text)
+    text = _FOOTNOTE.sub("", text)
+    text = _PROBATE.sub("Probate - ", text)
+    text = text.replace("_", " ")
+    text = _DASH.sub(" - ", text)
+    text = text.replace(",", "")
+    text = _PARENS.sub(") (", text)
+    missing = text.count("(") - text.count(")")
+    if missing > 0:
+        text += ")" * missing
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+class HeaderLabel(BaseModel):
+    """A header as published, and the eras that publish it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str = Field(min_length=1)
+    eras: tuple[str, ...] = Field(min_length=1)
+
+
+class Series(BaseModel):
+    """One published series and its canonical key.
+
+    Attributes:
+        id: Stable identifier, ``jurisdiction.measure[.breakdown]``.
+        jurisdiction: Canonical jurisdiction (vocabulary key).
+        measure: Canonical measure (vocabulary key).
+        breakdown: Variant (``digital``, ``legacy_paper``, an age band ...); ``""`` for none.
+        unit: Unit (vocabulary key).
+        note: Evidence and caveats: scope changes, inferred units.
+        headers: Every published header of the series, with the eras that use it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    jurisdiction: str
+    measure: str
+    breakdown: str = ""
+    unit: str
+    note: str = ""
+    headers: tuple[HeaderLabel, ...] = ()
+
+    @field_validator("breakdown")
+    @classmethod
+    def _breakdown(cls, value: str) -> str:
+        if not _BREAKDOWN.match(value):
+            raise ValueError(f"breakdown {value!r} must be lower snake_case or empty")
+        return value
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """``(jurisdiction, measure, breakdown)``."""
+        return self.jurisdiction, self.measure, self.breakdown
+
+
+class BlockColumn(BaseModel):
+    """One column of a positional block."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str = Field(min_length=1)
+    series: str
+
+
+class PositionalBlock(BaseModel):
+    """Columns whose names are ambiguous, matched by position when the whole block is present."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    eras: tuple[str, ...] = Field(min_length=1)
+    start: int = Field(ge=1)
+    note: str = ""
+    columns: tuple[BlockColumn, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Match:
+    """The series a column maps to, and the eras consistent with its header."""
+
+    series: Series
+    eras: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    """The validated crosswalk with its lookup tables.
+
+    Attributes:
+        eras: Era name -> description.
+        series: Every series, in file order.
+        blocks: The positional blocks.
+    """
+
+    eras: dict[str, str]
+    series: tuple[Series, ...]
+    blocks: tuple[PositionalBlock, ...]
+    by_id: dict[str, Series]
+    by_header: dict[str, tuple[Series, frozenset[str]]]
+
+    def match(self, headers: Sequence[str]) -> list[Match | None]:
+        """Map each header (position 0 is the month column) to its series.
+
+        Args:
+            headers: The header row exactly as published.
+
+        Returns:
+            One entry per header: the match, or ``None`` for the month column and for headers
+            the crosswalk does not know.
+
+        Example:
+            >>> cw = load_crosswalk()
+            >>> [m.series.id if m else None for m in cw.match(["Month", "Civil Claims received"])]
+            [None, 'civil.receipts']
+        """
+        keys = [normalise_header(h) for h in headers]
+        out: list[Match | None] = [None] * len(headers)
+        for i, key in enumerate(keys):
+            if i == 0:
+                continue
+            hit = self.by_header.get(key)
+            if hit is not None:
+                out[i] = Match(hit[0], hit[1])
+        for block in self.blocks:
+            end = block.start + len(block.columns)
+            expected = [normalise_header(c.label) for c in block.columns]
+            if keys[block.start : end] == expected:
+                for offset, col in enumerate(block.columns):
+                    out[block.start + offset] = Match(self.by_id[col.series], frozenset(block.eras))
+        return out
+
+
+def _fail(message: str) -> ParseError:
+    return ParseError(
+        f"The packaged monthly crosswalk is invalid: {message}. Fix the entry named in "
+        f"{_FILE} (or reinstall hmcts_data).",
+        file=_FILE,
+    )
+
+
+def build_crosswalk(raw: dict[str, object]) -> Crosswalk:
+    """Validate a parsed crosswalk document and build its lookup tables.
+
+    Args:
+        raw: The TOML document as a dict.
+
+    Returns:
+        The crosswalk.
+
+    Raises:
+        ParseError: An entry is malformed, uses a value outside the vocabulary, repeats an id
+            or key, or a header maps to two series; the message names the entry.
+
+    Example:
+        >>> cw = build_crosswalk({"version": 1, "eras": {"D": "accessible CSV"}, "series": [
+        ...     {"id": "civil.receipts", "jurisdiction": "civil", "measure": "receipts",
+        ...      "unit": "cases", "headers": [{"label": "Civil Claims received", "eras": ["D"]}]}]})
+        >>> cw.by_id["civil.receipts"].key
+        ('civil', 'receipts', '')
+    """
+    unknown_top = set(raw) - {"version", "eras", "series", "block"}
+    if unknown_top:
+        raise _fail(f"unknown top-level keys {sorted(unknown_top)}")
+    if raw.get("version") != 1:
+        raise _fail(f"version must be 1, got {raw.get('version')!r}")
+    eras_raw = raw.get("eras")
+    if not isinstance(eras_raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in eras_raw.items()
+    ):
+        raise _fail("[eras] must map era names to descriptions")
+    eras: dict[str, str] = dict(eras_raw)
+    vocab = vocabulary()
+    series_raw = raw.get("series")
+    if not isinstance(series_raw, list) or not series_raw:
+        raise _fail("there must be at least one [[series]] entry")
+    series: list[Series] = []
+    by_id: dict[str, Series] = {}
+    by_key: dict[tuple[str, str, str], str] = {}
+    by_header: dict[str, tuple[Series, frozenset[str]]] = {}
+    for index, entry in enumerate(series_raw):
+        name = f"[[series]] #{index + 1}" + (
+            f" (id {entry.get('id')!r})" if isinstance(entry, dict) else ""
+        )
+        try:
+            item = Series.model_validate(entry)
+        except ValidationError as exc:
+            raise _fail(f"{name}: {exc}") from exc
+        checks = (
+            ("jurisdiction", item.jurisdiction, vocab.jurisdiction),
+            ("measure", item.measure, vocab.measure),
+            ("unit", item.unit, vocab.unit),
+        )
+        for field_name, value, allowed in checks:
+            if value not in allowed:
+                raise _fail(f"{name}: {field_name} {value!r} is not in the vocabulary")
+        if item.id in by_id:
+            raise _fail(f"{name}: id {item.id!r} is used twice")
+        if item.key in by_key:
+            raise _fail(f"{name}: key {item.key} is already used by {by_key[item.key]!r}")
+        for header in item.headers:
+            bad_eras = set(header.eras) - set(eras)
+            if bad_eras:
+                raise _fail(f"{name}: header {header.label!r} names unknown eras {bad_eras}")
+            key = normalise_header(header.label)
+            if key in by_header and by_header[key][0].id != item.id:
+                raise _fail(
+                    f"{name}: header {header.label!r} also maps to {by_header[key][0].id!r}"
+                )
+            previous = by_header[key][1] if key in by_header else frozenset()
+            by_header[key] = (item, previous | frozenset(header.eras))
+        by_id[item.id] = item
+        by_key[item.key] = item.id
+        series.append(item)
+    blocks: list[PositionalBlock] = []
+    block_raw = raw.get("block", [])
+    if not isinstance(block_raw, list):
+        raise _fail("[[block]] must be a list of tables")
+    for index, entry in enumerate(block_raw):
+        name = f"[[block]] #{index + 1}"
+        try:
+            block = PositionalBlock.model_validate(entry)
+        except ValidationError as exc:
+            raise _fail(f"{name}: {exc}") from exc
+        for col in block.columns:
+            if col.series not in by_id:
+                raise _fail(f"{name} ({block.name!r}): unknown series {col.series!r}")
+            if normalise_header(col.label) in by_header:
+                raise _fail(
+                    f"{name} ({block.name!r}): {col.label!r} is also matched by name; a "
+                    "positional header must not be"
+                )
+        if set(block.eras) - set(eras):
+            raise _fail(f"{name} ({block.name!r}): unknown eras {set(block.eras) - set(eras)}")
+        blocks.append(block)
+    return Crosswalk(
+        eras=eras,
+        series=tuple(series),
+        blocks=tuple(blocks),
+        by_id=by_id,
+        by_header=by_header,
+    )
+
+
+@cache
+def load_crosswalk() -> Crosswalk:
+    """Load and validate the packaged monthly crosswalk (cached).
+
+    Returns:
+        The crosswalk.
+
+    Raises:
+        ParseError: The packaged file is malformed; the message names the entry.
+
+    Example:
+        >>> load_crosswalk().by_id["civil.receipts"].unit
+        'cases'
+    """
+    ref = resources.files("hmcts_data.tables").joinpath(_FILE)
+    try:
+        raw = tomllib.loads(ref.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(str(exc)) from exc
+    return build_crosswalk(raw)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def crosswalk_markdown() -> str:
+    """Render the crosswalk as Markdown tables (the docs generator ``monthly-crosswalk``).
+
+    Returns:
+        Markdown: one table of series with their published headers per era, then the
+        positional blocks.
+
+    Example:
+        >>> "civil.receipts" in crosswalk_markdown()
+        True
+    """
+    cw = load_crosswalk()
+    positional: dict[str, list[str]] = {}
+    for block in cw.blocks:
+        for offset, col in enumerate(block.columns):
+            positional.setdefault(col.series, []).append(
+                f"position {block.start + offset} ({', '.join(block.eras)}): "
+                f"`{_cell(repr(col.label))}`"
+            )
+    lines = [
+        "| series | jurisdiction | measure | breakdown | unit | published headers (eras) | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for item in cw.series:
+        headers = [
+            f"`{_cell(repr(h.label))}` ({', '.join(h.eras)})" for h in item.headers
+        ] + positional.get(item.id, [])
+        lines.append(
+            f"| `{item.id}` | {item.jurisdiction} | {item.measure} | {item.breakdown or '—'} | "
+            f"{item.unit} | {'<br>'.join(headers)} | {_cell(item.note)} |"
+        )
+    lines += ["", "Layouts (eras):", ""]
+    lines += [f"- **{name}**: {_cell(text)}" for name, text in cw.eras.items()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,246 @@
+"""Parser for the monthly HMCTS management information (every known layout, 2019 onwards).
+
+One wide table per file (a month per row, a measure per column) becomes the tidy long frame:
+one row per published cell, mapped to canonical (jurisdiction, measure, breakdown, unit) through
+the crosswalk in ``monthly_crosswalk.toml``. The layouts differ in format (CSV or XLSX), header
+wording, column order, month format and missing-value markers; the parser does not need to be
+told which layout a file has.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from hmcts_data._errors import ParseError, SchemaDriftError
+from hmcts_data.tables import OnUnknown
+from hmcts_data.tables._monthly_crosswalk import Match, load_crosswalk, normalise_header
+from hmcts_data.tables._periods import parse_month_column
+from hmcts_data.tables._schema import ColumnSpec, Provenance, column_letter, melt_wide
+from hmcts_data.tables._workbook import Sheet, read_sheets, sniff_format
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["parse"]
+
+_log = logging.getLogger("hmcts_data")
+_MONTH_HEADERS = frozenset({"month"})
+
+
+def _is_empty(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _trim(rows: list[list[object]]) -> list[tuple[int, list[object]]]:
+    """Drop empty rows (keeping 1-based row numbers) and trailing empty columns."""
+    kept = [(i + 1, row) for i, row in enumerate(rows) if not all(_is_empty(c) for c in row)]
+    width = 0
+    for _, row in kept:
+        for j in range(len(row) - 1, -1, -1):
+            if not _is_empty(row[j]):
+                width = max(width, j + 1)
+                break
+    return [(n, row[:width]) for n, row in kept]
+
+
+def _header_text(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def _pick_sheet(sheets: Sequence[Sheet], name: str) -> tuple[Sheet, list[tuple[int, list[object]]]]:
+    """Return the first sheet whose first non-empty row starts with a month header."""
+    for sheet in sheets:
+        rows = _trim(sheet.rows)
+        if rows and normalise_header(_header_text(rows[0][1][0])) in _MONTH_HEADERS:
+            return sheet, rows
+    first = next((r for s in sheets if (r := _trim(s.rows))), None)
+    seen = repr(_header_text(first[0][1][0]))[:80] if first and first[0][1] else "nothing"
+    where = f"any of the sheets {[s.name for s in sheets]}" if len(sheets) > 1 else "the file"
+    raise ParseError(
+        f"{name} is not an HMCTS monthly management information table: the first column of "
+        f"{where} should be headed 'Month' (found {seen}). Check that this is the monthly MI "
+        "file (not another publication or the formatted tables workbook).",
+        file=name,
+        row=first[0][0] if first else None,
+        column="A",
+    )
+
+
+def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "raise") -> pd.DataFrame:
+    r"""Parse one monthly MI file (CSV, XLSX or ODS, any known layout) into the tidy frame.
+
+    Every data cell becomes one row: figures with their value, missing cells with a null value
+    and their marker (``blank``, ``NA``, ``N/A`` ...). Duplicate headers (era B), glued footnote
+    digits, header whitespace, thousands separators and Excel's misread month cells (era C) are
+    handled; the layout is recognised from the headers.
+
+    Args:
+        data: The file's bytes.
+        provenance: Where the bytes come from (``sheet`` is filled in for workbooks).
+        on_unknown: ``"raise"``: a header the crosswalk does not know raises
+            :class:`~hmcts_data.SchemaDriftError`. ``"keep"``: such columns are kept with null
+            jurisdiction and measure, unit ``unknown``, and one warning names them.
+
+    Returns:
+        A validated tidy frame.
+
+    Raises:
+        ParseError: The bytes are not a readable CSV/XLSX/ODS table, not a monthly MI table
+            (another publication, an HTML page), have no data rows, a ragged row, a month or
+            cell that cannot be read; the message names file, sheet, row and column.
+        SchemaDriftError: Unknown headers with ``on_unknown="raise"`` (names every one).
+
+    Example:
+        >>> import hashlib
+        >>> raw = b"Month,Civil Claims received\nApr 2024,146923\nMay 2024,NA\n"
+        >>> prov = Provenance("monthly", "d.csv", hashlib.sha256(raw).hexdigest())
+        >>> frame = parse(raw, prov)
+        >>> frame["value"].tolist(), frame["marker"].tolist(), frame["measure"].tolist()
+        ([146923.0, <NA>], [<NA>, 'NA'], ['receipts', 'receipts'])
+    """
+    name = provenance.source_file
+    fmt = sniff_format(data, name=name)
+    sheets = read_sheets(data, name=name)
+    sheet, rows = _pick_sheet(sheets, name)
+    sheet_name = sheet.name if fmt != "csv" else None
+    if sheet_name is not None:
+        provenance = dataclasses.replace(provenance, sheet=sheet_name)
+    where = name + (f", sheet {sheet_name!r}" if sheet_name else "")
+
+    header_row, header_cells = rows[0]
+    width = max(len(row) for _, row in rows)
+    headers = [_header_text(c) for c in header_cells] + [""] * (width - len(header_cells))
+    data_rows = rows[1:]
+    if not data_rows:
+        raise ParseError(
+            f"{where} has a header row but no data rows: nothing to parse. The download may be "
+            "incomplete; download it again.",
+            file=name,
+            sheet=sheet_name,
+            row=header_row,
+        )
+    for number, row in data_rows:
+        if len(row) < width:
+            raise ParseError(
+                f"Row {number} of {where} has {len(row)} cells for {width} columns: the file "
+                "is truncated or damaged. Download it again.",
+                file=name,
+                sheet=sheet_name,
+                row=number,
+            )
+    for position, header in enumerate(headers):
+        if not header.strip():
+            raise ParseError(
+                f"Column {column_letter(position)} of {where} has figures but no header, so "
+                "its meaning is unknown. Report the file so the crosswalk can learn it.",
+                file=name,
+                sheet=sheet_name,
+                row=header_row,
+                column=column_letter(position),
+            )
+    numbers = [n for n, _ in data_rows]
+    cells_by_column = [
+        [row[j] if j < len(row) else None for _, row in data_rows] for j in range(width)
+    ]
+
+    matches = load_crosswalk().match(headers)
+    unknown = [(j, headers[j]) for j in range(1, width) if matches[j] is None]
+    if unknown and len(unknown) == width - 1:
+        raise ParseError(
+            f"{where} is not an HMCTS monthly management information table: none of its "
+            f"{width - 1} headers is known (first: {headers[1]!r}). Check that this is the "
+            "monthly MI file, not another publication.",
+            file=name,
+            sheet=sheet_name,
+            row=header_row,
+        )
+    if unknown and on_unknown == "raise":
+        shown = ", ".join(f"{column_letter(j)} {label!r}" for j, label in unknown)
+        raise SchemaDriftError(
+            f"{where} has {len(unknown)} header(s) the monthly crosswalk does not know: "
+            f"{shown}. The layout has probably changed. Pass on_unknown='keep' to keep these "
+            "figures with a null jurisdiction and measure, and please report the headers.",
+            labels=[label for _, label in unknown],
+            file=name,
+            sheet=sheet_name,
+            row=header_row,
+            column=column_letter(unknown[0][0]),
+        )
+    _check_repeats(matches, headers, where=where, name=name, sheet=sheet_name, row=header_row)
+    _log.debug(
+        "monthly: %s matches layout(s) %s",
+        where,
+        sorted(_eras(matches)) or "none known",
+    )
+
+    periods = parse_month_column(
+        cells_by_column[0], file=name, sheet=sheet_name, rows=numbers, column="A"
+    )
+    specs = []
+    for j in range(1, width):
+        match = matches[j]
+        specs.append(
+            ColumnSpec(
+                label=headers[j],
+                jurisdiction=match.series.jurisdiction if match else None,
+                measure=match.series.measure if match else None,
+                breakdown=match.series.breakdown if match else "",
+                unit=match.series.unit if match else "unknown",
+                cells=cells_by_column[j],
+                position=j,
+                row_numbers=numbers,
+            )
+        )
+    frame = melt_wide(periods, specs, provenance)
+    if unknown:
+        warnings.warn(
+            f"{where}: kept {len(unknown)} column(s) the monthly crosswalk does not know, with "
+            f"null jurisdiction and measure: {', '.join(repr(label) for _, label in unknown)}. "
+            "Please report them so the crosswalk can learn them.",
+            UserWarning,
+            stacklevel=2,
+        )
+    return frame
+
+
+def _eras(matches: Sequence[Match | None]) -> set[str]:
+    eras: set[str] | None = None
+    for match in matches:
+        if match is not None:
+            eras = set(match.eras) if eras is None else eras & match.eras
+    return eras or set()
+
+
+def _check_repeats(
+    matches: Sequence[Match | None],
+    headers: Sequence[str],
+    *,
+    where: str,
+    name: str,
+    sheet: str | None,
+    row: int,
+) -> None:
+    """Refuse two columns that map to one series: the same figure would appear twice."""
+    seen: dict[str, int] = {}
+    for j, match in enumerate(matches):
+        if match is None:
+            continue
+        first = seen.setdefault(match.series.id, j)
+        if first != j:
+            raise ParseError(
+                f"{where}: columns {column_letter(first)} ({headers[first]!r}) and "
+                f"{column_letter(j)} ({headers[j]!r}) both map to {match.series.id!r}, so one "
+                "figure would appear twice. The layout has probably changed; please report it.",
+                file=name,
+                sheet=sheet,
+                row=row,
+                column=column_letter(j),
+            )
