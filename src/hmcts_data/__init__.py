@@ -21,6 +21,7 @@ from hmcts_data._errors import (
     HMCTSDataError,
     HostNotAllowedError,
     IntegrityError,
+    MissingDependencyError,
     NotFoundError,
     OfflineError,
     ParseError,
@@ -29,12 +30,19 @@ from hmcts_data._errors import (
 from hmcts_data._version import __version__
 
 if TYPE_CHECKING:
-    from hmcts_data import routes
+    from hmcts_data import plot, routes
     from hmcts_data._api import read
+    from hmcts_data._export import read_duckdb, read_parquet, to_duckdb, to_parquet, write
     from hmcts_data._settings import Settings
 
 # name -> module that defines it (a module itself when the name is a submodule).
 _LAZY: dict[str, str] = {
+    "plot": "hmcts_data.plot",
+    "read_duckdb": "hmcts_data._export",
+    "read_parquet": "hmcts_data._export",
+    "to_duckdb": "hmcts_data._export",
+    "to_parquet": "hmcts_data._export",
+    "write": "hmcts_data._export",
     "Settings": "hmcts_data._settings",
     "read": "hmcts_data._api",
     "routes": "hmcts_data.routes",
@@ -46,14 +54,21 @@ __all__ = [
     "HMCTSDataError",
     "HostNotAllowedError",
     "IntegrityError",
+    "MissingDependencyError",
     "NotFoundError",
     "OfflineError",
     "ParseError",
     "SchemaDriftError",
     "Settings",
     "__version__",
+    "plot",
     "read",
+    "read_duckdb",
+    "read_parquet",
     "routes",
+    "to_duckdb",
+    "to_parquet",
+    "write",
 ]
 
 

@@ -4,6 +4,7 @@ The tree::
 
     HMCTSDataError                 root: catch this to catch everything below
     ├── ConfigurationError         a setting (argument or HMCTS_DATA_* variable) is invalid
+    ├── MissingDependencyError     an optional extra (plot, parquet, duckdb ...) is not installed
     ├── DownloadError              an HTTP request failed (carries ``url`` and ``status``)
     │   └── HostNotAllowedError    a URL or redirect points at a host or scheme not allowed
     ├── OfflineError               offline mode is on and the cache cannot answer
@@ -28,6 +29,7 @@ __all__ = [
     "HMCTSDataError",
     "HostNotAllowedError",
     "IntegrityError",
+    "MissingDependencyError",
     "NotFoundError",
     "OfflineError",
     "ParseError",
@@ -50,6 +52,32 @@ class HMCTSDataError(Exception):
 
 class ConfigurationError(HMCTSDataError, ValueError):
     """A setting, given as an argument or an ``HMCTS_DATA_*`` variable, is invalid."""
+
+
+class MissingDependencyError(HMCTSDataError, ImportError):
+    """A feature needs an optional extra that is not installed.
+
+    The message names the package and the ``pip install`` command that adds it. It is also an
+    :class:`ImportError`, so ``except ImportError`` keeps working.
+
+    Attributes:
+        package: The missing import (``"matplotlib"``, ``"pyarrow"``, ``"duckdb"`` ...).
+        extra: The ``hmcts-data`` extra that installs it (``"plot"``, ``"parquet"`` ...).
+
+    Example:
+        >>> err = MissingDependencyError("matplotlib", "plot", feature="hmcts_data.plot")
+        >>> err.extra, 'pip install "hmcts-data[plot]"' in str(err)
+        ('plot', True)
+    """
+
+    def __init__(self, package: str, extra: str, *, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs {package}, which is not installed. Install the optional extra: "
+            f'pip install "hmcts-data[{extra}]"',
+            name=package,
+        )
+        self.package = package
+        self.extra = extra
 
 
 class DownloadError(HMCTSDataError):

@@ -5,6 +5,8 @@ API and asset files, with ETag/Last-Modified revalidation and injectable faults
 (:class:`Status`, :class:`Drop`, :class:`ShortBody`, :class:`Delay`, :class:`Html`,
 :class:`Empty`). With pytest, the ``fake_govuk`` fixture (registered automatically when
 ``hmcts-data`` is installed) yields a started server and points ``HMCTS_DATA_BASE_URL`` at it.
+:func:`synthetic_tidy` builds a small SYNTHETIC tidy frame (several releases, revisions,
+missing values) for testing code that consumes frames, with no file and no server.
 
 Example:
     >>> from hmcts_data.testing import FakeGovUK
@@ -17,6 +19,7 @@ Example:
 from __future__ import annotations
 
 from hmcts_data.testing._faults import Delay, Drop, Empty, Fault, Html, ShortBody, Status
+from hmcts_data.testing._frames import synthetic_tidy
 from hmcts_data.testing._server import FakeGovUK, RecordedRequest
 
 __all__ = [
@@ -29,4 +32,5 @@ __all__ = [
     "RecordedRequest",
     "ShortBody",
     "Status",
+    "synthetic_tidy",
 ]

@@ -1,0 +1,323 @@
+"""Writing tidy frames to files and databases, and reading them back with the tidy dtypes.
+
+Parquet needs the ``parquet`` extra (pyarrow) and DuckDB the ``duckdb`` extra. A frame that
+holds every tidy column comes back from :func:`read_parquet` and :func:`read_duckdb` exactly
+as it went in: categories with their full vocabulary, nullable ``Float64`` with ``<NA>``,
+naive period dates, the UTC ``published`` timestamp and string columns with ``<NA>``.
+
+Files are written to a temporary name in the target directory and renamed into place, so a
+failed write never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from hmcts_data._atomic import atomic_path
+from hmcts_data._errors import ConfigurationError, NotFoundError, ParseError
+from hmcts_data._optional import require
+from hmcts_data.tables._schema import TIDY_COLUMNS, coerce_tidy
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["WRITERS", "read_duckdb", "read_parquet", "to_duckdb", "to_parquet", "write"]
+
+_TIDY_NAMES = tuple(c.name for c in TIDY_COLUMNS)
+
+#: File suffix -> format written by :func:`write`.
+WRITERS: dict[str, str] = {
+    ".csv": "CSV (dates as YYYY-MM-DD, missing values empty, figures without float noise)",
+    ".json": "JSON: an array of records, ISO 8601 timestamps, missing values null",
+    ".jsonl": "JSON Lines: one record per line",
+    ".parquet": "Parquet (needs the parquet extra); read back with read_parquet",
+    ".duckdb": "DuckDB database, the frame as table 'hmcts' (needs the duckdb extra)",
+}
+
+IfExists = Literal["fail", "replace", "append"]
+DuckDBTarget = str | os.PathLike[str] | Any
+
+
+def _restore(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a frame read back from storage its tidy dtypes, if it is a tidy frame.
+
+    Extra columns (a user's own) are kept after the tidy ones, as read. A frame without every
+    tidy column is returned as read: there is no contract to restore it to.
+    """
+    import pandas as pd
+
+    if not set(_TIDY_NAMES) <= set(frame.columns):
+        return frame
+    tidy = coerce_tidy(frame)
+    extra = [c for c in frame.columns if c not in _TIDY_NAMES]
+    if not extra:
+        return tidy
+    rest = frame[extra].reset_index(drop=True)
+    return pd.concat([tidy, rest], axis=1)
+
+
+def to_parquet(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write a frame to a Parquet file, atomically.
+
+    Args:
+        frame: A tidy frame (any DataFrame works; the index is not written).
+        path: Where to write; missing parent directories are created.
+
+    Returns:
+        The path written.
+
+    Raises:
+        MissingDependencyError: pyarrow is not installed (``pip install "hmcts-data[parquet]"``).
+
+    Example:
+        >>> from hmcts_data.testing import synthetic_tidy  # doctest: +SKIP
+        >>> to_parquet(synthetic_tidy(), "mi.parquet")  # doctest: +SKIP
+        PosixPath('mi.parquet')
+    """
+    pq = require("pyarrow.parquet", extra="parquet", feature="hmcts_data.to_parquet")
+    pa = require("pyarrow", extra="parquet", feature="hmcts_data.to_parquet")
+    target = Path(path)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with atomic_path(target) as tmp:
+        pq.write_table(table, tmp)
+    return target
+
+
+def read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a Parquet file written by :func:`to_parquet`, restoring the tidy dtypes.
+
+    Args:
+        path: The Parquet file.
+
+    Returns:
+        The frame. When the file holds every tidy column, they come back in contract order
+        and dtypes (see :func:`hmcts_data.tables._schema.coerce_tidy`), followed by any extra
+        columns.
+
+    Raises:
+        MissingDependencyError: pyarrow is not installed.
+        ParseError: The file does not exist, is not Parquet, or its tidy columns hold values
+            outside the contract (names the file).
+
+    Example:
+        >>> frame = read_parquet("mi.parquet")  # doctest: +SKIP
+    """
+    pq = require("pyarrow.parquet", extra="parquet", feature="hmcts_data.read_parquet")
+    pa = require("pyarrow", extra="parquet", feature="hmcts_data.read_parquet")
+    source = Path(path)
+    if not source.is_file():
+        raise ParseError(
+            f"No such Parquet file: {str(source)!r}. Check the path.", file=str(source)
+        )
+    try:
+        frame = pq.read_table(source).to_pandas()
+    except (pa.ArrowException, OSError) as exc:
+        raise ParseError(
+            f"Cannot read {str(source)!r} as Parquet: {exc}. Was it written by to_parquet?",
+            file=str(source),
+        ) from exc
+    try:
+        return _restore(frame)
+    except ParseError as exc:
+        raise ParseError(f"{exc} (in {str(source)!r})", file=str(source)) from exc
+
+
+@contextlib.contextmanager
+def _connection(target: DuckDBTarget, *, read_only: bool, feature: str) -> Iterator[Any]:
+    """Yield a DuckDB connection: the caller's own, or one opened (and closed) on a path."""
+    duckdb = require("duckdb", extra="duckdb", feature=feature)
+    if isinstance(target, str | os.PathLike):
+        path = Path(target)
+        if read_only and not path.is_file():
+            raise ParseError(
+                f"No such DuckDB database: {str(path)!r}. Check the path.", file=str(path)
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise ParseError(
+                f"Cannot open {str(path)!r} as a DuckDB database: {exc}", file=str(path)
+            ) from exc
+        try:
+            yield con
+        finally:
+            con.close()
+    elif isinstance(target, duckdb.DuckDBPyConnection):
+        yield target
+    else:
+        raise ConfigurationError(
+            f"Expected a DuckDB connection or a database path, got {type(target).__name__}."
+        )
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _tables(con: Any) -> list[str]:
+    rows = con.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def to_duckdb(
+    frame: pd.DataFrame,
+    con_or_path: DuckDBTarget,
+    table: str = "hmcts",
+    *,
+    if_exists: IfExists = "fail",
+) -> str:
+    """Store a frame as a DuckDB table, in one transaction.
+
+    Categorical columns become DuckDB ``ENUM`` types holding the whole vocabulary, so SQL
+    sees the same categories as pandas; :func:`read_duckdb` restores the tidy dtypes.
+
+    Args:
+        frame: A tidy frame (any DataFrame works; the index is not stored).
+        con_or_path: An open ``duckdb`` connection (left open), or a database file path
+            (created if missing; parent directories too).
+        table: Table name (any text; it is quoted).
+        if_exists: ``"fail"`` (default) refuses an existing table, ``"replace"`` replaces it,
+            ``"append"`` adds the rows (the columns must match).
+
+    Returns:
+        The table name.
+
+    Raises:
+        MissingDependencyError: duckdb is not installed (``pip install "hmcts-data[duckdb]"``).
+        ConfigurationError: The table exists and ``if_exists="fail"``, or the rows do not fit
+            the existing table when appending. Nothing is written then.
+
+    Example:
+        >>> import duckdb  # doctest: +SKIP
+        >>> con = duckdb.connect()  # doctest: +SKIP
+        >>> to_duckdb(frame, con)  # doctest: +SKIP
+        'hmcts'
+    """
+    if if_exists not in ("fail", "replace", "append"):
+        raise ConfigurationError(
+            f"if_exists must be 'fail', 'replace' or 'append', got {if_exists!r}."
+        )
+    feature = "hmcts_data.to_duckdb"
+    duckdb = require("duckdb", extra="duckdb", feature=feature)
+    with _connection(con_or_path, read_only=False, feature=feature) as con:
+        exists = table in _tables(con)
+        if exists and if_exists == "fail":
+            raise ConfigurationError(
+                f"Table {table!r} already exists in the DuckDB database; pass "
+                "if_exists='replace' or 'append', or choose another table name."
+            )
+        data = frame.reset_index(drop=True)
+        name = f"_hmcts_data_export_{id(data)}"
+        con.register(name, data)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if exists and if_exists == "append":
+                    con.execute(f"INSERT INTO {_quote(table)} BY NAME SELECT * FROM {name}")
+                else:
+                    con.execute(f"CREATE OR REPLACE TABLE {_quote(table)} AS SELECT * FROM {name}")
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                con.execute("ROLLBACK")
+                raise ConfigurationError(
+                    f"Could not write table {table!r} to DuckDB: {exc}. Nothing was written."
+                ) from exc
+        finally:
+            con.unregister(name)
+    return table
+
+
+def read_duckdb(con_or_path: DuckDBTarget, table: str = "hmcts") -> pd.DataFrame:
+    """Read a table written by :func:`to_duckdb`, restoring the tidy dtypes.
+
+    Args:
+        con_or_path: An open ``duckdb`` connection, or a database file (opened read-only).
+        table: The table to read.
+
+    Returns:
+        The frame; a table with every tidy column comes back in contract order and dtypes,
+        followed by any extra columns.
+
+    Raises:
+        MissingDependencyError: duckdb is not installed.
+        NotFoundError: No such table (with close matches among the tables that exist).
+        ParseError: The database file does not exist or cannot be opened, or the table's tidy
+            columns hold values outside the contract.
+
+    Example:
+        >>> frame = read_duckdb("mi.duckdb", "hmcts")  # doctest: +SKIP
+    """
+    with _connection(con_or_path, read_only=True, feature="hmcts_data.read_duckdb") as con:
+        known = _tables(con)
+        if table not in known:
+            raise NotFoundError("DuckDB table", table, known)
+        frame = con.execute(f"SELECT * FROM {_quote(table)}").df()
+    try:
+        return _restore(frame)
+    except ParseError as exc:
+        raise ParseError(f"{exc} (in DuckDB table {table!r})") from exc
+
+
+def write(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write a frame to a file whose format is chosen by the suffix, atomically.
+
+    Suffixes: ``.csv``, ``.json`` (array of records), ``.jsonl`` (one record per line),
+    ``.parquet`` and ``.duckdb`` (table ``hmcts``; in an existing database only that table is
+    replaced); see :data:`WRITERS`. CSV writes periods as ``YYYY-MM-DD`` and JSON as ISO 8601
+    timestamps; missing values are empty (CSV) or ``null`` (JSON), with the ``marker`` column
+    saying why; figures are written as published, without float noise.
+
+    Args:
+        frame: The frame to write (usually tidy; the index is not written).
+        path: The file to write; missing parent directories are created.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ConfigurationError: The suffix is not one of :data:`WRITERS`.
+        MissingDependencyError: ``.parquet`` or ``.duckdb`` without its extra.
+
+    Example:
+        >>> from hmcts_data.testing import synthetic_tidy  # doctest: +SKIP
+        >>> write(synthetic_tidy(), "out/mi.csv")  # doctest: +SKIP
+        PosixPath('out/mi.csv')
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in WRITERS:
+        raise ConfigurationError(
+            f"Cannot tell the format of {str(target)!r} from its suffix {suffix or '(none)'!r}; "
+            f"use one of {', '.join(WRITERS)}."
+        )
+    if suffix == ".parquet":
+        return to_parquet(frame, target)
+    if suffix == ".duckdb":
+        require("duckdb", extra="duckdb", feature="hmcts_data.write to .duckdb")
+        if target.exists():
+            # An existing database may hold other tables: replace only ours, in a transaction.
+            to_duckdb(frame, target, "hmcts", if_exists="replace")
+            return target
+        with atomic_path(target) as tmp:
+            tmp.unlink()  # DuckDB creates its own file; an empty one is not a database
+            to_duckdb(frame, tmp, "hmcts")
+        return target
+    with atomic_path(target) as tmp:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False, float_format="%.15g", date_format=None)
+        else:
+            frame.to_json(
+                tmp,
+                orient="records",
+                lines=suffix == ".jsonl",
+                date_format="iso",
+                date_unit="s",
+                force_ascii=False,
+                index=False,
+            )
+    return target

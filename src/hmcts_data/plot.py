@@ -1,0 +1,449 @@
+"""Charts of tidy frames: a measure's trend by jurisdiction, and how figures moved across releases.
+
+Needs the ``plot`` extra (``pip install "hmcts-data[plot]"``); matplotlib is imported only when
+a chart is drawn. Figures are built without ``pyplot``, so drawing one changes no global
+matplotlib state, needs no display, and a notebook shows the returned figure exactly once.
+Save with :func:`save` (PNG, SVG or PDF by suffix), or draw into your own axes with ``ax=``.
+
+Example:
+    >>> from hmcts_data import plot
+    >>> from hmcts_data.testing import synthetic_tidy  # doctest: +SKIP
+    >>> fig = plot.trend(synthetic_tidy(), "receipts")  # doctest: +SKIP
+    >>> plot.save(fig, "receipts.png")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hmcts_data._atomic import atomic_path
+from hmcts_data._errors import ConfigurationError, NotFoundError
+from hmcts_data._optional import require
+from hmcts_data.tables._schema import vocabulary
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["SAVE_FORMATS", "revisions", "save", "trend"]
+
+#: Suffixes :func:`save` writes.
+SAVE_FORMATS: tuple[str, ...] = (".png", ".svg", ".pdf")
+
+_NEEDED: tuple[str, ...] = (
+    "publication",
+    "release",
+    "period_start",
+    "period_end",
+    "jurisdiction",
+    "measure",
+    "breakdown",
+    "unit",
+    "value",
+)
+#: Periods drawn by :func:`revisions` when none are named.
+_DEFAULT_PERIODS = 6
+
+Period = str | date | datetime
+
+
+def _matplotlib(feature: str) -> tuple[Any, Any, Any]:
+    """Import what the charts need: (Figure class, matplotlib.dates, matplotlib.ticker)."""
+    figure = require("matplotlib.figure", extra="plot", feature=feature)
+    dates = require("matplotlib.dates", extra="plot", feature=feature)
+    ticker = require("matplotlib.ticker", extra="plot", feature=feature)
+    return figure.Figure, dates, ticker
+
+
+def _check_frame(frame: pd.DataFrame, feature: str) -> None:
+    missing = [c for c in _NEEDED if c not in frame.columns]
+    if missing:
+        raise ConfigurationError(
+            f"{feature} needs a tidy frame (from hmcts_data.read or load); this one lacks the "
+            f"columns {missing}."
+        )
+
+
+def _present(series: pd.Series[Any]) -> list[str]:
+    return sorted({str(v) for v in series.dropna().unique()})
+
+
+def _select(
+    frame: pd.DataFrame,
+    *,
+    measure: str,
+    breakdown: str,
+    publication: str | None,
+) -> pd.DataFrame:
+    """Rows of one measure and breakdown from one publication, or a clear error."""
+    if publication is not None:
+        frame = frame[frame["publication"] == publication]
+        if frame.empty:
+            raise NotFoundError("publication in this frame", publication, [])
+    rows = frame[frame["measure"] == measure]
+    if rows.empty:
+        raise NotFoundError("measure in this frame", measure, _present(frame["measure"]))
+    with_breakdown = rows[rows["breakdown"] == breakdown]
+    if with_breakdown.empty:
+        raise NotFoundError(
+            f"breakdown of {measure!r} in this frame", breakdown, _present(rows["breakdown"])
+        )
+    publications = _present(with_breakdown["publication"])
+    if len(publications) > 1:
+        raise ConfigurationError(
+            f"The frame holds {measure!r} from several publications ({', '.join(publications)}),"
+            " whose periods differ; pass publication= to choose one."
+        )
+    return with_breakdown
+
+
+def _check_one_unit(rows: pd.DataFrame, what: str) -> str:
+    by_unit: dict[str, list[str]] = {}
+    for (unit, jurisdiction), _ in rows.groupby(["unit", "jurisdiction"], observed=True):
+        by_unit.setdefault(str(unit), []).append(str(jurisdiction))
+    if len(by_unit) > 1:
+        detail = "; ".join(f"{u}: {', '.join(sorted(js))}" for u, js in sorted(by_unit.items()))
+        raise ConfigurationError(
+            f"{what} mixes units ({detail}); one axis cannot show them. Pass jurisdictions= "
+            "(or a breakdown) whose figures share one unit."
+        )
+    if not by_unit:
+        raise ConfigurationError(f"{what} has no figures with a known jurisdiction to draw.")
+    return next(iter(by_unit))
+
+
+def _label(kind: str, key: str) -> str:
+    entries = getattr(vocabulary(), kind)
+    entry = entries.get(key)
+    return entry.label if entry is not None else key
+
+
+def _axis_label(measure: str, unit: str) -> str:
+    name = _label("measure", measure)
+    # "Outstanding (open caseload) (cases)" reads badly; nest the unit differently then.
+    return f"{name}, {unit}" if name.endswith(")") else f"{name} ({unit})"
+
+
+def _value_formatter(ticker: Any, unit: str) -> Any:
+    if unit == "cases":
+        return ticker.StrMethodFormatter("{x:,.0f}")
+    if unit == "percent":
+        return ticker.PercentFormatter(xmax=100, decimals=None)
+    return ticker.StrMethodFormatter("{x:,.4g}")
+
+
+def _is_synthetic(rows: pd.DataFrame) -> bool:
+    """Whether every figure comes from a source labelled SYNTHETIC (the demo and test data)."""
+    if "source_file" not in rows.columns:
+        return False
+    names = rows["source_file"].astype("string").fillna("")
+    return bool(names.str.contains("SYNTHETIC", case=False, regex=False).all())
+
+
+def _new_axes(ax: Axes | None, figure_cls: Any) -> tuple[Figure, Axes]:
+    if ax is not None:
+        fig = ax.get_figure(root=True)
+        if fig is None:  # pragma: no cover - an Axes always belongs to a figure
+            raise ConfigurationError("ax= must belong to a matplotlib figure.")
+        return fig, ax
+    fig = figure_cls(figsize=(9.0, 4.8), layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _style(ax: Axes, ticker: Any, unit: str, *, ylabel: str, legend_title: str) -> None:
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(_value_formatter(ticker, unit))
+    ax.grid(visible=True, axis="both", alpha=0.3)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.margins(x=0.02, y=0.08)
+    # Outside the axes, to the right: a legend never covers a line.
+    ax.legend(
+        title=legend_title,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        frameon=False,
+    )
+
+
+def _titles(ax: Axes, main: str, note: str) -> None:
+    # Title text is larger than the note's: weigh its characters more.
+    if 1.25 * len(main) + len(note) > 110:
+        # Side by side they would overlap: stack the note under the title instead.
+        ax.set_title(f"{main}\n{note}", loc="left", fontsize="large")
+        return
+    ax.set_title(main, loc="left", fontsize="large")
+    ax.set_title(note, loc="right", fontsize="small", color="0.35")
+
+
+def _x_label(rows: pd.DataFrame) -> str:
+    days = (rows["period_end"] - rows["period_start"]).dt.days + 1
+    if bool(days.between(28, 31).all()):
+        return "Month"
+    if bool((days == 7).all()):
+        return "Week starting"
+    return "Period starting"
+
+
+def trend(
+    frame: pd.DataFrame,
+    measure: str,
+    *,
+    jurisdictions: Sequence[str] | None = None,
+    breakdown: str = "",
+    publication: str | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Draw one measure by jurisdiction over time: one line per jurisdiction.
+
+    When the frame holds several releases, each period shows its figure from the latest
+    release that has it (the most revised vintage). Missing figures leave a gap in the line.
+    The y axis names the measure and its unit; dates are labelled concisely; the legend sits
+    outside the axes, to the right.
+
+    Args:
+        frame: A tidy frame (from :func:`hmcts_data.read` or ``load``).
+        measure: A measure in the frame (``"receipts"``, ``"outstanding"`` ...).
+        jurisdictions: Jurisdictions to draw, in legend order; all in the frame when ``None``.
+        breakdown: The variant to draw (``""`` is the headline figure).
+        publication: Which publication, when the frame mixes several.
+        ax: Axes to draw into (its figure is returned); a new figure when ``None``.
+        title: Title; the measure's label (and breakdown) when ``None``.
+
+    Returns:
+        The matplotlib figure.
+
+    Raises:
+        MissingDependencyError: matplotlib is not installed (``pip install "hmcts-data[plot]"``).
+        NotFoundError: The measure, breakdown, publication or a jurisdiction is not in the
+            frame (with close matches among those that are).
+        ConfigurationError: The frame is not tidy, mixes publications for the measure, or the
+            selected figures mix units (the message says which jurisdiction has which unit).
+
+    Example:
+        >>> fig = trend(frame, "outstanding", jurisdictions=["crown_court"])  # doctest: +SKIP
+        >>> save(fig, "outstanding.png")  # doctest: +SKIP
+    """
+    figure_cls, mdates, ticker = _matplotlib("hmcts_data.plot.trend")
+    _check_frame(frame, "hmcts_data.plot.trend")
+    rows = _select(frame, measure=measure, breakdown=breakdown, publication=publication)
+    present = _present(rows["jurisdiction"])
+    if jurisdictions is None:
+        chosen = present
+    else:
+        chosen = list(dict.fromkeys(jurisdictions))
+        for name in chosen:
+            if name not in present:
+                raise NotFoundError(f"jurisdiction with {measure!r} in this frame", name, present)
+        rows = rows[rows["jurisdiction"].isin(chosen)]
+    rows = rows[rows["jurisdiction"].notna()]
+    what = f"{measure!r}" + (f" ({breakdown})" if breakdown else "")
+    unit = _check_one_unit(rows, what)
+    latest = rows.sort_values("release", kind="stable").drop_duplicates(
+        subset=["jurisdiction", "period_start", "period_end"], keep="last"
+    )
+
+    fig, axes = _new_axes(ax, figure_cls)
+    if jurisdictions is None:
+        # Legend order follows the lines' latest levels, top to bottom.
+        last = latest.sort_values("period_start").groupby("jurisdiction", observed=True)["value"]
+        level = last.agg(lambda s: s.dropna().iloc[-1] if s.notna().any() else float("-inf"))
+        chosen = [str(j) for j in level.sort_values(ascending=False).index]
+    for name in chosen:
+        line = latest[latest["jurisdiction"] == name].sort_values("period_start")
+        axes.plot(
+            line["period_start"].to_numpy(),
+            line["value"].astype("float64").to_numpy(),  # <NA> -> NaN: a gap in the line
+            marker="o",
+            markersize=3.5,
+            linewidth=1.8,
+            label=_label("jurisdiction", name),
+        )
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    axes.set_xlabel(_x_label(latest))
+    _style(axes, ticker, unit, ylabel=_axis_label(measure, unit), legend_title="Jurisdiction")
+    releases = sorted({str(r) for r in rows["release"].dropna()})
+    span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
+    note = f"{'SYNTHETIC data, ' if _is_synthetic(rows) else ''}release {span}"
+    if len(releases) > 1:
+        note = note.replace("release ", "latest vintage, releases ")
+    default = _label("measure", measure) + (f": {breakdown}" if breakdown else "")
+    _titles(axes, title if title is not None else default, note)
+    return fig
+
+
+def _period_start(value: Period) -> Any:
+    import pandas as pd
+
+    if isinstance(value, str):
+        try:
+            return pd.Timestamp(value).to_period("M").start_time
+        except ValueError:
+            raise ConfigurationError(
+                f"period {value!r} is not a month or date (use 'YYYY-MM' or 'YYYY-MM-DD')."
+            ) from None
+    return pd.Timestamp(value).normalize()
+
+
+def revisions(
+    frame: pd.DataFrame,
+    *,
+    jurisdiction: str,
+    measure: str,
+    breakdown: str = "",
+    period: Period | Iterable[Period] | None = None,
+    publication: str | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Draw how figures moved across releases: x = release, y = value, one line per period.
+
+    The monthly MI republishes a rolling window of months, revising recent ones; this shows
+    each period's figure in every release that published it.
+
+    Args:
+        frame: A tidy frame holding several releases.
+        jurisdiction: The jurisdiction (``"civil"`` ...).
+        measure: The measure (``"receipts"`` ...).
+        breakdown: The variant (``""`` is the headline figure).
+        period: A period (``"2024-03"``, a date) or several, matched on the period's first
+            day (a month string matches the month). When ``None``: the latest six periods
+            published by two or more releases.
+        publication: Which publication, when the frame mixes several.
+        ax: Axes to draw into (its figure is returned); a new figure when ``None``.
+        title: Title; names the measure and jurisdiction when ``None``.
+
+    Returns:
+        The matplotlib figure.
+
+    Raises:
+        MissingDependencyError: matplotlib is not installed (``pip install "hmcts-data[plot]"``).
+        NotFoundError: The measure, breakdown, jurisdiction or a period is not in the frame
+            (with close matches).
+        ConfigurationError: No period was published by two releases (load more releases), or
+            the figures mix units.
+
+    Example:
+        >>> fig = revisions(frame, jurisdiction="civil", measure="receipts")  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    figure_cls, mdates, ticker = _matplotlib("hmcts_data.plot.revisions")
+    _check_frame(frame, "hmcts_data.plot.revisions")
+    rows = _select(frame, measure=measure, breakdown=breakdown, publication=publication)
+    present = _present(rows["jurisdiction"])
+    if jurisdiction not in present:
+        raise NotFoundError(f"jurisdiction with {measure!r} in this frame", jurisdiction, present)
+    rows = rows[rows["jurisdiction"] == jurisdiction]
+    what = f"{measure!r} for {jurisdiction!r}" + (f" ({breakdown})" if breakdown else "")
+    unit = _check_one_unit(rows, what)
+    starts = rows["period_start"]
+    if period is None:
+        vintages = rows.groupby("period_start")["release"].nunique()
+        revised = sorted(vintages[vintages > 1].index)
+        if not revised:
+            releases = _present(rows["release"])
+            raise ConfigurationError(
+                f"No period of {what} was published by more than one release (releases in the "
+                f"frame: {', '.join(releases)}). Load several consecutive releases to see "
+                "revisions, or name period= to draw one anyway."
+            )
+        wanted = revised[-_DEFAULT_PERIODS:]
+    else:
+        items: list[Period] = (
+            [period] if isinstance(period, str | date | datetime) else list(period)
+        )
+        wanted = []
+        known = sorted({ts.strftime("%Y-%m") for ts in starts})
+        for item in items:
+            start = _period_start(item)
+            if not bool((starts == start).any()):
+                raise NotFoundError(
+                    f"period of {what} in this frame", start.strftime("%Y-%m"), known
+                )
+            wanted.append(start)
+    rows = rows[starts.isin(wanted)]
+
+    fig, axes = _new_axes(ax, figure_cls)
+    releases = sorted({str(r) for r in rows["release"]})
+    colours = _colours(len(wanted))
+    for colour, start in zip(colours, sorted(wanted), strict=True):
+        line = rows[rows["period_start"] == start].sort_values("release")
+        x = pd.to_datetime(line["release"].astype("string") + "-01").to_numpy()
+        axes.plot(
+            x,
+            line["value"].astype("float64").to_numpy(),
+            marker="o",
+            markersize=4,
+            linewidth=1.8,
+            color=colour,
+            label=f"{start:%b %Y}",
+        )
+    stamps = pd.to_datetime([f"{r}-01" for r in releases])
+    if len(releases) <= 12:
+        axes.set_xticks(list(stamps.to_pydatetime()), [f"{s:%b %Y}" for s in stamps])
+    else:
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    axes.set_xlabel("Release (latest month of data)")
+    _style(axes, ticker, unit, ylabel=_axis_label(measure, unit), legend_title="Figure for")
+    main = (
+        f"Revisions: {_label('measure', measure)}"
+        + (f" ({breakdown})" if breakdown else "")
+        + f", {_label('jurisdiction', jurisdiction)}"
+    )
+    note = f"{'SYNTHETIC data, ' if _is_synthetic(rows) else ''}{len(releases)} releases"
+    _titles(axes, title if title is not None else main, note)
+    return fig
+
+
+def _colours(n: int) -> list[tuple[float, float, float, float]]:
+    """Older periods lighter, newer darker: a sequential ramp reads as time."""
+    from matplotlib import colormaps
+
+    cmap = colormaps["viridis"]
+    if n == 1:
+        return [cmap(0.35)]
+    return [cmap(0.85 - 0.75 * i / (n - 1)) for i in range(n)]
+
+
+def save(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
+    """Save a figure as PNG, SVG or PDF, chosen by the suffix, atomically.
+
+    Args:
+        fig: The figure (from :func:`trend`, :func:`revisions` or your own).
+        path: Where to write (``.png``, ``.svg`` or ``.pdf``); parent directories are created.
+        dpi: Resolution for PNG.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ConfigurationError: The suffix is not one of :data:`SAVE_FORMATS`.
+        MissingDependencyError: matplotlib is not installed.
+
+    Example:
+        >>> save(fig, "charts/outstanding.svg")  # doctest: +SKIP
+        PosixPath('charts/outstanding.svg')
+    """
+    require("matplotlib", extra="plot", feature="hmcts_data.plot.save")
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in SAVE_FORMATS:
+        raise ConfigurationError(
+            f"Cannot save a chart as {str(target)!r}: use a {', '.join(SAVE_FORMATS)} suffix."
+        )
+    with atomic_path(target) as tmp:
+        # bbox_inches="tight" keeps the outside legend when the caller's figure has no layout.
+        fig.savefig(tmp, format=suffix[1:], dpi=dpi, bbox_inches="tight")
+    return target

@@ -1,0 +1,287 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from hmcts_data import ConfigurationError, MissingDependencyError, NotFoundError, plot
+from hmcts_data.tables._schema import vocabulary
+from hmcts_data.testing import synthetic_tidy
+
+RELEASES = ["2024-01", "2024-02", "2024-03", "2024-04"]
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return synthetic_tidy(RELEASES)
+
+
+def _drawn(fig: Figure) -> Any:
+    # Figures are built without pyplot; measuring text needs a real (Agg) canvas.
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    return canvas.get_renderer()  # type: ignore[no-untyped-call]
+
+
+def _assert_legend_outside(fig: Figure) -> None:
+    renderer = _drawn(fig)
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    assert legend is not None
+    box = legend.get_window_extent(renderer)
+    axes_box = ax.get_window_extent(renderer)
+    assert not box.overlaps(axes_box), "legend covers the plotting area"
+    # ... and it is not cut off by the figure edge.
+    figure_box = fig.bbox
+    assert figure_box.x0 <= box.x0
+    assert box.x1 <= figure_box.x1
+    assert figure_box.y0 <= box.y0
+    assert box.y1 <= figure_box.y1
+
+
+def _tick_labels(fig: Figure) -> list[str]:
+    _drawn(fig)
+    return [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+
+
+def test_trend_one_labelled_line_per_jurisdiction(frame: pd.DataFrame, tmp_path: Path) -> None:
+    fig = plot.trend(frame, "outstanding")
+    ax = fig.axes[0]
+    expected = sorted(frame.loc[frame["measure"] == "outstanding", "jurisdiction"].unique())
+    labels = {line.get_label() for line in ax.get_lines()}
+    assert labels == {vocabulary().jurisdiction[j].label for j in expected}
+    assert len(ax.get_lines()) == len(expected)
+    assert ax.get_ylabel().endswith("cases")
+    assert ax.get_xlabel() == "Month"
+    assert "SYNTHETIC" in ax.get_title(loc="right")
+    assert ax.get_title(loc="left") == "Outstanding (open caseload)"
+    ticks = _tick_labels(fig)
+    assert len(ticks) >= 4
+    assert all(len(t) <= 8 for t in ticks), f"date labels too long to read: {ticks}"
+    _assert_legend_outside(fig)
+    plot.save(fig, tmp_path / "trend_outstanding.png")
+
+
+def test_trend_uses_each_periods_latest_vintage(frame: pd.DataFrame) -> None:
+    fig = plot.trend(frame, "receipts", jurisdictions=["civil"])
+    (line,) = fig.axes[0].get_lines()
+    x = pd.to_datetime(np.asarray(line.get_xdata()))
+    y = np.asarray(line.get_ydata(), dtype=float)
+    rows = frame[
+        (frame["jurisdiction"] == "civil")
+        & (frame["measure"] == "receipts")
+        & (frame["breakdown"] == "")
+    ]
+    assert len(x) == rows["period_start"].nunique()
+    for start, value in zip(x, y, strict=True):
+        vintages = rows[rows["period_start"] == start].sort_values("release")
+        assert value == float(vintages["value"].iloc[-1])
+    # The synthetic frame revises recent months, so this is not trivially the first vintage.
+    revised = rows.groupby("period_start")["value"].nunique()
+    assert (revised > 1).any()
+
+
+def test_trend_missing_figures_are_gaps(frame: pd.DataFrame) -> None:
+    fig = plot.trend(frame, "outstanding", jurisdictions=["crown_court"])
+    (line,) = fig.axes[0].get_lines()
+    y = np.asarray(line.get_ydata(), dtype=float)
+    latest = frame[
+        (frame["release"] == RELEASES[-1])
+        & (frame["jurisdiction"] == "crown_court")
+        & (frame["measure"] == "outstanding")
+    ].sort_values("period_start")
+    missing = latest["value"].isna().to_numpy()
+    assert missing.any()
+    assert np.array_equal(np.isnan(y[-len(latest) :]), missing)
+
+
+def test_trend_jurisdictions_choose_and_order_lines(frame: pd.DataFrame) -> None:
+    fig = plot.trend(frame, "receipts", jurisdictions=["probate", "civil"])
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == [
+        "Probate",
+        "Civil (county court)",
+    ]
+    fig = plot.trend(frame, "receipts", breakdown="digital")
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == ["Probate"]
+    assert "digital" in fig.axes[0].get_title(loc="left")
+
+
+def test_trend_refuses_mixed_units(frame: pd.DataFrame, tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="mixes units") as info:
+        plot.trend(frame, "timeliness")
+    message = str(info.value)
+    assert "days: magistrates_courts" in message
+    assert "weeks:" in message
+    assert "jurisdictions=" in message
+    fig = plot.trend(frame, "timeliness", jurisdictions=["family_public_law", "probate"])
+    assert fig.axes[0].get_ylabel() == "Timeliness (weeks)"
+    _assert_legend_outside(fig)
+    plot.save(fig, tmp_path / "trend_timeliness.png")
+
+
+def test_trend_unknown_names_suggest(frame: pd.DataFrame) -> None:
+    with pytest.raises(NotFoundError) as info:
+        plot.trend(frame, "reciepts")
+    assert info.value.suggestions[0] == "receipts"
+    with pytest.raises(NotFoundError) as info:
+        plot.trend(frame, "receipts", jurisdictions=["crown"])
+    assert "crown_court" in info.value.suggestions
+    with pytest.raises(NotFoundError, match="breakdown"):
+        plot.trend(frame, "receipts", breakdown="online")
+    with pytest.raises(ConfigurationError, match="lacks the columns"):
+        plot.trend(frame.drop(columns=["unit"]), "receipts")
+
+
+def test_trend_refuses_mixed_publications(frame: pd.DataFrame) -> None:
+    other = frame.copy()
+    other["publication"] = other["publication"].cat.rename_categories(
+        {"monthly": "monthly"}
+    )  # same dtype; only the values change below
+    other.loc[:, "publication"] = "weekly-covid"
+    both = pd.concat([frame, other], ignore_index=True)
+    with pytest.raises(ConfigurationError, match="several publications"):
+        plot.trend(both, "receipts")
+    fig = plot.trend(both, "receipts", publication="weekly-covid", jurisdictions=["civil"])
+    assert len(fig.axes[0].get_lines()) == 1
+
+
+def test_trend_draws_into_given_axes(frame: pd.DataFrame) -> None:
+    fig = Figure()
+    left, right = fig.subplots(1, 2)
+    returned = plot.trend(frame, "receipts", jurisdictions=["civil"], ax=right, title="Mine")
+    assert returned is fig
+    assert not left.get_lines()
+    assert right.get_title(loc="left") == "Mine"
+    # A title too long to share its line with the note gets the note beneath it instead.
+    long = "Civil claims received in the county court, all tracks, England and Wales"
+    fig = plot.trend(frame, "receipts", jurisdictions=["civil"], title=long)
+    assert fig.axes[0].get_title(loc="right") == ""
+    assert fig.axes[0].get_title(loc="left").startswith(long + "\nSYNTHETIC")
+    _assert_legend_outside(fig)
+
+
+def test_revisions_one_line_per_period_across_releases(frame: pd.DataFrame, tmp_path: Path) -> None:
+    fig = plot.revisions(frame, jurisdiction="civil", measure="receipts")
+    ax = fig.axes[0]
+    rows = frame[
+        (frame["jurisdiction"] == "civil")
+        & (frame["measure"] == "receipts")
+        & (frame["breakdown"] == "")
+    ]
+    vintages = rows.groupby("period_start")["release"].nunique()
+    expected = sorted(vintages[vintages > 1].index)[-6:]
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == [f"{p:%b %Y}" for p in expected]
+    for line, start in zip(lines, expected, strict=True):
+        published = rows[rows["period_start"] == start].sort_values("release")
+        x = pd.to_datetime(np.asarray(line.get_xdata()))
+        assert [f"{d:%Y-%m}" for d in x] == published["release"].tolist()
+        assert np.asarray(line.get_ydata(), dtype=float).tolist() == [
+            float(v) for v in published["value"]
+        ]
+    assert ax.get_ylabel() == "Receipts (cases)"
+    assert "Release" in ax.get_xlabel()
+    assert _tick_labels(fig) == ["Jan 2024", "Feb 2024", "Mar 2024", "Apr 2024"]
+    _assert_legend_outside(fig)
+    plot.save(fig, tmp_path / "revisions_civil_receipts.png")
+
+
+def test_revisions_for_named_periods(frame: pd.DataFrame) -> None:
+    fig = plot.revisions(frame, jurisdiction="probate", measure="receipts", period="2024-02")
+    (line,) = fig.axes[0].get_lines()
+    assert line.get_label() == "Feb 2024"
+    assert len(np.asarray(line.get_xdata())) == 3  # published by the Feb, Mar and Apr releases
+    fig = plot.revisions(
+        frame,
+        jurisdiction="probate",
+        measure="receipts",
+        breakdown="paper",
+        period=[pd.Timestamp("2024-01-01"), "2024-03"],
+    )
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == ["Jan 2024", "Mar 2024"]
+    with pytest.raises(NotFoundError, match="2019-01"):
+        plot.revisions(frame, jurisdiction="probate", measure="receipts", period="2019-01")
+    with pytest.raises(ConfigurationError, match="not a month"):
+        plot.revisions(frame, jurisdiction="probate", measure="receipts", period="soon")
+
+
+def test_revisions_need_two_releases() -> None:
+    single = synthetic_tidy(["2024-04"], window=3)
+    with pytest.raises(ConfigurationError, match="more than one release"):
+        plot.revisions(single, jurisdiction="civil", measure="receipts")
+    fig = plot.revisions(single, jurisdiction="civil", measure="receipts", period="2024-04")
+    assert len(fig.axes[0].get_lines()) == 1
+    with pytest.raises(NotFoundError) as info:
+        plot.revisions(single, jurisdiction="civl", measure="receipts")
+    assert info.value.suggestions[0] == "civil"
+
+
+@pytest.mark.parametrize(("suffix", "magic"), [(".png", b"\x89PNG"), (".svg", b"<svg")])
+def test_save_png_and_svg(frame: pd.DataFrame, tmp_path: Path, suffix: str, magic: bytes) -> None:
+    fig = plot.trend(frame, "disposals")
+    path = plot.save(fig, tmp_path / "charts" / f"disposals{suffix}")
+    data = path.read_bytes()
+    assert len(data) > 5_000
+    assert magic in data[:400]
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left
+
+
+def test_save_png_is_big_enough_to_read(frame: pd.DataFrame, tmp_path: Path) -> None:
+    import matplotlib.image
+
+    path = plot.save(plot.trend(frame, "receipts"), tmp_path / "r.png", dpi=100)
+    height, width = matplotlib.image.imread(path).shape[:2]
+    assert width >= 800
+    assert height >= 400
+
+
+def test_save_refuses_unknown_suffix(frame: pd.DataFrame, tmp_path: Path) -> None:
+    fig = plot.trend(frame, "receipts", jurisdictions=["civil"])
+    with pytest.raises(ConfigurationError, match=r"\.png"):
+        plot.save(fig, tmp_path / "chart.jpeg")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_matplotlib_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, frame: pd.DataFrame
+) -> None:
+    for name in list(sys.modules):
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(MissingDependencyError, match=r'pip install "hmcts-data\[plot\]"'):
+        plot.trend(frame, "receipts")
+    with pytest.raises(ImportError):
+        plot.revisions(frame, jurisdiction="civil", measure="receipts")
+
+
+def test_drawing_leaves_matplotlib_global_state_alone(tmp_path: Path) -> None:
+    code = textwrap.dedent(
+        f"""
+        import sys
+        import matplotlib
+        before = dict(matplotlib.rcParams)
+        backend = matplotlib.get_backend()
+        from hmcts_data import plot
+        from hmcts_data.testing import synthetic_tidy
+        fig = plot.trend(synthetic_tidy(), "receipts")
+        plot.save(fig, {str(tmp_path / "x.png")!r})
+        assert "matplotlib.pyplot" not in sys.modules, "pyplot imported"
+        assert dict(matplotlib.rcParams) == before, "rcParams changed"
+        assert matplotlib.get_backend() == backend, "backend changed"
+        print("ok")
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert out.stdout.strip() == "ok", out.stderr
+    assert matplotlib.get_backend()  # the in-process backend is untouched too
