@@ -26,17 +26,26 @@ from hmcts_data._errors import (
     OfflineError,
     ParseError,
     SchemaDriftError,
+    StaleDataWarning,
 )
 from hmcts_data._version import __version__
 
 if TYPE_CHECKING:
     from hmcts_data import plot, routes
     from hmcts_data._api import read
+    from hmcts_data._cache import CachedFile, CacheInfo
+    from hmcts_data._client import Client, cache_info, clear_cache, download
     from hmcts_data._export import read_duckdb, read_parquet, to_duckdb, to_parquet, write
     from hmcts_data._settings import Settings
 
 # name -> module that defines it (a module itself when the name is a submodule).
 _LAZY: dict[str, str] = {
+    "CacheInfo": "hmcts_data._cache",
+    "CachedFile": "hmcts_data._cache",
+    "Client": "hmcts_data._client",
+    "cache_info": "hmcts_data._client",
+    "clear_cache": "hmcts_data._client",
+    "download": "hmcts_data._client",
     "plot": "hmcts_data.plot",
     "read_duckdb": "hmcts_data._export",
     "read_parquet": "hmcts_data._export",
@@ -49,6 +58,9 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "CacheInfo",
+    "CachedFile",
+    "Client",
     "ConfigurationError",
     "DownloadError",
     "HMCTSDataError",
@@ -60,7 +72,11 @@ __all__ = [
     "ParseError",
     "SchemaDriftError",
     "Settings",
+    "StaleDataWarning",
     "__version__",
+    "cache_info",
+    "clear_cache",
+    "download",
     "plot",
     "read",
     "read_duckdb",

@@ -13,6 +13,10 @@ The tree::
     │   └── SchemaDriftError       a published layout the library does not know
     └── NotFoundError              an unknown publication, release or route (with suggestions)
 
+Warnings (``UserWarning`` subclasses, never raised)::
+
+    StaleDataWarning               the network failed; an older cached copy was used
+
 Every message says what went wrong, where (URL, file, sheet, row) and what the user can do.
 The structured fields (``url``, ``status``, ``file``, ``sheet``, ``row``, ``column``,
 ``suggestions``) are there for programs; the message is there for people.
@@ -34,6 +38,7 @@ __all__ = [
     "OfflineError",
     "ParseError",
     "SchemaDriftError",
+    "StaleDataWarning",
 ]
 
 
@@ -201,3 +206,12 @@ class NotFoundError(HMCTSDataError, LookupError):
         )
         shown = ", ".join(repr(k) for k in known[:12]) + (" ..." if len(known) > 12 else "")
         super().__init__(f"Unknown {what} {key!r}.{hint} Known: {shown}.")
+
+
+class StaleDataWarning(UserWarning):
+    """The network failed, so an older cached copy was returned (stale-if-error).
+
+    The message names the URL, the failure and how long ago the copy was last confirmed.
+    Turn it into an error with ``warnings.simplefilter("error", StaleDataWarning)`` when stale
+    data is unacceptable.
+    """

@@ -1,0 +1,100 @@
+"""A cross-process exclusive file lock (standard library only).
+
+``fcntl.flock`` on POSIX and ``msvcrt.locking`` on Windows. The lock belongs to the open file,
+so it also excludes other threads of the same process that open the same lock path, and the
+operating system releases it when a process dies, so a killed download never leaves a stuck
+lock behind.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+__all__ = ["FileLock"]
+
+
+class FileLock:
+    """Hold an exclusive lock on ``path`` (created if missing) for the duration of a block.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> with FileLock(pathlib.Path(tempfile.mkdtemp()) / ".lock"):
+        ...     pass
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Block until the lock is held."""
+        while True:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                _lock(fd)
+            except BaseException:
+                os.close(fd)
+                raise
+            # Someone (clear_cache) may have removed the lock file while we waited on it: the
+            # lock then guards a deleted file, so start again on the current one.
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._fd = fd
+                return
+            _unlock(fd)
+            os.close(fd)
+
+    def release(self) -> None:
+        """Release the lock (no-op when not held)."""
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            try:
+                _unlock(fd)
+            finally:
+                os.close(fd)
+
+    def __enter__(self) -> FileLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows CI only
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                return
+            except OSError:
+                time.sleep(0.05)
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
