@@ -20,4 +20,8 @@ OnUnknown = Literal["raise", "keep"]
 #: Publication id -> module holding its ``parse`` function.
 PARSERS: Final[dict[str, str]] = {
     "monthly": "hmcts_data.tables.monthly",
+    "weekly-covid": "hmcts_data.tables.weekly_covid",
+    "remote-hearings": "hmcts_data.tables.remote_hearings",
+    "reformed-services": "hmcts_data.tables.reformed_services",
+    "ad-hoc": "hmcts_data.tables.ad_hoc",
 }

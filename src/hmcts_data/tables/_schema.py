@@ -141,8 +141,10 @@ class Vocabulary(BaseModel):
     jurisdiction: dict[str, VocabularyEntry]
     measure: dict[str, VocabularyEntry]
     unit: dict[str, VocabularyEntry]
+    #: Canonical values of the (free-text) breakdown column that crosswalks emit.
+    breakdown: dict[str, VocabularyEntry] = {}
 
-    @field_validator("publication", "jurisdiction", "measure", "unit")
+    @field_validator("publication", "jurisdiction", "measure", "unit", "breakdown")
     @classmethod
     def _keys(cls, value: dict[str, VocabularyEntry]) -> dict[str, VocabularyEntry]:
         bad = [k for k in value if not _KEY.match(k)]
