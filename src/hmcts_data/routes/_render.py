@@ -1,0 +1,425 @@
+"""Render routes as a terminal checklist, HTML (Jupyter) and Markdown (the docs page).
+
+Every fact goes through :meth:`Sourced.tagged` (text) or :func:`_html_fact` (HTML), which put
+the confidence tag right after the fact's text: no renderer can show a fact without its tag.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Sequence
+
+from hmcts_data.routes._models import AccessRoute, Confidence, Source, Sourced, Step
+
+__all__ = [
+    "docs_page",
+    "route_checklist",
+    "route_html",
+    "route_markdown",
+    "unverified_facts",
+]
+
+# (heading, field) in display order; steps are rendered separately (numbered, per track).
+_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("Purpose", "purpose"),
+    ("Covers", "covers"),
+    ("Who can apply", "who_can_apply"),
+    ("STEPS", "steps"),
+    ("Required information", "required_information"),
+    ("Decision criteria", "decision_criteria"),
+    ("Forms", "forms"),
+    ("Contacts", "contacts"),
+    ("Timescales", "timescales"),
+    ("Fees", "fees"),
+    ("Legal basis", "legal_basis"),
+    ("Notes", "notes"),
+    ("Links", "links"),
+)
+
+_LEGEND = (
+    "Tags: [official] seen on an official page; [secondary] from a reputable secondary source, "
+    "check before relying on it; [unverified] not found in any source, must be checked; "
+    "[dated] the only source is old or superseded."
+)
+_LEGEND_MD = (
+    "Tags: `[official]` seen on an official page; `[secondary]` from a reputable secondary "
+    "source, check before relying on it; `[unverified]` not found in any source, must be "
+    "checked; `[dated]` the only source is old or superseded."
+)
+
+
+def _step_groups(route: AccessRoute) -> list[tuple[str, list[Step]]]:
+    groups: dict[str, list[Step]] = {}
+    for step in route.steps:
+        groups.setdefault(step.track, []).append(step)
+    return [(route.track_label(track), steps) for track, steps in groups.items()]
+
+
+def _source_ids(route: AccessRoute) -> list[str]:
+    ids = list(route.sources)
+    for _, fact in route.facts():
+        ids.extend(s for s in fact.sources if s not in ids)
+    return list(dict.fromkeys(ids))
+
+
+def _sources_table() -> dict[str, Source]:
+    from hmcts_data.routes._load import book
+
+    return dict(book().sources)
+
+
+def _source_line(source_id: str, source: Source | None) -> str:
+    if source is None:
+        return f"{source_id}: (not in the packaged source table)"
+    parts = [source.title]
+    if source.publisher:
+        parts.append(source.publisher)
+    if source.published:
+        parts.append(f"published {source.published.isoformat()}")
+    if source.seen:
+        parts.append(f"seen {source.seen.isoformat()}")
+    text = ", ".join(parts)
+    if source.url:
+        text += f" <{source.url}>"
+    tag = f"[{source.confidence.value}]" + ("[dated]" if source.dated else "")
+    return f"{source_id}: {text} {tag}"
+
+
+def _last_reviewed() -> str:
+    from hmcts_data.routes._load import book
+
+    return book().last_reviewed.isoformat()
+
+
+# --- terminal ---------------------------------------------------------------------------------
+
+
+def route_checklist(route: AccessRoute) -> str:
+    """Render a route as a plain-text checklist (see :meth:`AccessRoute.checklist`).
+
+    Args:
+        route: The route.
+
+    Returns:
+        The checklist; one fact per line, each ending with its confidence tag.
+
+    Example:
+        >>> from hmcts_data import routes
+        >>> "[ ] 1." in route_checklist(routes.get("data-access-panel"))
+        True
+    """
+    lines = [
+        f"{route.name} ({route.id})",
+        "=" * min(100, len(route.name) + len(route.id) + 3),
+        f"kind: {route.kind.value}",
+        f"operator: {route.operator.tagged()}",
+    ]
+    if route.geography is not None:
+        lines.append(f"geography: {route.geography.tagged()}")
+    lines.append(f"facts last reviewed: {_last_reviewed()}")
+    for heading, field in _SECTIONS:
+        if field == "steps":
+            for label, steps in _step_groups(route):
+                lines += ["", label]
+                for step in steps:
+                    mark = "(optional) " if step.optional else ""
+                    lines.append(f"  [ ] {step.order}. {mark}{step.tagged()}")
+            continue
+        items: Sequence[Sourced] = getattr(route, field)
+        if not items:
+            continue
+        lines += ["", heading]
+        bullet = "  [ ] " if field == "required_information" else "  - "
+        lines += [f"{bullet}{item.tagged()}" for item in items]
+    if route.caveats:
+        lines += ["", "Caveats"] + [f"  ! {c}" for c in route.caveats]
+    if route.related_routes:
+        lines += ["", "Related routes: " + ", ".join(route.related_routes)]
+    table = _sources_table()
+    lines += ["", "Sources"]
+    lines += [f"  {_source_line(i, table.get(i))}" for i in _source_ids(route)]
+    lines += ["", _LEGEND]
+    return "\n".join(lines)
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+_CSS = (
+    "<style>.hmcts-route .hmcts-tag{font-family:monospace;font-size:85%;padding:0 .2em;"
+    "border-radius:3px}.hmcts-route .hmcts-official{background:#e6f4ea}"
+    ".hmcts-route .hmcts-secondary{background:#fff4e5}"
+    ".hmcts-route .hmcts-unverified{background:#fde8e8;font-weight:bold}</style>"
+)
+
+
+def _html_tag(fact: Sourced | Source) -> str:
+    tag = f"[{fact.confidence.value}]" + ("[dated]" if fact.dated else "")
+    return f'<span class="hmcts-tag hmcts-{fact.confidence.value}">{html.escape(tag)}</span>'
+
+
+def _html_fact(fact: Sourced) -> str:
+    return f"{html.escape(fact.display())} {_html_tag(fact)}"
+
+
+def _html_list(items: Iterable[str], ordered: bool = False) -> str:
+    tag = "ol" if ordered else "ul"
+    return f"<{tag}>" + "".join(f"<li>{i}</li>" for i in items) + f"</{tag}>"
+
+
+def route_html(route: AccessRoute) -> str:
+    """Render a route as an HTML fragment (Jupyter's ``_repr_html_``).
+
+    Args:
+        route: The route.
+
+    Returns:
+        HTML with every fact followed by its confidence tag; all text escaped.
+
+    Example:
+        >>> from hmcts_data import routes
+        >>> route_html(routes.get("transcripts")).startswith("<style>")
+        True
+    """
+    parts = [
+        _CSS,
+        '<div class="hmcts-route">',
+        f"<h3>{html.escape(route.name)} <code>{html.escape(route.id)}</code></h3>",
+        f"<p><b>kind:</b> {html.escape(route.kind.value)}<br>"
+        f"<b>operator:</b> {_html_fact(route.operator)}",
+    ]
+    if route.geography is not None:
+        parts.append(f"<br><b>geography:</b> {_html_fact(route.geography)}")
+    parts.append(f"<br><b>facts last reviewed:</b> {_last_reviewed()}</p>")
+    for heading, field in _SECTIONS:
+        if field == "steps":
+            for label, steps in _step_groups(route):
+                parts.append(f"<h4>{html.escape(label)}</h4>")
+                parts.append(
+                    _html_list(
+                        (
+                            (("<i>optional:</i> " if s.optional else "") + _html_fact(s))
+                            for s in steps
+                        ),
+                        ordered=True,
+                    )
+                )
+            continue
+        items: Sequence[Sourced] = getattr(route, field)
+        if items:
+            parts.append(f"<h4>{html.escape(heading)}</h4>")
+            parts.append(_html_list(_html_fact(i) for i in items))
+    if route.caveats:
+        parts.append("<h4>Caveats</h4>" + _html_list(html.escape(c) for c in route.caveats))
+    if route.related_routes:
+        related = ", ".join(f"<code>{html.escape(r)}</code>" for r in route.related_routes)
+        parts.append(f"<p><b>Related routes:</b> {related}</p>")
+    table = _sources_table()
+    rows = []
+    for sid in _source_ids(route):
+        source = table.get(sid)
+        if source is None:
+            rows.append(html.escape(sid))
+            continue
+        title = html.escape(source.title)
+        if source.url:
+            title = f'<a href="{html.escape(source.url)}">{title}</a>'
+        rows.append(f"<code>{html.escape(sid)}</code> {title} {_html_tag(source)}")
+    parts.append("<details><summary>Sources</summary>" + _html_list(rows) + "</details>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """Escape the Markdown characters that could change how a fact renders."""
+    for ch in ("\\", "*", "_", "`", "<", ">", "|"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _md_fact(fact: Sourced) -> str:
+    return f"{_md(fact.display())} {fact.tag}"
+
+
+def route_markdown(route: AccessRoute) -> str:
+    """Render a route as a Markdown section for the docs page.
+
+    Args:
+        route: The route.
+
+    Returns:
+        Markdown starting with a level-3 heading; facts end with their tags.
+
+    Example:
+        >>> from hmcts_data import routes
+        >>> "[official]" in route_markdown(routes.get("open-mi"))
+        True
+    """
+    out = [
+        f"### {_md(route.name)} {{ #{route.id} }}",
+        "",
+        f"`hmcts-data routes {route.id}` · kind: **{route.kind.value}**"
+        + (f" · also: {', '.join(f'`{a}`' for a in route.aliases)}" if route.aliases else ""),
+        "",
+        f"- **Operator:** {_md_fact(route.operator)}",
+    ]
+    if route.geography is not None:
+        out.append(f"- **Geography:** {_md_fact(route.geography)}")
+    for heading, field in _SECTIONS:
+        if field == "steps":
+            for label, steps in _step_groups(route):
+                out += ["", f"**{_md(label)}**", ""]
+                out += [
+                    f"{s.order}. " + ("*(optional)* " if s.optional else "") + _md_fact(s)
+                    for s in steps
+                ]
+            continue
+        items: Sequence[Sourced] = getattr(route, field)
+        if items:
+            out += ["", f"**{heading}**", ""]
+            out += [f"- {_md_fact(i)}" for i in items]
+    if route.caveats:
+        out += ["", '!!! warning "Caveats"', ""]
+        out += [f"    - {_md(c)}" for c in route.caveats]
+    if route.related_routes:
+        out += [
+            "",
+            "**Related routes:** " + ", ".join(f"[{r}](#{r})" for r in route.related_routes),
+        ]
+    table = _sources_table()
+    out += ["", '??? note "Sources"', ""]
+    for sid in _source_ids(route):
+        source = table.get(sid)
+        out.append(f"    - `{sid}`: " + (_md_source(source) if source else "(missing)"))
+    out.append("")
+    return "\n".join(out)
+
+
+def _md_source(source: Source) -> str:
+    text = _md(source.title)
+    if source.url:
+        text = f"[{text}]({source.url})"
+    extra = [x for x in (source.publisher, source.note) if x]
+    if source.published:
+        extra.append(f"published {source.published.isoformat()}")
+    if source.seen:
+        extra.append(f"seen {source.seen.isoformat()}")
+    tag = f"[{source.confidence.value}]" + ("[dated]" if source.dated else "")
+    return text + (f" ({_md('; '.join(extra))})" if extra else "") + f" {tag}"
+
+
+def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return out
+
+
+def _join(facts: Iterable[Sourced], render: Callable[[Sourced], str] = _md_fact) -> str:
+    return "<br>".join(render(f) for f in facts) or "–"
+
+
+def docs_page() -> str:
+    """Build the generated part of ``docs/routes.md`` from the packaged data.
+
+    Returns:
+        Markdown: a table of routes, each route in full, the Data First datasets, the other
+        sources and the list of facts still to check.
+
+    Example:
+        >>> "## Data First datasets" in docs_page()
+        True
+    """
+    from hmcts_data.routes._load import book
+
+    data = book()
+    out = [
+        f"*Facts last reviewed {data.last_reviewed.isoformat()} against "
+        f"{_md(data.reviewed_against)}.*",
+        "",
+        _LEGEND_MD,
+        "",
+        "## All routes",
+        "",
+    ]
+    out += _md_table(
+        ("id", "name", "kind"),
+        ((f"[`{r.id}`](#{r.id})", _md(r.name), r.kind.value) for r in data.route),
+    )
+    out += ["", "## Routes in full", ""]
+    out += [route_markdown(r) for r in data.route]
+    out += ["## Data First datasets", ""]
+    out += _md_table(
+        ("id", "dataset", "source system", "coverage", "unit", "platforms", "notes"),
+        (
+            (
+                f"`{d.id}`",
+                _md_fact(d),
+                _join([d.source_system] if d.source_system else []),
+                _join([d.coverage] if d.coverage else []),
+                _join([d.unit] if d.unit else []),
+                _join(d.platforms),
+                _join((*d.notes, *d.access)),
+            )
+            for d in data.dataset
+        ),
+    )
+    out += ["", "## Other sources", ""]
+    out += _md_table(
+        ("id", "source", "links", "contacts"),
+        (
+            (
+                f"`{o.id}`" + (f" (route [`{o.route}`](#{o.route}))" if o.route else ""),
+                _md_fact(o),
+                "<br>".join(f"[{_md(link.label)}]({link.url}) {link.tag}" for link in o.links)
+                or "–",
+                _join(o.contacts),
+            )
+            for o in data.other_source
+        ),
+    )
+    out += ["", "## Facts still to check", ""]
+    out += [
+        "Every fact tagged `[unverified]`, where it is. Please report what the live page says.",
+        "",
+    ]
+    for where, fact in unverified_facts():
+        out.append(f"- **{_md(where)}**: {_md_fact(fact)}")
+    out.append("")
+    return "\n".join(out)
+
+
+def unverified_facts() -> list[tuple[str, Sourced]]:
+    """Return every unverified fact in the packaged data with where it is.
+
+    Returns:
+        ``(location, fact)`` pairs, e.g. ``("route data-access-panel, steps[4]", step)``.
+
+    Example:
+        >>> any("data-access-panel" in where for where, _ in unverified_facts())
+        True
+    """
+    from hmcts_data.routes._load import book
+
+    data = book()
+    found: list[tuple[str, Sourced]] = []
+    for route in data.route:
+        found += [
+            (f"route {route.id}, {path}", f)
+            for path, f in route.facts()
+            if f.confidence is Confidence.UNVERIFIED
+        ]
+    for dataset in data.dataset:
+        found += [
+            (f"Data First dataset {dataset.id}, {path}", f)
+            for path, f in dataset.facts()
+            if f.confidence is Confidence.UNVERIFIED
+        ]
+    for other in data.other_source:
+        found += [
+            (f"other source {other.id}, {path}", f)
+            for path, f in other.facts()
+            if f.confidence is Confidence.UNVERIFIED
+        ]
+    return found
