@@ -40,12 +40,20 @@ def _assert_legend_outside(fig: Figure) -> None:
     box = legend.get_window_extent(renderer)
     axes_box = ax.get_window_extent(renderer)
     assert not box.overlaps(axes_box), "legend covers the plotting area"
+    title = ax.title.get_window_extent(renderer)
+    (note,) = (text.get_window_extent(renderer) for text in ax.texts)
+    assert not title.overlaps(note), "title and note overlap"
+    assert not note.overlaps(axes_box), "note sits on the plotting area"
     # ... and it is not cut off by the figure edge.
     figure_box = fig.bbox
     assert figure_box.x0 <= box.x0
     assert box.x1 <= figure_box.x1
     assert figure_box.y0 <= box.y0
     assert box.y1 <= figure_box.y1
+
+
+def _note(fig: Figure) -> str:
+    return " ".join(text.get_text() for text in fig.axes[0].texts)
 
 
 def _tick_labels(fig: Figure) -> list[str]:
@@ -62,7 +70,7 @@ def test_trend_one_labelled_line_per_jurisdiction(frame: pd.DataFrame, tmp_path:
     assert len(ax.get_lines()) == len(expected)
     assert ax.get_ylabel().endswith("cases")
     assert ax.get_xlabel() == "Month"
-    assert "SYNTHETIC" in ax.get_title(loc="right")
+    assert "SYNTHETIC" in _note(fig)
     assert ax.get_title(loc="left") == "Outstanding (open caseload)"
     ticks = _tick_labels(fig)
     assert len(ticks) >= 4
@@ -154,19 +162,26 @@ def test_trend_refuses_mixed_publications(frame: pd.DataFrame) -> None:
     assert len(fig.axes[0].get_lines()) == 1
 
 
-def test_trend_draws_into_given_axes(frame: pd.DataFrame) -> None:
-    fig = Figure()
+def test_trend_draws_into_given_axes(frame: pd.DataFrame, tmp_path: Path) -> None:
+    fig = Figure(figsize=(12, 4.5), layout="constrained")
     left, right = fig.subplots(1, 2)
     returned = plot.trend(frame, "receipts", jurisdictions=["civil"], ax=right, title="Mine")
     assert returned is fig
     assert not left.get_lines()
     assert right.get_title(loc="left") == "Mine"
-    # A title too long to share its line with the note gets the note beneath it instead.
-    long = "Civil claims received in the county court, all tracks, England and Wales"
-    fig = plot.trend(frame, "receipts", jurisdictions=["civil"], title=long)
-    assert fig.axes[0].get_title(loc="right") == ""
-    assert fig.axes[0].get_title(loc="left").startswith(long + "\nSYNTHETIC")
-    _assert_legend_outside(fig)
+    plot.trend(frame, "disposals", jurisdictions=["civil"], ax=left, title="Civil disposals")
+    # In narrow side-by-side axes, no title, note or legend may overlap another.
+    renderer = _drawn(fig)
+    boxes = []
+    for axes in (left, right):
+        boxes += [axes.title.get_window_extent(renderer), axes.texts[0].get_window_extent(renderer)]
+        legend = axes.get_legend()
+        assert legend is not None
+        boxes.append(legend.get_window_extent(renderer))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+    FigureCanvasAgg(fig).print_png(str(tmp_path / "side_by_side.png"))
 
 
 def test_revisions_one_line_per_period_across_releases(frame: pd.DataFrame, tmp_path: Path) -> None:

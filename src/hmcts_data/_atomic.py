@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +16,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it into place only if the block succeeds.
 
     Missing parent directories are created. On an exception the temporary file is removed and
-    ``path`` is left as it was (absent, or its previous content).
+    ``path`` is left as it was (absent, or its previous content). The file gets the usual
+    permissions for a new file (``0o666`` less the umask).
 
     Args:
         path: The file to write.
@@ -33,9 +34,15 @@ def atomic_path(path: Path) -> Iterator[Path]:
         'done'
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            # Mode 0o666 minus the umask, like any new file (mkstemp would make it 0o600).
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:  # pragma: no cover - 32 random bits colliding
+            continue
+        os.close(fd)
+        break
     try:
         yield tmp
         os.replace(tmp, path)

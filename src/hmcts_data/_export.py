@@ -25,7 +25,15 @@ from hmcts_data.tables._schema import TIDY_COLUMNS, coerce_tidy
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["WRITERS", "read_duckdb", "read_parquet", "to_duckdb", "to_parquet", "write"]
+__all__ = [
+    "WRITERS",
+    "formats_markdown",
+    "read_duckdb",
+    "read_parquet",
+    "to_duckdb",
+    "to_parquet",
+    "write",
+]
 
 _TIDY_NAMES = tuple(c.name for c in TIDY_COLUMNS)
 
@@ -37,6 +45,19 @@ WRITERS: dict[str, str] = {
     ".parquet": "Parquet (needs the parquet extra); read back with read_parquet",
     ".duckdb": "DuckDB database, the frame as table 'hmcts' (needs the duckdb extra)",
 }
+
+
+def formats_markdown() -> str:
+    """Render :data:`WRITERS` as a Markdown table (for the docs page on exports).
+
+    Example:
+        >>> "| `.parquet` |" in formats_markdown()
+        True
+    """
+    rows = ["| suffix | written as |", "|---|---|"]
+    rows += [f"| `{suffix}` | {what} |" for suffix, what in WRITERS.items()]
+    return "\n".join(rows) + "\n"
+
 
 IfExists = Literal["fail", "replace", "append"]
 DuckDBTarget = str | os.PathLike[str] | Any

@@ -173,13 +173,23 @@ def _style(ax: Axes, ticker: Any, unit: str, *, ylabel: str, legend_title: str) 
 
 
 def _titles(ax: Axes, main: str, note: str) -> None:
-    # Title text is larger than the note's: weigh its characters more.
-    if 1.25 * len(main) + len(note) > 110:
-        # Side by side they would overlap: stack the note under the title instead.
-        ax.set_title(f"{main}\n{note}", loc="left", fontsize="large")
-        return
-    ax.set_title(main, loc="left", fontsize="large")
-    ax.set_title(note, loc="right", fontsize="small", color="0.35")
+    """The title, with a small grey note (data source, releases) on its own line beneath.
+
+    Stacked rather than side by side so that neither can overlap the other, however narrow
+    the axes; both are laid out by the figure's layout engine.
+    """
+    ax.annotate(
+        note,
+        xy=(0.0, 1.0),
+        xycoords="axes fraction",
+        xytext=(0.0, 5.0),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        fontsize="small",
+        color="0.35",
+    )
+    ax.set_title(main, loc="left", fontsize="large", pad=22.0)
 
 
 def _x_label(rows: pd.DataFrame) -> str:
