@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from pydantic import ValidationError
 
@@ -207,7 +207,7 @@ class Client:
             ...     "/api/search.json", {"count": 10, "fields": ["title", "link"]})
             'https://www.gov.uk/api/search.json?count=10&fields=title&fields=link'
         """
-        if not url.startswith(("http://", "https://")):
+        if not urlsplit(url).scheme:
             url = self.settings.base_url + ("" if url.startswith("/") else "/") + url
         if params:
             pairs: list[tuple[str, str]] = []
