@@ -181,7 +181,7 @@ def test_trend_draws_into_given_axes(frame: pd.DataFrame, tmp_path: Path) -> Non
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
-    FigureCanvasAgg(fig).print_png(str(tmp_path / "side_by_side.png"))
+    plot.save(fig, tmp_path / "side_by_side.png")
 
 
 def test_revisions_one_line_per_period_across_releases(frame: pd.DataFrame, tmp_path: Path) -> None:
