@@ -1,13 +1,18 @@
-"""The verbs users call on data: read a file they already have (and, later, load from GOV.UK)."""
+"""The verbs users call on data: read a file they have, load releases from GOV.UK, build series.
+
+The data's path is catalogue -> download -> parse -> tidy frame; :func:`load` walks it with the
+same public pieces a user could call one by one (``catalogue()``, ``Release.data_file()``,
+``Client.download()``, :func:`read`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import importlib
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol, cast
+from typing import IO, TYPE_CHECKING, Literal, Protocol, cast
 
 from hmcts_data._errors import NotFoundError, ParseError
 from hmcts_data.tables import PARSERS, OnUnknown
@@ -16,7 +21,10 @@ from hmcts_data.tables._schema import Provenance
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Source", "read"]
+    from hmcts_data._catalogue import Release
+    from hmcts_data._client import Client
+
+__all__ = ["Source", "load", "read", "series"]
 
 #: What :func:`read` accepts: a path, raw bytes, or a binary file object.
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
@@ -122,3 +130,159 @@ def read(
         source_url=source_url,
     )
     return parse(data, provenance, on_unknown=on_unknown)
+
+
+def _releases_to_load(
+    publication: str, release: str | date | Release | None, client: Client
+) -> list[Release]:
+    from hmcts_data._catalogue import catalogue
+
+    pub = catalogue(client=client).get(publication)
+    if release is None:
+        return [pub.latest()]
+    if isinstance(release, str) and release == "all":
+        chosen = [r for r in pub.releases if r.data_files() and not r.is_withdrawn]
+        if not chosen:
+            raise NotFoundError(
+                f"{publication} release with a machine-readable file", "all", pub.keys
+            )
+        return chosen
+    return [pub.release(release)]
+
+
+def load(
+    publication: str,
+    release: str | date | Release | None = None,
+    *,
+    client: Client | None = None,
+    offline: bool | None = None,
+    on_unknown: OnUnknown = "raise",
+) -> pd.DataFrame:
+    """Download (through the cache) and parse releases of a publication into the tidy frame.
+
+    Args:
+        publication: Publication id (``"monthly"``, ``"weekly-covid"``, ``"remote-hearings"``,
+            ``"reformed-services"``, ``"ad-hoc"``).
+        release: ``None`` for the latest release; a data month (``"2025-04"``), a GOV.UK slug,
+            a date or a :class:`Release` for one release; ``"all"`` for every release with a
+            machine-readable file (every vintage is kept: nothing is de-duplicated).
+        client: The client to use; a new one from the environment when ``None``.
+        offline: ``True`` never touches the network (cache and embedded snapshot only).
+        on_unknown: What to do with headers the crosswalk does not know (see :func:`read`).
+
+    Returns:
+        The tidy frame, releases stacked oldest first, each row carrying its ``release``,
+        ``published`` date and ``source_url``.
+
+    Raises:
+        NotFoundError: Unknown publication or release (with close matches), or a release with
+            no machine-readable attachment.
+        OfflineError: Offline and not in the cache.
+        DownloadError: The download failed after retries (and no cached copy exists).
+        IntegrityError: The file is not what GOV.UK described.
+        ParseError: The file cannot be parsed (names file, sheet, row, column).
+        SchemaDriftError: A header the crosswalk does not know (with ``on_unknown="raise"``).
+
+    Example:
+        >>> import hmcts_data
+        >>> latest = hmcts_data.load("monthly")  # doctest: +SKIP
+        >>> every_vintage = hmcts_data.load("monthly", release="all")  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    from hmcts_data._client import Client, using_client
+
+    if client is None and offline is not None:
+        client = Client(offline=offline)
+        owned = True
+    else:
+        owned = False
+        if client is not None and offline and not client.settings.offline:
+            client = Client(client.settings.model_copy(update={"offline": True}))
+            owned = True
+    try:
+        with using_client(client) as active:
+            frames = []
+            for rel in sorted(
+                _releases_to_load(publication, release, active),
+                key=lambda r: (r.period_end or date.min, r.slug),
+            ):
+                attachment = rel.data_file()
+                path = attachment.download(active, cache_key=rel.base_path)
+                frames.append(
+                    read(
+                        publication,
+                        path,
+                        on_unknown=on_unknown,
+                        release=rel.key,
+                        published=rel.first_published,
+                        source_url=attachment.url,
+                    )
+                )
+    finally:
+        if owned and client is not None:
+            client.close()
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True)
+
+
+def series(
+    publication: str = "monthly",
+    *,
+    jurisdiction: str | None = None,
+    measure: str | None = None,
+    breakdown: str | None = None,
+    frame: pd.DataFrame | None = None,
+    client: Client | None = None,
+    offline: bool | None = None,
+    missing: Literal["newest", "skip"] = "newest",
+) -> pd.DataFrame:
+    """One harmonised series across all releases: each figure from the newest release with it.
+
+    Loads every release (or uses ``frame``), then keeps, for each period, jurisdiction,
+    measure and breakdown, the value from the newest release that publishes it; the
+    ``release`` column says which release each value came from. So a user gets 2018 to today
+    in one call, with the revised figures rather than stale first estimates.
+
+    Args:
+        publication: Publication id.
+        jurisdiction: Keep only this canonical jurisdiction.
+        measure: Keep only this canonical measure.
+        breakdown: Keep only this breakdown (``""`` for the headline figure).
+        frame: A tidy frame of several releases to use instead of loading.
+        client: The client to use when loading.
+        offline: ``True`` never touches the network.
+        missing: ``"newest"``: the newest release wins even where its cell is missing;
+            ``"skip"``: a missing cell falls back to the newest release that has a value.
+
+    Returns:
+        A tidy frame with one row per figure.
+
+    Raises:
+        NotFoundError: Unknown publication, or a filter value outside the vocabulary.
+        HMCTSDataError: Any error of :func:`load`.
+
+    Example:
+        >>> import hmcts_data
+        >>> civil = hmcts_data.series(jurisdiction="civil", measure="receipts")  # doctest: +SKIP
+    """
+    from hmcts_data.tables._schema import vocabulary
+    from hmcts_data.tables._vintages import latest_series
+
+    vocab = vocabulary()
+    if jurisdiction is not None and jurisdiction not in vocab.jurisdiction:
+        raise NotFoundError("jurisdiction", jurisdiction, sorted(vocab.jurisdiction))
+    if measure is not None and measure not in vocab.measure:
+        raise NotFoundError("measure", measure, sorted(vocab.measure))
+    if frame is None:
+        frame = load(publication, "all", client=client, offline=offline)
+    else:
+        frame = frame[frame["publication"] == publication]
+    if jurisdiction is not None:
+        frame = frame[frame["jurisdiction"] == jurisdiction]
+    if measure is not None:
+        frame = frame[frame["measure"] == measure]
+    if breakdown is not None:
+        frame = frame[frame["breakdown"] == breakdown]
+    return latest_series(frame.reset_index(drop=True), skip_missing=missing == "skip")
