@@ -1,0 +1,130 @@
+"""``hmcts_data.catalogue()``: the catalogue from the best source available right now."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import TYPE_CHECKING
+
+from hmcts_data._catalogue._discover import discover
+from hmcts_data._catalogue._models import Catalogue, format_age
+from hmcts_data._catalogue._snapshot import load_snapshot
+from hmcts_data._catalogue._store import load_discovery, save_discovery
+from hmcts_data._errors import DownloadError, HostNotAllowedError, OfflineError, StaleDataWarning
+
+if TYPE_CHECKING:
+    from hmcts_data._client import Client
+
+__all__ = ["catalogue"]
+
+logger = logging.getLogger("hmcts_data")
+
+
+def catalogue(
+    *, client: Client | None = None, offline: bool | None = None, refresh: bool = False
+) -> Catalogue:
+    """The HMCTS open data catalogue: every publication, its releases and their files.
+
+    Sources, in order:
+
+    1. a cached discovery younger than ``api_max_age`` (default one hour): no request at all;
+    2. a live discovery from GOV.UK's Content and Search APIs (cached pages are revalidated
+       with conditional requests, so an unchanged catalogue costs only 304 answers);
+    3. if GOV.UK cannot be reached: the last cached discovery, else the snapshot embedded in
+       the package, with a :class:`~hmcts_data.StaleDataWarning` saying which and how old.
+
+    With ``offline=True`` (or ``HMCTS_DATA_OFFLINE=1``) the network is never touched: the last
+    cached discovery, else the snapshot. ``catalogue.source`` says which one you got.
+
+    Args:
+        client: The client to use; a new one from the environment when ``None``.
+        offline: Override the client's offline setting.
+        refresh: Discover now even if a fresh discovery is cached, revalidating every page.
+
+    Returns:
+        The catalogue.
+
+    Raises:
+        ParseError: A GOV.UK page is not JSON or not of the expected shape (the message names
+            its URL); nothing is cached from that run.
+        HostNotAllowedError: A page redirects to a host that is not allowed.
+
+    Example:
+        >>> import hmcts_data
+        >>> cat = hmcts_data.catalogue()  # doctest: +SKIP
+        >>> cat.get("monthly").latest().data_file().filename  # doctest: +SKIP
+        'HMCTS_MI_output_accessible.csv'
+    """
+    from hmcts_data._client import using_client
+
+    with using_client(client) as active:
+        is_offline = active.settings.offline if offline is None else offline
+        cached = load_discovery(active)
+        if is_offline:
+            if cached is not None:
+                logger.info("offline: using the cached discovery (%s old)", format_age(cached.age))
+                return cached
+            snapshot = load_snapshot()
+            warnings.warn(
+                "Offline and no catalogue discovery is cached, so this is "
+                f"{snapshot.describe_source()}; it lists only documented releases. Run "
+                "hmcts_data.catalogue() online once for the full catalogue.",
+                StaleDataWarning,
+                stacklevel=2,
+            )
+            return snapshot
+        if (
+            not refresh
+            and cached is not None
+            and (cached.age.total_seconds() <= active.settings.api_max_age)
+        ):
+            return cached
+        # Stale-if-error warnings from single pages are gathered into one; the pool's threads
+        # report through the same (process-wide) warnings machinery.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                live = discover(active, refresh=refresh)
+            except HostNotAllowedError:
+                raise
+            except (DownloadError, OfflineError) as exc:
+                failure: DownloadError | OfflineError | None = exc
+            else:
+                failure = None
+        stale = [w for w in caught if issubclass(w.category, StaleDataWarning)]
+        for other in caught:
+            if not issubclass(other.category, StaleDataWarning):
+                warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
+        if failure is not None:
+            return _fall_back(cached, failure)
+        if stale:
+            warnings.warn(
+                f"GOV.UK could not be reached for {len(stale)} catalogue page(s); cached copies "
+                f"were used, so the catalogue may be out of date. First: {stale[0].message}",
+                StaleDataWarning,
+                stacklevel=2,
+            )
+            return live.model_copy(
+                update={
+                    "source": "cache",
+                    "notes": (
+                        *live.notes,
+                        f"{len(stale)} page(s) came from the cache because GOV.UK could not be "
+                        "reached",
+                    ),
+                }
+            )
+        save_discovery(active, live)
+        return live
+
+
+def _fall_back(cached: Catalogue | None, failure: Exception) -> Catalogue:
+    chosen = cached if cached is not None else load_snapshot()
+    which = "the last cached discovery" if cached is not None else "the embedded snapshot"
+    warnings.warn(
+        f"Could not discover the catalogue from GOV.UK ({failure}). Using {which}: "
+        f"{chosen.describe_source()}. Try again later, or hmcts_data.catalogue(refresh=True).",
+        StaleDataWarning,
+        stacklevel=3,
+    )
+    return chosen

@@ -1,0 +1,418 @@
+"""Live discovery of the catalogue from GOV.UK's Content and Search APIs.
+
+Two lists of pages are read and cross-checked, because each can miss pages the other has:
+
+1. the collection ``/api/content/government/collections/hmcts-management-information``
+   (``links.documents``, grouped by ``details.collection_groups``);
+2. the Search API ``/api/search.json``, filtered to HMCTS statistical data sets and paged with
+   ``count``/``start`` until ``total`` (results de-duplicated by ``link``).
+
+Then every page that belongs to a publication is read from ``/api/content/<base_path>``. All
+requests go through :class:`~hmcts_data.Client` (cached, revalidated, rate-limited, retried).
+Any page that cannot be understood raises :class:`~hmcts_data.ParseError` naming its URL: the
+caller gets a whole catalogue or an error, never half a one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal, TypeVar, cast
+from urllib.parse import urljoin
+
+from hmcts_data._catalogue._body import body_links, html_to_text, parse_size_label
+from hmcts_data._catalogue._classify import classify, read_period, slug_of
+from hmcts_data._catalogue._formats import filename_from_url, format_of
+from hmcts_data._catalogue._models import (
+    Attachment,
+    Catalogue,
+    Change,
+    Publication,
+    Release,
+    Withdrawal,
+    sort_releases,
+)
+from hmcts_data._catalogue._pages import (
+    RELEASE_SCHEMAS,
+    ApiAttachment,
+    CollectionPage,
+    ContentPage,
+    SearchPage,
+    SearchResult,
+    expect_schema,
+    validate_page,
+)
+from hmcts_data._catalogue._publications import (
+    PUBLICATION_IDS,
+    PublicationId,
+    publication_facts,
+)
+from hmcts_data._errors import ParseError
+
+if TYPE_CHECKING:
+    from hmcts_data._client import Client
+
+__all__ = [
+    "SEARCH_PAGE_SIZE",
+    "SEARCH_PARAMS",
+    "collection_api_path",
+    "discover",
+]
+
+logger = logging.getLogger("hmcts_data")
+
+SEARCH_PATH = "/api/search.json"
+#: The Search API's maximum page size: one request covers every HMCTS data set today.
+SEARCH_PAGE_SIZE = 1500
+#: Fixed Search API parameters, all from its documented list (anything else gets HTTP 422).
+SEARCH_PARAMS: dict[str, str | list[str]] = {
+    "filter_organisations": "hm-courts-and-tribunals-service",
+    "filter_content_store_document_type": "statistical_data_set",
+    "fields": ["title", "link", "description", "public_timestamp", "document_collections"],
+    "order": "-public_timestamp",
+}
+# Guards against a Search API whose ``total`` never stops growing.
+_MAX_SEARCH_PAGES = 50
+#: Concurrent page requests; the client's rate limiter still caps the request rate.
+DEFAULT_WORKERS = 4
+
+_T = TypeVar("_T")
+
+
+def collection_api_path() -> str:
+    """The Content API path of the HMCTS management information collection.
+
+    Example:
+        >>> collection_api_path()
+        '/api/content/government/collections/hmcts-management-information'
+    """
+    return "/api/content" + publication_facts().collection_path
+
+
+@dataclass
+class _Candidate:
+    base_path: str
+    title: str = ""
+    group: str | None = None
+    found_in: set[Literal["collection", "search"]] = field(default_factory=set)
+    listed_withdrawn: bool = False
+
+
+@dataclass
+class _Listing:
+    candidates: dict[str, _Candidate]
+    ignored_search: int
+    only_collection: list[str]
+    only_search: list[str]
+
+
+def discover(
+    client: Client,
+    *,
+    refresh: bool = False,
+    search_page_size: int = SEARCH_PAGE_SIZE,
+    workers: int = DEFAULT_WORKERS,
+) -> Catalogue:
+    """Discover the catalogue from GOV.UK now (through the client's cache).
+
+    Args:
+        client: The client; its cache answers fresh pages without a request.
+        refresh: Revalidate every page with GOV.UK (conditional requests) even if fresh.
+        search_page_size: Search API page size (``count``); the maximum by default.
+        workers: Release pages fetched concurrently (the rate limit still applies).
+
+    Returns:
+        The catalogue, ``source == "live"``.
+
+    Raises:
+        ParseError: A page is not JSON or not of the expected shape (names the URL).
+        DownloadError: GOV.UK could not be reached or refused a request.
+        OfflineError: The client is offline and a page is not cached.
+
+    Example:
+        >>> with hmcts_data.Client() as client:  # doctest: +SKIP
+        ...     cat = discover(client)
+    """
+    max_age = 0.0 if refresh else None
+    base_url = client.settings.base_url
+    listing = _list_pages(client, max_age=max_age, page_size=search_page_size)
+    paths = list(listing.candidates)
+    pages = _fetch_all(
+        lambda path: _fetch_page(client, path, max_age=max_age), paths, workers=workers
+    )
+    releases: list[Release] = []
+    unclassified: list[str] = []
+    for path, (url, page) in zip(paths, pages, strict=True):
+        candidate = listing.candidates[path]
+        release = _release_from_page(page, url, candidate, base_url)
+        if release is None:
+            unclassified.append(page.base_path)
+        else:
+            releases.append(release)
+    return _assemble(releases, listing, unclassified, base_url)
+
+
+def _list_pages(client: Client, *, max_age: float | None, page_size: int) -> _Listing:
+    url = collection_api_path()
+    collection = validate_page(
+        CollectionPage,
+        client.get_json(url, max_age=max_age),
+        _absolute(client, url),
+        "a GOV.UK document collection",
+    )
+    expect_schema(collection, frozenset({"document_collection"}), _absolute(client, url))
+    groups = {
+        content_id: group.title
+        for group in collection.details.collection_groups
+        for content_id in group.documents
+    }
+    candidates: dict[str, _Candidate] = {}
+    for doc in collection.links.documents:
+        item = candidates.setdefault(doc.base_path, _Candidate(doc.base_path))
+        item.title = item.title or doc.title
+        item.group = groups.get(doc.content_id or "")
+        item.found_in.add("collection")
+        item.listed_withdrawn = bool(doc.withdrawn)
+    ignored = 0
+    for result in _search(client, max_age=max_age, page_size=page_size):
+        known = candidates.get(result.link)
+        if known is None and classify(result.link, result.title) is None:
+            ignored += 1  # another HMCTS data set, not part of this catalogue
+            continue
+        if known is None:
+            known = candidates[result.link] = _Candidate(result.link, result.title)
+        known.found_in.add("search")
+    only_collection = [p for p, c in candidates.items() if c.found_in == {"collection"}]
+    only_search = [p for p, c in candidates.items() if c.found_in == {"search"}]
+    return _Listing(candidates, ignored, only_collection, only_search)
+
+
+def _search(client: Client, *, max_age: float | None, page_size: int) -> list[SearchResult]:
+    found: dict[str, SearchResult] = {}
+    start = 0
+    for _ in range(_MAX_SEARCH_PAGES):
+        params: dict[str, str | int | Sequence[str]] = {
+            **SEARCH_PARAMS,
+            "count": page_size,
+            "start": start,
+        }
+        page = validate_page(
+            SearchPage,
+            client.get_json(SEARCH_PATH, params=params, max_age=max_age),
+            f"{_absolute(client, SEARCH_PATH)}?start={start}&count={page_size}",
+            "a Search API result page",
+        )
+        for result in page.results:
+            found.setdefault(result.link, result)  # a page may repeat a result when total moves
+        start += page_size
+        if not page.results or start >= page.total:
+            break
+    else:
+        logger.warning(
+            "Search API still reported more results after %d pages; stopped there",
+            _MAX_SEARCH_PAGES,
+        )
+    return list(found.values())
+
+
+def _fetch_page(
+    client: Client, base_path: str, *, max_age: float | None
+) -> tuple[str, ContentPage]:
+    path = "/api/content" + base_path
+    url = _absolute(client, path)
+    page = validate_page(
+        ContentPage, client.get_json(path, max_age=max_age), url, "a GOV.UK content page"
+    )
+    expect_schema(page, RELEASE_SCHEMAS, url)
+    return url, page
+
+
+def _fetch_all(fetch: Callable[[str], _T], paths: Sequence[str], *, workers: int) -> list[_T]:
+    """Run ``fetch`` over ``paths`` in a small thread pool; the first error cancels the rest."""
+    if workers <= 1 or len(paths) <= 1:
+        return [fetch(p) for p in paths]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hmcts-discover") as pool:
+        futures: list[Future[_T]] = [pool.submit(fetch, p) for p in paths]
+        try:
+            return [f.result() for f in futures]
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+
+
+def _release_from_page(
+    page: ContentPage, url: str, candidate: _Candidate, base_url: str
+) -> Release | None:
+    publication = classify(page.base_path, page.title, group=candidate.group)
+    if publication is None:
+        logger.info("page %s matches no publication; skipped", page.base_path)
+        return None
+    slug = slug_of(page.base_path)
+    period = read_period(slug, page.title, page.description)
+    withdrawn = None
+    if page.withdrawn_notice is not None:
+        withdrawn = Withdrawal(
+            explanation=html_to_text(page.withdrawn_notice.explanation or "")
+            or "Withdrawn (GOV.UK gives no explanation).",
+            withdrawn_at=_timestamp(page.withdrawn_notice.withdrawn_at, url),
+        )
+    elif candidate.listed_withdrawn:
+        withdrawn = Withdrawal(explanation="Listed as withdrawn in the collection.")
+    changes = [
+        Change(note=c.note, public_timestamp=_required_timestamp(c.public_timestamp, url))
+        for c in page.details.change_history
+    ]
+    changes.sort(key=lambda c: c.public_timestamp, reverse=True)
+    return Release(
+        publication=publication,
+        slug=slug,
+        base_path=page.base_path,
+        url=base_url + page.base_path,
+        title=page.title,
+        description=page.description,
+        content_id=page.content_id,
+        group=candidate.group,
+        period_start=period.start,
+        period_end=period.end,
+        period_precision=period.precision,
+        period_note=period.note,
+        first_published=_timestamp(page.first_published_at, url),
+        last_updated=_timestamp(page.public_updated_at, url),
+        change_history=tuple(changes),
+        withdrawn=withdrawn,
+        attachments=_attachments(page, base_url),
+        found_in=tuple(sorted(candidate.found_in)),
+    )
+
+
+def _attachments(page: ContentPage, base_url: str) -> tuple[Attachment, ...]:
+    if page.details.attachments:
+        return tuple(_from_api(a, base_url) for a in page.details.attachments)
+    return tuple(
+        Attachment(
+            title=link.title or None,
+            url=link.url,
+            filename=filename_from_url(link.url),
+            size=parse_size_label(link.size_label),
+            format=format_of(None, link.url, link.type_label),
+            type_label=link.type_label,
+            from_body_fallback=True,
+        )
+        for link in body_links(page.details.body or "", base_url)
+    )
+
+
+def _from_api(item: ApiAttachment, base_url: str) -> Attachment:
+    url = urljoin(base_url + "/", item.url)
+    kind: Literal["file", "html", "external"] = "external"
+    if item.attachment_type in {"file", "html"}:
+        kind = cast(Literal["file", "html"], item.attachment_type)
+    elif item.attachment_type != "external":
+        logger.info("attachment type %r not known; treated as external", item.attachment_type)
+    filename = item.filename or (filename_from_url(url) if kind == "file" else None)
+    return Attachment(
+        title=item.title,
+        url=url,
+        filename=filename,
+        content_type=item.content_type,
+        size=item.file_size,
+        format=format_of(item.content_type, filename or url)
+        if kind == "file"
+        else format_of(None, None),
+        accessible=item.accessible,
+        attachment_type=kind,
+    )
+
+
+def _assemble(
+    releases: Iterable[Release], listing: _Listing, unclassified: list[str], base_url: str
+) -> Catalogue:
+    facts = publication_facts()
+    by_id: dict[str, list[Release]] = {pid: [] for pid in PUBLICATION_IDS}
+    for release in releases:
+        by_id[release.publication].append(release)
+    collection_url = base_url + facts.collection_path
+    publications = []
+    for pid in PUBLICATION_IDS:
+        fact = facts.publication[pid]
+        found = by_id[pid]
+        in_collection = fact.in_collection or any("collection" in r.found_in for r in found)
+        publications.append(
+            Publication(
+                id=cast(PublicationId, pid),
+                title=fact.title,
+                description=fact.description,
+                kind=fact.kind,
+                frequency=fact.frequency,
+                status=fact.status,
+                collection_url=collection_url if in_collection else None,
+                about_url=facts.about_url,
+                licence=facts.licence,
+                licence_url=facts.licence_url,
+                releases=sort_releases(found),
+                note=fact.note,
+            )
+        )
+    notes = []
+    if listing.only_collection:
+        notes.append(
+            f"{len(listing.only_collection)} page(s) in the collection were not returned by "
+            f"the Search API (its index can lag): {_few(listing.only_collection)}"
+        )
+    if listing.only_search:
+        notes.append(
+            f"{len(listing.only_search)} page(s) found by the Search API are not listed in "
+            f"the collection: {_few(listing.only_search)}"
+        )
+    if unclassified:
+        notes.append(
+            f"{len(unclassified)} page(s) match no known publication and were left out: "
+            f"{_few(unclassified)}"
+        )
+    if listing.ignored_search:
+        notes.append(
+            f"{listing.ignored_search} other HMCTS statistical data set(s) from the Search API "
+            "are not part of this catalogue"
+        )
+    return Catalogue(
+        publications=tuple(publications),
+        generated_at=datetime.now(UTC),
+        source="live",
+        base_url=base_url,
+        notes=tuple(notes),
+        unclassified=tuple(unclassified),
+    )
+
+
+def _few(paths: Sequence[str], n: int = 5) -> str:
+    shown = ", ".join(slug_of(p) for p in paths[:n])
+    return shown + (f" and {len(paths) - n} more" if len(paths) > n else "")
+
+
+def _absolute(client: Client, path: str) -> str:
+    return path if "://" in path else client.settings.base_url + path
+
+
+def _timestamp(value: str | None, url: str) -> datetime | None:
+    if value is None or not value.strip():
+        return None
+    return _required_timestamp(value, url)
+
+
+def _required_timestamp(value: str, url: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ParseError(
+            f"{url} has a timestamp hmcts-data cannot read: {value!r}. GOV.UK may have "
+            "changed its format; please report it.",
+            file=url,
+        ) from None
+    if parsed.tzinfo is None:
+        logger.debug("timestamp %r on %s has no offset; read as UTC", value, url)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)

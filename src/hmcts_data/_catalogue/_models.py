@@ -1,0 +1,697 @@
+"""The catalogue as frozen pydantic models: Catalogue → Publication → Release → Attachment.
+
+Every model is immutable, validates on construction, ignores nothing silently (unknown fields
+are rejected, so a typo in the embedded snapshot fails at load) and renders as a readable table
+in a terminal (``str``) and in Jupyter (``_repr_html_``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    computed_field,
+    model_validator,
+)
+
+from hmcts_data._catalogue._formats import DATA_FORMAT_ORDER, AttachmentFormat
+from hmcts_data._catalogue._publications import PublicationId
+from hmcts_data._catalogue._render import html_table, text_table
+from hmcts_data._errors import NotFoundError, OfflineError
+
+if TYPE_CHECKING:
+    from hmcts_data._client import Client
+
+__all__ = [
+    "Attachment",
+    "AttachmentFormat",
+    "Catalogue",
+    "Change",
+    "Publication",
+    "Release",
+    "Source",
+    "Withdrawal",
+]
+
+#: Where a catalogue came from: a discovery just now, a cached discovery, or the snapshot
+#: embedded in the package.
+Source = Literal["live", "cache", "snapshot"]
+
+_MONTH_KEY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_DAY_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+_EXPECT: dict[AttachmentFormat, Literal["csv", "xlsx", "ods", "pdf", "any"]] = {
+    AttachmentFormat.CSV: "csv",
+    AttachmentFormat.XLSX: "xlsx",
+    AttachmentFormat.ODS: "ods",
+    AttachmentFormat.PDF: "pdf",
+    AttachmentFormat.OTHER: "any",
+}
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+#: A timezone-aware timestamp, stored in UTC.
+UTCDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+
+
+def _not_found(message: str, what: str, key: str, known: Iterable[str]) -> NotFoundError:
+    """A NotFoundError with close-match suggestions but a message written for the case."""
+    error = NotFoundError(what, key, known)
+    hint = (
+        f" Did you mean {', '.join(repr(s) for s in error.suggestions)}?"
+        if error.suggestions
+        else ""
+    )
+    error.args = (message + hint,)
+    return error
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Attachment(_Frozen):
+    """One file (or linked page) attached to a release.
+
+    Attributes:
+        title: The attachment's title on GOV.UK; ``None`` when not known (snapshot entries
+            known only by file name).
+        url: Absolute URL of the file; ``None`` when not known (some snapshot entries).
+        filename: File name as published.
+        content_type: MIME type reported by GOV.UK; ``None`` for links read from an old page
+            body (GOV.UK only shows a display label there, kept in :attr:`type_label`).
+        size: Size in bytes. For body-fallback links it is read from the displayed label
+            ("2.8KB") and so only approximate.
+        format: csv, xlsx, ods, pdf or other, from the MIME type and file extension.
+        accessible: Whether GOV.UK marks the file accessible; ``None`` when not stated.
+        attachment_type: GOV.UK's ``attachment_type``: file, html or external.
+        type_label: The type label shown in an old page body ("CSV", "MS Excel Spreadsheet").
+        from_body_fallback: The attachment came from links in the page body because the page
+            has no ``details.attachments`` (old pages).
+
+    Example:
+        >>> a = Attachment(url="https://x/a.csv", filename="a.csv", format="csv")
+        >>> a.format.is_data, a.name
+        (True, 'a.csv')
+    """
+
+    title: str | None = None
+    url: str | None = None
+    filename: str | None = None
+    content_type: str | None = None
+    size: int | None = Field(default=None, ge=0)
+    format: AttachmentFormat = AttachmentFormat.OTHER
+    accessible: bool | None = None
+    attachment_type: Literal["file", "html", "external"] = "file"
+    type_label: str | None = None
+    from_body_fallback: bool = False
+
+    @property
+    def name(self) -> str:
+        """The best short name: file name, else title, else URL."""
+        return self.filename or self.title or self.url or "(unnamed attachment)"
+
+    def download(self, client: Client | None = None, *, cache_key: str | None = None) -> Path:
+        """Download this file through the cache and return its local path.
+
+        The size is checked when GOV.UK states it exactly (not for body-fallback links, whose
+        size label is rounded), and the body is checked against the format (an HTML error page
+        in place of a CSV is refused).
+
+        Args:
+            client: The client to use; a new one from the environment when ``None``.
+            cache_key: Extra cache key, such as the release's base path (file names repeat
+                across releases).
+
+        Returns:
+            Path of the cached file.
+
+        Raises:
+            OfflineError: The URL is not known (some snapshot entries), or offline and not
+                cached.
+            DownloadError: The download failed.
+            IntegrityError: The file is not what was expected.
+
+        Example:
+            >>> path = attachment.download()  # doctest: +SKIP
+        """
+        from hmcts_data._client import using_client
+
+        if self.url is None:
+            raise OfflineError(
+                f"The URL of {self.name!r} is not known (it comes from the embedded snapshot, "
+                "which records only what is documented). Run hmcts_data.catalogue(refresh=True) "
+                "online to discover it."
+            )
+        expect = _EXPECT[self.format]
+        with using_client(client) as active:
+            cached = active.download(
+                self.url,
+                expected_size=None if self.from_body_fallback else self.size,
+                expect=expect,
+                cache_key=cache_key,
+            )
+        return cached.path
+
+
+class Change(_Frozen):
+    """One entry of a page's change history.
+
+    Attributes:
+        note: What changed, as GOV.UK states it ("First published.").
+        public_timestamp: When (UTC).
+    """
+
+    note: str
+    public_timestamp: UTCDatetime
+
+
+class Withdrawal(_Frozen):
+    """Why and when a page was withdrawn (GOV.UK still serves it, with a notice).
+
+    Attributes:
+        explanation: The notice as plain text.
+        withdrawn_at: When it was withdrawn (UTC), if stated.
+    """
+
+    explanation: str
+    withdrawn_at: UTCDatetime | None = None
+
+
+class Release(_Frozen):
+    """One GOV.UK page of a publication: usually one month's release of data.
+
+    Attributes:
+        publication: Publication id.
+        slug: The last segment of the page's base path.
+        base_path: The page's path on GOV.UK.
+        url: The page's web address.
+        title: Page title.
+        description: Page summary, if any.
+        content_id: GOV.UK content id, where known.
+        group: The collection group the page is listed under, where known.
+        period_start: First day covered, read from the slug, title or description (never
+            from publication dates); ``None`` when not stated.
+        period_end: Last day covered (inclusive); ``None`` when it cannot be read.
+        period_precision: ``"month"`` when the page names months, ``"week"`` or ``"day"``
+            when it names dates.
+        period_note: Why the period, or part of it, could not be read.
+        first_published: When the page was first published (UTC).
+        last_updated: When the page last changed significantly (UTC).
+        change_history: GOV.UK's change notes, newest first.
+        withdrawn: The withdrawal notice, when the page is withdrawn.
+        attachments: Files and linked pages, in page order.
+        found_in: Where discovery saw the page: the collection, the Search API, or both.
+        inferred: Fields that are inferred rather than read from GOV.UK (snapshot entries).
+        note: Anything else worth knowing about this entry (evidence, doubts).
+
+    Example:
+        >>> r = Release(publication="monthly", slug="s", base_path="/s", url="https://x/s",
+        ...             title="t", period_end=date(2025, 4, 30), period_precision="month")
+        >>> r.key
+        '2025-04'
+    """
+
+    publication: PublicationId
+    slug: str
+    base_path: str
+    url: str
+    title: str
+    description: str | None = None
+    content_id: str | None = None
+    group: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    period_precision: Literal["month", "week", "day"] | None = None
+    period_note: str | None = None
+    first_published: UTCDatetime | None = None
+    last_updated: UTCDatetime | None = None
+    change_history: tuple[Change, ...] = ()
+    withdrawn: Withdrawal | None = None
+    attachments: tuple[Attachment, ...] = ()
+    found_in: tuple[Literal["collection", "search"], ...] = ()
+    inferred: tuple[str, ...] = ()
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_computed(cls, data: Any) -> Any:
+        # ``key`` is derived; JSON written by model_dump carries it, so accept it back.
+        if isinstance(data, dict) and "key" in data:
+            data = {k: v for k, v in data.items() if k != "key"}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def key(self) -> str | None:
+        """The latest data month, ``"YYYY-MM"``, when the period could be read."""
+        return None if self.period_end is None else self.period_end.strftime("%Y-%m")
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Whether GOV.UK marks the page withdrawn."""
+        return self.withdrawn is not None
+
+    @property
+    def period_label(self) -> str:
+        """The period as text ("Apr 2024 to Apr 2025", "to Apr 2025", or "unknown")."""
+        fmt = "%b %Y" if self.period_precision in (None, "month") else "%d %b %Y"
+        if self.period_end is None:
+            return "unknown"
+        end = self.period_end.strftime(fmt)
+        if self.period_start is None:
+            return f"to {end}"
+        start = self.period_start.strftime(fmt)
+        return end if start == end else f"{start} to {end}"
+
+    def data_files(self) -> tuple[Attachment, ...]:
+        """Every machine-readable attachment (csv, ods, xlsx), best first.
+
+        Order: CSV, then ODS, then XLSX; within a format, files GOV.UK marks accessible first,
+        then page order.
+        """
+        ranked = [
+            (DATA_FORMAT_ORDER.index(a.format), a.accessible is not True, i, a)
+            for i, a in enumerate(self.attachments)
+            if a.format.is_data
+        ]
+        return tuple(a for *_, a in sorted(ranked, key=lambda t: t[:3]))
+
+    def data_file(self) -> Attachment:
+        """The best machine-readable attachment: CSV, then ODS, then XLSX.
+
+        Chosen by MIME type and file extension, never by exact file name.
+
+        Returns:
+            The attachment.
+
+        Raises:
+            NotFoundError: The release has no CSV, ODS or XLSX attachment.
+
+        Example:
+            >>> release.data_file().filename  # doctest: +SKIP
+            'HMCTS_MI_output_accessible.csv'
+        """
+        files = self.data_files()
+        if files:
+            return files[0]
+        names = [a.name for a in self.attachments]
+        listed = ", ".join(repr(n) for n in names) if names else "none"
+        raise _not_found(
+            f"Release {self.slug!r} ({self.url}) has no machine-readable attachment "
+            f"(CSV, ODS or XLSX); its attachments: {listed}. Pick one from "
+            "release.attachments, or another release.",
+            "data file",
+            self.slug,
+            [],
+        )
+
+    def download(self, client: Client | None = None) -> Path:
+        """Download the release's :meth:`data_file` through the cache.
+
+        Args:
+            client: The client to use; a new one from the environment when ``None``.
+
+        Returns:
+            Path of the cached file.
+
+        Raises:
+            NotFoundError: The release has no machine-readable attachment.
+            OfflineError: Its URL is not known, or offline and not cached.
+            DownloadError: The download failed.
+            IntegrityError: The file is not what was expected.
+
+        Example:
+            >>> path = hmcts_data.catalogue().get("monthly").latest().download()  # doctest: +SKIP
+        """
+        return self.data_file().download(client, cache_key=self.base_path)
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.title}",
+            f"  publication: {self.publication}   key: {self.key or '-'}   "
+            f"period: {self.period_label}",
+            f"  url: {self.url}",
+            f"  first published: {_when(self.first_published)}   "
+            f"last updated: {_when(self.last_updated)}",
+        ]
+        if self.period_note:
+            lines.append(f"  period note: {self.period_note}")
+        if self.withdrawn:
+            lines.append(
+                f"  WITHDRAWN {_when(self.withdrawn.withdrawn_at)}: {self.withdrawn.explanation}"
+            )
+        if self.note:
+            lines.append(f"  note: {self.note}")
+        if self.attachments:
+            lines.append(_indent(text_table(*_attachment_rows(self.attachments))))
+        else:
+            lines.append("  (no attachments known)")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        caption = f"{self.title} — {self.period_label}" + (" (withdrawn)" if self.withdrawn else "")
+        return html_table(*_attachment_rows(self.attachments), caption=caption)
+
+
+class Publication(_Frozen):
+    """One HMCTS open-data publication and its releases, newest first.
+
+    Attributes:
+        id: The id users type: ``monthly``, ``weekly-covid``, ``remote-hearings``,
+            ``reformed-services``, ``ad-hoc`` or ``user-guide``.
+        title: Title for people.
+        description: What it contains.
+        kind: ``"data"``, or ``"document"`` for the user guide (read it, do not parse it).
+        frequency: How often it was released, in words.
+        status: ``"live"`` or ``"ended"``.
+        collection_url: The GOV.UK collection its pages belong to, where known.
+        about_url: The HMCTS statistics page describing it.
+        licence: Always the Open Government Licence v3.0.
+        licence_url: The licence's web address.
+        releases: Its pages, newest first (by period end, else first publication).
+        note: What is known and unknown about it.
+
+    Example:
+        >>> monthly = hmcts_data.catalogue(offline=True).get("monthly")  # doctest: +SKIP
+        >>> monthly.release("2025-04").title  # doctest: +SKIP
+        'HMCTS management information - April 2025'
+    """
+
+    id: PublicationId
+    title: str
+    description: str
+    kind: Literal["data", "document"] = "data"
+    frequency: str
+    status: Literal["live", "ended"]
+    collection_url: str | None = None
+    about_url: str | None = None
+    licence: str = "Open Government Licence v3.0"
+    licence_url: str = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+    releases: tuple[Release, ...] = ()
+    note: str | None = None
+
+    def latest(self, *, include_withdrawn: bool = False) -> Release:
+        """The newest release (withdrawn pages skipped unless asked for).
+
+        Args:
+            include_withdrawn: Also consider withdrawn pages.
+
+        Returns:
+            The release.
+
+        Raises:
+            NotFoundError: The publication has no (non-withdrawn) release in this catalogue.
+
+        Example:
+            >>> hmcts_data.catalogue().get("monthly").latest().key  # doctest: +SKIP
+            '2025-09'
+        """
+        for release in self.releases:
+            if include_withdrawn or not release.is_withdrawn:
+                return release
+        raise _not_found(
+            f"Publication {self.id!r} has no {'' if include_withdrawn else 'current '}release "
+            "in this catalogue. Try hmcts_data.catalogue(refresh=True) online, or another "
+            "publication.",
+            "release",
+            "latest",
+            [],
+        )
+
+    def release(self, key: str | date | Release) -> Release:
+        """Find a release by data month, slug, base path, URL, date or :class:`Release`.
+
+        Args:
+            key: ``"2025-04"`` (latest data month), a slug
+                (``"hmcts-management-information-april-2025"``), a base path or web URL, a
+                date (``datetime.date`` or ``"2025-04-15"``: the release whose period contains
+                it, else whose latest month is that month), or a :class:`Release`.
+
+        Returns:
+            The release; when several share a data month, the newest-listed one.
+
+        Raises:
+            NotFoundError: No release matches; the message suggests close keys.
+
+        Example:
+            >>> pub.release("2025-04").slug  # doctest: +SKIP
+            'hmcts-management-information-april-2025'
+        """
+        found = self._find(key)
+        if found is not None:
+            return found
+        shown = key.slug if isinstance(key, Release) else str(key)
+        months = list(dict.fromkeys(self.keys))
+        known = months + [r.slug for r in self.releases]
+        raise _not_found(
+            f"No release {shown!r} in publication {self.id!r}; known data months (newest "
+            f"first): {', '.join(months[:12]) or 'none'}{' ...' if len(months) > 12 else ''}. "
+            "Use a data month 'YYYY-MM', a slug or a date.",
+            "release",
+            shown,
+            dict.fromkeys(known),
+        )
+
+    def _find(self, key: str | date | Release) -> Release | None:
+        if isinstance(key, Release):
+            return next((r for r in self.releases if r.base_path == key.base_path), None)
+        if isinstance(key, datetime):
+            key = key.date()
+        if isinstance(key, date):
+            return self._by_date(key)
+        text = key.strip()
+        if _MONTH_KEY.match(text):
+            return next((r for r in self.releases if r.key == text), None)
+        if _DAY_KEY.match(text):
+            try:
+                return self._by_date(date.fromisoformat(text))
+            except ValueError:
+                return None
+        wanted = text.rstrip("/").rsplit("/", 1)[-1].lower()
+        return next((r for r in self.releases if r.slug.lower() == wanted), None)
+
+    def _by_date(self, day: date) -> Release | None:
+        for release in self.releases:
+            start, end = release.period_start, release.period_end
+            if start and end and start <= day <= end:
+                return release
+        month = day.strftime("%Y-%m")
+        return next((r for r in self.releases if r.key == month), None)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The data months of the releases, newest first (releases without one skipped)."""
+        return tuple(r.key for r in self.releases if r.key)
+
+    def __str__(self) -> str:
+        head = (
+            f"{self.title} [{self.id}] — {self.status}, {self.frequency}; "
+            f"{len(self.releases)} release(s)"
+        )
+        if not self.releases:
+            return head + (f"\n  {self.note}" if self.note else "")
+        return head + "\n" + _indent(text_table(*_release_rows(self.releases)))
+
+    def _repr_html_(self) -> str:
+        caption = f"{self.title} [{self.id}] — {self.status}, {self.frequency}"
+        return html_table(*_release_rows(self.releases), caption=caption)
+
+
+class Catalogue(_Frozen):
+    """Every HMCTS open-data publication, as discovered from GOV.UK or from the snapshot.
+
+    Iterate over it for its publications; ``catalogue.get("monthly")`` for one.
+
+    Attributes:
+        publications: The publications, in a fixed order (monthly first).
+        generated_at: When the discovery (or the snapshot) was made (UTC).
+        source: ``"live"`` (just discovered), ``"cache"`` (a stored discovery) or
+            ``"snapshot"`` (embedded in the package).
+        base_url: The GOV.UK base URL it was discovered from.
+        notes: What discovery noticed (pages only in the Search API, pages it could not
+            classify, stale pages) and, for the snapshot, how it was assembled.
+        unclassified: Base paths of pages in the collection that match no publication.
+
+    Example:
+        >>> cat = hmcts_data.catalogue(offline=True)  # doctest: +SKIP
+        >>> [p.id for p in cat][:2]  # doctest: +SKIP
+        ['monthly', 'weekly-covid']
+    """
+
+    publications: tuple[Publication, ...]
+    generated_at: UTCDatetime
+    source: Source
+    base_url: str = "https://www.gov.uk"
+    notes: tuple[str, ...] = ()
+    unclassified: tuple[str, ...] = ()
+
+    def get(self, publication: str) -> Publication:
+        """The publication with id ``publication``.
+
+        Args:
+            publication: A publication id such as ``"monthly"``.
+
+        Returns:
+            The publication.
+
+        Raises:
+            NotFoundError: Unknown id (with close-match suggestions).
+
+        Example:
+            >>> hmcts_data.catalogue().get("monthly").status  # doctest: +SKIP
+            'live'
+        """
+        for item in self.publications:
+            if item.id == publication:
+                return item
+        raise NotFoundError("publication", publication, [p.id for p in self.publications])
+
+    def __iter__(self) -> Iterator[Publication]:  # type: ignore[override]
+        return iter(self.publications)
+
+    def __len__(self) -> int:
+        return len(self.publications)
+
+    def __contains__(self, publication: object) -> bool:
+        return any(p.id == publication for p in self.publications)
+
+    @property
+    def age(self) -> timedelta:
+        """How long ago the catalogue was generated."""
+        return datetime.now(UTC) - self.generated_at
+
+    @property
+    def releases(self) -> tuple[Release, ...]:
+        """Every release of every publication."""
+        return tuple(r for p in self.publications for r in p.releases)
+
+    def describe_source(self) -> str:
+        """A phrase saying where the catalogue came from and how old it is.
+
+        Example:
+            >>> load_snapshot().describe_source()  # doctest: +SKIP
+            'the snapshot embedded in hmcts-data, generated 2026-11-25 16:37 UTC (2 days old)'
+        """
+        when = f"{_when(self.generated_at)} ({format_age(self.age)} old)"
+        if self.source == "live":
+            return f"discovered live from {self.base_url} at {_when(self.generated_at)}"
+        if self.source == "cache":
+            return f"a cached discovery from {self.base_url}, made {when}"
+        return f"the snapshot embedded in hmcts-data, generated {when}"
+
+    def __str__(self) -> str:
+        rows = []
+        for pub in self.publications:
+            latest = next((r for r in pub.releases if not r.is_withdrawn), None)
+            rows.append(
+                [
+                    pub.id,
+                    pub.title,
+                    pub.status,
+                    str(len(pub.releases)),
+                    (latest.key or latest.slug) if latest else "-",
+                ]
+            )
+        table = text_table(["id", "title", "status", "releases", "latest"], rows)
+        return f"HMCTS open data catalogue — {self.describe_source()}\n{table}"
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [
+                p.id,
+                p.title,
+                p.status,
+                p.frequency,
+                str(len(p.releases)),
+                next((r.key or r.slug for r in p.releases if not r.is_withdrawn), "-"),
+            ]
+            for p in self.publications
+        ]
+        return html_table(
+            ["id", "title", "status", "frequency", "releases", "latest"],
+            rows,
+            caption=f"HMCTS open data catalogue — {self.describe_source()}",
+        )
+
+
+def sort_releases(releases: Iterable[Release]) -> tuple[Release, ...]:
+    """Order releases newest first: by period end, else first publication; ties by slug.
+
+    Example:
+        >>> sort_releases([])
+        ()
+    """
+
+    def order(release: Release) -> tuple[date, datetime, str]:
+        published = release.first_published or datetime.min.replace(tzinfo=UTC)
+        anchor = release.period_end or (
+            release.first_published.date() if release.first_published else date.min
+        )
+        return anchor, published, release.slug
+
+    return tuple(sorted(releases, key=order, reverse=True))
+
+
+def format_age(age: timedelta) -> str:
+    """Describe a duration for people ("3 days", "5 hours", "2 minutes").
+
+    Example:
+        >>> format_age(timedelta(days=3, hours=2))
+        '3 days'
+    """
+    seconds = max(0, int(age.total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "unknown"
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def _release_rows(releases: Iterable[Release]) -> tuple[list[str], list[list[str]]]:
+    rows = [
+        [
+            r.key or "-",
+            r.period_label,
+            ("[withdrawn] " if r.is_withdrawn else "") + r.title,
+            r.first_published.strftime("%Y-%m-%d") if r.first_published else "-",
+            ", ".join(dict.fromkeys(a.format.value for a in r.attachments)) or "-",
+        ]
+        for r in releases
+    ]
+    return ["key", "period", "title", "published", "files"], rows
+
+
+def _attachment_rows(attachments: Iterable[Attachment]) -> tuple[list[str], list[list[str]]]:
+    rows = [
+        [
+            a.format.value,
+            a.filename or "-",
+            "-" if a.size is None else f"{'~' if a.from_body_fallback else ''}{a.size:,}",
+            {True: "yes", False: "no", None: "-"}[a.accessible],
+            a.title or "-",
+        ]
+        for a in attachments
+    ]
+    return ["format", "file", "bytes", "accessible", "title"], rows

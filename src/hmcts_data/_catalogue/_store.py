@@ -1,0 +1,95 @@
+"""The assembled discovery, kept in the client's cache as one JSON entry.
+
+Reading one validated file is much cheaper than re-reading ~100 cached API pages, and it is
+what stands in when GOV.UK cannot be reached. It lives beside the API pages (``<cache>/api/``),
+so ``hmcts-data cache info`` lists it and ``hmcts-data cache clear`` removes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from typing import TYPE_CHECKING
+
+from hmcts_data._catalogue._models import Catalogue
+from hmcts_data._catalogue._snapshot import dump_catalogue, load_catalogue_json
+from hmcts_data._errors import ParseError
+
+if TYPE_CHECKING:
+    from hmcts_data._client import Client
+
+__all__ = ["discovery_key", "load_discovery", "save_discovery"]
+
+logger = logging.getLogger("hmcts_data")
+
+_FILENAME = "body.json"
+
+
+def discovery_key(base_url: str) -> str:
+    """The cache identity of the discovery made from ``base_url`` (one per GOV.UK mirror).
+
+    Example:
+        >>> discovery_key("https://www.gov.uk")
+        'https://www.gov.uk/#hmcts-data-catalogue'
+    """
+    return f"{base_url.rstrip('/')}/#hmcts-data-catalogue"
+
+
+def load_discovery(client: Client) -> Catalogue | None:
+    """Return the last discovery cached for the client's base URL, or ``None``.
+
+    A damaged entry is logged and ignored (discovery then runs again and replaces it).
+
+    Example:
+        >>> load_discovery(client)  # doctest: +SKIP
+    """
+    entry = client.cache.api_entry(discovery_key(client.settings.base_url))
+    found = entry.read()
+    if found is None:
+        return None
+    meta, path = found
+    try:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != meta.sha256:
+            raise ParseError("checksum mismatch", file=str(path))
+        catalogue = load_catalogue_json(data, origin=str(path))
+    except (OSError, ParseError) as exc:
+        logger.warning("ignoring the damaged cached catalogue at %s: %s", path, exc)
+        return None
+    return catalogue.model_copy(update={"source": "cache"})
+
+
+def save_discovery(client: Client, catalogue: Catalogue) -> None:
+    """Store ``catalogue`` as the client's cached discovery (atomically, under the entry lock).
+
+    Example:
+        >>> save_discovery(client, catalogue)  # doctest: +SKIP
+    """
+    from hmcts_data._cache import Sidecar, now_utc
+
+    url = discovery_key(client.settings.base_url)
+    entry = client.cache.api_entry(url)
+    body = dump_catalogue(catalogue).encode("utf-8")
+    with entry.lock():
+        handle, temp = entry.open_temp()
+        try:
+            with handle:
+                handle.write(body)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        now = now_utc()
+        meta = Sidecar(
+            url=url,
+            final_url=url,
+            content_type="application/json",
+            size=len(body),
+            sha256=hashlib.sha256(body).hexdigest(),
+            retrieved_at=catalogue.generated_at,
+            validated_at=now,
+            filename=_FILENAME,
+        )
+        entry.commit(temp, meta)
