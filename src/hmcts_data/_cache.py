@@ -267,6 +267,10 @@ def open_temp(directory: Path) -> tuple[IO[bytes], Path]:
     """
     directory.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=directory, prefix=_TMP_PREFIX)
+    if hasattr(os, "fchmod"):
+        # mkstemp makes 0600 files; cached data is not secret, and a cache directory shared
+        # by a team (HMCTS_DATA_CACHE_DIR) must stay readable by its other members.
+        os.fchmod(fd, 0o644)
     return os.fdopen(fd, "wb"), Path(name)
 
 
