@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from hmcts_data._client import Client, cache_info, clear_cache, download
     from hmcts_data._export import read_duckdb, read_parquet, to_duckdb, to_parquet, write
     from hmcts_data._settings import Settings
+    from hmcts_data.tables._vintages import revisions
 
 # name -> module that defines it (a module itself when the name is a submodule).
 _LAZY: dict[str, str] = {
@@ -54,6 +55,7 @@ _LAZY: dict[str, str] = {
     "write": "hmcts_data._export",
     "Settings": "hmcts_data._settings",
     "read": "hmcts_data._api",
+    "revisions": "hmcts_data.tables._vintages",
     "routes": "hmcts_data.routes",
 }
 
@@ -81,6 +83,7 @@ __all__ = [
     "read",
     "read_duckdb",
     "read_parquet",
+    "revisions",
     "routes",
     "to_duckdb",
     "to_parquet",

@@ -1,0 +1,248 @@
+"""Vintages: one value per figure from stacked releases, and what changed between releases.
+
+Monthly releases overlap by twelve months and revise the months they share, so a frame built by
+stacking releases holds several vintages of most figures. Both functions here identify a figure
+by its **canonical** key: publication, period, jurisdiction, measure, breakdown and unit. The
+published header (``source_label``) is deliberately not part of the key: it changes between
+layouts (``CIVIL_ISSUED``, ``CIVIL_CLAIMS_RECEIVED``, ``Civil Claims received``) while the figure
+stays the same. Columns kept with an unknown header (null jurisdiction and measure) fall back to
+their trimmed header, so they never merge with each other or with known figures.
+
+Releases are ordered by ``release`` (the latest data month, ``YYYY-MM``) and then by
+``published``. Pure functions: the input frame is never modified.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+from hmcts_data._errors import ParseError
+from hmcts_data.tables._schema import TIDY_COLUMNS, validate_tidy
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["REVISION_COLUMNS", "latest_series", "revisions"]
+
+_TIDY: Final = tuple(c.name for c in TIDY_COLUMNS)
+_KEY: Final = "_figure"
+_ORDER: Final = "_published_order"
+
+#: Columns of the frame :func:`revisions` returns, in order.
+REVISION_COLUMNS: Final = (
+    "publication",
+    "period_start",
+    "period_end",
+    "jurisdiction",
+    "measure",
+    "breakdown",
+    "unit",
+    "old_value",
+    "new_value",
+    "change",
+    "kind",
+    "old_release",
+    "new_release",
+    "old_marker",
+    "new_marker",
+    "source_label",
+)
+
+
+def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the figure key and a sortable publication time; refuse non-tidy frames."""
+    import pandas as pd
+
+    missing = [c for c in _TIDY if c not in frame.columns]
+    if missing:
+        raise ParseError(
+            f"Not a tidy hmcts_data frame: columns {missing} are missing. Pass the frame that "
+            "read()/load() returned (or several of them joined with pandas.concat)."
+        )
+    known = frame["measure"].notna() & frame["jurisdiction"].notna()
+    canonical = (
+        frame["jurisdiction"].astype("string")
+        + "|"
+        + frame["measure"].astype("string")
+        + "|"
+        + frame["breakdown"].astype("string")
+    )
+    unknown = "?|" + frame["source_label"].astype("string").str.strip()
+    key = (
+        frame["publication"].astype("string")
+        + "|"
+        + canonical.where(known, unknown)
+        + "|"
+        + frame["unit"].astype("string")
+        + "|"
+        + frame["period_start"].astype("string")
+        + "|"
+        + frame["period_end"].astype("string")
+    )
+    published = frame["published"]
+    order = published.fillna(pd.Timestamp.min.tz_localize("UTC"))
+    return frame.assign(**{_KEY: key, _ORDER: order}).reset_index(drop=True)
+
+
+def _one_per_release(work: pd.DataFrame) -> pd.DataFrame:
+    """Keep one row per (figure, release); refuse two different values in one release."""
+    work = work.sort_values([_KEY, "release", _ORDER], kind="stable")
+    same = work.duplicated(subset=[_KEY, "release", _ORDER], keep=False)
+    if bool(same.any()):
+        clash = work.loc[same]
+        # Identical copies collapse; what is left twice disagrees on its value or marker.
+        distinct = clash.drop_duplicates(subset=[_KEY, "release", _ORDER, "value", "marker"])
+        bad = distinct[distinct.duplicated(subset=[_KEY, "release", _ORDER], keep=False)]
+        if len(bad):
+            key, release = bad[_KEY].iloc[0], bad["release"].iloc[0]
+            files = sorted(set(clash.loc[clash[_KEY] == key, "source_file"].astype(str)))
+            raise ParseError(
+                f"Release {release} gives two different values for one figure ({key}), from "
+                f"{files}. The same release was loaded twice from different files; keep one."
+            )
+        work = work.drop_duplicates(subset=[_KEY, "release", _ORDER], keep="last")
+    return work
+
+
+def _difference(old: pd.Series, new: pd.Series, mask: pd.Series) -> pd.Series:
+    """``new - old`` where ``mask``, in decimal: 90.2 - 90.1 gives 0.1, not 0.10000000000000853."""
+    import pandas as pd
+
+    out = pd.Series(pd.NA, index=old.index, dtype="Float64")
+    rows = mask[mask].index
+    out.loc[rows] = [
+        float(Decimal(repr(float(n))) - Decimal(repr(float(o))))
+        for o, n in zip(old.loc[rows], new.loc[rows], strict=True)
+    ]
+    return out
+
+
+def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.DataFrame:
+    """Keep, for every figure, the value from the newest release that publishes it.
+
+    A figure is one (publication, period, jurisdiction, measure, breakdown, unit); the
+    ``release`` column of the result says which release each value came from.
+
+    Args:
+        frame: A tidy frame, usually several releases stacked with ``pandas.concat``.
+        skip_missing: By default the newest release wins even when its cell is missing (a
+            figure the publisher has withdrawn stays withdrawn). With ``True``, a missing cell
+            falls back to the newest release that has a value.
+
+    Returns:
+        A tidy frame with one row per figure, sorted by jurisdiction, measure, breakdown and
+        period.
+
+    Raises:
+        ParseError: ``frame`` is not tidy, or one release gives two different values for one
+            figure (the same release loaded twice from different files).
+
+    Example:
+        >>> from datetime import date
+        >>> import pandas, hmcts_data
+        >>> from hmcts_data.testing._monthly_files import monthly_releases
+        >>> apr, may = monthly_releases("D", date(2025, 4, 1), 2, seed=1)
+        >>> both = pandas.concat([hmcts_data.read("monthly", f.data) for f in (apr, may)])
+        >>> latest_series(both).groupby("release").size().to_dict()
+        {'2025-04': 59, '2025-05': 767}
+    """
+    work = _one_per_release(_prepare(frame))
+    sort = [_KEY, "release", _ORDER]
+    if skip_missing:
+        work = work.assign(_has_value=work["value"].notna())
+        sort = [_KEY, "_has_value", "release", _ORDER]
+    work = work.sort_values(sort, kind="stable").drop_duplicates(subset=[_KEY], keep="last")
+    work = work.sort_values(
+        ["publication", "jurisdiction", "measure", "breakdown", "source_label", "period_start"],
+        kind="stable",
+        na_position="last",
+    )
+    out = work.loc[:, list(_TIDY)].reset_index(drop=True)
+    return validate_tidy(out)
+
+
+def revisions(frame: pd.DataFrame) -> pd.DataFrame:
+    """List every figure that changed between consecutive releases.
+
+    Consecutive means adjacent among the releases in ``frame`` that publish the figure. Three
+    kinds of change are reported (column ``kind``):
+
+    * ``"revised"``: a value replaced by a different value (``change`` = new - old);
+    * ``"filled"``: missing in the older release, present in the newer one (typically the
+      latest month's family figures, published a month late);
+    * ``"withdrawn"``: present in the older release, missing in the newer one.
+
+    A figure missing in both releases is not a change, even when its marker differs
+    (``blank`` then ``NA``). Filter on ``kind == "revised"`` for revisions in the narrow sense.
+
+    Args:
+        frame: A tidy frame holding two or more releases.
+
+    Returns:
+        A frame with the columns in :data:`REVISION_COLUMNS`: the figure's key, ``old_value``,
+        ``new_value``, ``change`` (``<NA>`` unless both are present), ``kind``,
+        ``old_release``, ``new_release``, ``old_marker``, ``new_marker`` and the newer
+        release's ``source_label``. Sorted by jurisdiction, measure, breakdown, period and
+        release.
+
+    Raises:
+        ParseError: ``frame`` is not tidy, or one release gives two different values for one
+            figure.
+
+    Example:
+        >>> from datetime import date
+        >>> import pandas, hmcts_data
+        >>> from hmcts_data.testing._monthly_files import monthly_releases
+        >>> apr, may = monthly_releases("D", date(2025, 4, 1), 2, seed=1)
+        >>> both = pandas.concat([hmcts_data.read("monthly", f.data) for f in (apr, may)])
+        >>> sorted(set(hmcts_data.revisions(both)["kind"]))
+        ['filled', 'revised']
+    """
+    import pandas as pd
+
+    work = _one_per_release(_prepare(frame))
+    work = work.sort_values([_KEY, "release", _ORDER], kind="stable")
+    grouped = work.groupby(_KEY, sort=False)
+    old_value = grouped["value"].shift(1)
+    old_marker = grouped["marker"].shift(1)
+    old_release = grouped["release"].shift(1)
+    new_value = work["value"]
+    has_old = old_release.notna()
+    old_present = old_value.notna()
+    new_present = new_value.notna()
+    revised = has_old & old_present & new_present & (old_value != new_value).fillna(False)
+    filled = has_old & ~old_present & new_present
+    withdrawn = has_old & old_present & ~new_present
+    changed = revised | filled | withdrawn
+    text = pd.StringDtype("python")
+    kind = pd.Series(pd.NA, index=work.index, dtype=text)
+    kind[revised] = "revised"
+    kind[filled] = "filled"
+    kind[withdrawn] = "withdrawn"
+    out = pd.DataFrame(
+        {
+            "publication": work["publication"],
+            "period_start": work["period_start"],
+            "period_end": work["period_end"],
+            "jurisdiction": work["jurisdiction"],
+            "measure": work["measure"],
+            "breakdown": work["breakdown"],
+            "unit": work["unit"],
+            "old_value": old_value.astype("Float64"),
+            "new_value": new_value.astype("Float64"),
+            "change": _difference(old_value, new_value, revised),
+            "kind": kind,
+            "old_release": old_release.astype(text),
+            "new_release": work["release"].astype(text),
+            "old_marker": old_marker.astype(text),
+            "new_marker": work["marker"].astype(text),
+            "source_label": work["source_label"],
+        }
+    ).loc[changed]
+    out = out.sort_values(
+        ["publication", "jurisdiction", "measure", "breakdown", "period_start", "new_release"],
+        kind="stable",
+        na_position="last",
+    )
+    return out.reset_index(drop=True)

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+
+import pytest
+
+from hmcts_data import ParseError
+from hmcts_data.tables._workbook import read_sheets, sniff_format
+from tests.monthly_fixtures import ERA_C_HEADERS, era_c_cells, era_c_xlsx, ods_bytes
+
+
+@pytest.fixture(scope="module")
+def xlsx() -> bytes:
+    return era_c_xlsx(era_c_cells(seed=1))
+
+
+def test_sniff_by_content_not_name(xlsx: bytes) -> None:
+    # Names lie (browsers rename downloads); only the bytes count.
+    assert sniff_format(xlsx, name="download.csv") == "xlsx"
+    assert sniff_format(ods_bytes(["Month", "x"], [["Apr 2024", 1]]), name="a.xlsx") == "ods"
+    assert sniff_format(b"Month,x\r\nApr 2024,1\r\n", name="a.xlsx") == "csv"
+    assert sniff_format(b"\xef\xbb\xbfMonth,x\nApr 2024,1\n", name="a") == "csv"
+
+
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        (b"", "empty"),
+        (b"  \r\n\t", "empty"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),
+        (b"%PDF-1.7\n...", "PDF"),
+        (b"<!DOCTYPE html><html><body>Page not found</body></html>", "HTML page"),
+        (b"\xef\xbb\xbf\n   <html lang='en'>", "GOV.UK error page"),
+        (b"\r\n<!doctype HTML>", "HTML"),
+    ],
+)
+def test_sniff_rejects_what_is_not_data(data: bytes, needle: str) -> None:
+    with pytest.raises(ParseError, match=needle) as info:
+        sniff_format(data, name="release.csv")
+    assert info.value.file == "release.csv"
+    assert "release.csv" in str(info.value)
+
+
+def test_zip_that_is_not_a_workbook() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(ParseError, match="neither an XLSX nor an ODS"):
+        sniff_format(buf.getvalue(), name="x.zip")
+
+
+@pytest.mark.parametrize("keep", [0.3, 0.6, 0.95])
+def test_truncated_workbook_names_the_file(xlsx: bytes, keep: float) -> None:
+    with pytest.raises(ParseError, match="truncated or corrupt") as info:
+        read_sheets(xlsx[: int(len(xlsx) * keep)], name="HMCTS_MI.xlsx")
+    assert info.value.file == "HMCTS_MI.xlsx"
+
+
+def test_csv_keeps_duplicate_and_padded_headers_and_quoted_numbers() -> None:
+    data = (
+        b"MONTH,Applications received ,Applications received,ET_OUTSTANDING\r\n"
+        b'01-Apr-20,4190,2487,"39,241"\r\n'
+        b"01-May-20,,2,3\r\n"
+    )
+    (sheet,) = read_sheets(data, name="b.csv")
+    assert sheet.name == "b.csv"
+    assert sheet.rows[0] == [
+        "MONTH",
+        "Applications received ",
+        "Applications received",
+        "ET_OUTSTANDING",
+    ]
+    assert sheet.rows[1] == ["01-Apr-20", "4190", "2487", "39,241"]
+    assert sheet.rows[2][1] is None  # an empty field is an empty cell
+
+
+def test_csv_line_endings_and_encodings() -> None:
+    lf = read_sheets(b"Month,x\nApr 2024,1\n", name="a.csv")[0].rows
+    crlf = read_sheets(b"Month,x\r\nApr 2024,1\r\n", name="a.csv")[0].rows
+    assert lf == crlf == [["Month", "x"], ["Apr 2024", "1"]]
+    bom = read_sheets("\ufeffMonth,x\nApr 2024,1\n".encode(), name="a.csv")[0].rows
+    assert bom[0][0] == "Month"
+    cp1252 = read_sheets("Month,Cost \u00a3\nApr 2024,1\n".encode("cp1252"), name="a.csv")
+    assert cp1252[0].rows[0][1] == "Cost \u00a3"
+
+
+def test_xlsx_raw_cells(xlsx: bytes) -> None:
+    (sheet,) = read_sheets(xlsx, name="c.xlsx")
+    assert sheet.name == "in"
+    assert tuple(sheet.rows[0]) == ERA_C_HEADERS
+    first = sheet.rows[1][0]
+    # The misread month comes back as a date (21 April 2022), not as text.
+    assert isinstance(first, date | datetime)
+    assert (first.year, first.month, first.day) == (2022, 4, 21)
+    assert sheet.rows[13][4] is None  # empty cell
+    assert sheet.rows[13][33] == "N/A"
+
+
+def test_workbook_sheets_in_order() -> None:
+    data = era_c_xlsx(era_c_cells(seed=2), extra_sheet=True)
+    assert [s.name for s in read_sheets(data, name="c.xlsx")] == ["Notes", "in"]
+
+
+def test_ods_cells() -> None:
+    data = ods_bytes(["Month", "Civil Claims received"], [["Apr 2024", 146923], ["May 2024", None]])
+    (sheet,) = read_sheets(data, name="d.ods")
+    assert sheet.rows[0] == ["Month", "Civil Claims received"]
+    assert sheet.rows[1][0] == "Apr 2024"
+    assert float(sheet.rows[1][1]) == 146923  # type: ignore[arg-type]
+    assert sheet.rows[2][1] is None
