@@ -1,0 +1,124 @@
+"""Benchmark: parsing monthly MI files into the tidy frame, against a plain pandas read.
+
+``run()`` returns one dict per case: ``name``, ``seconds`` (best of ``repeat`` parses),
+``baseline_seconds`` (best plain ``pandas.read_csv`` / ``pandas.read_excel(engine="calamine")``
+of the same bytes, which yields a wide frame with no mapping, melting or validation) and
+``rows``/``cells``. The real published files are used when the folder in
+``HMCTS_DATA_REAL_SAMPLES`` (default ``../shared/real-samples`` beside the project) exists,
+and skipped otherwise; synthetic files are always measured. For XLSX the openpyxl engine is
+timed too, to show why calamine is the reader.
+
+Run alone with ``python benchmarks/bench_monthly.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+REAL = (
+    "HMCTS_raw_data_for_Apr18_to_Apr19.csv",
+    "20210601_HMCTS_raw_data_for_Apr20_to_Apr21.csv",
+    "HMCTS_Management_Information_April_2021_to_April_2022.xlsx",
+    "HMCTS_MI_output_accessible__Apr2024-Apr2025.csv",
+)
+
+
+def _best(func: Callable[[], object], repeat: int) -> float:
+    func()  # warm up imports and caches
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _samples_dir() -> Path:
+    env = os.environ.get("HMCTS_DATA_REAL_SAMPLES")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "real-samples"
+
+
+def _case(name: str, data: bytes, repeat: int) -> list[dict[str, Any]]:
+    import pandas as pd
+
+    from hmcts_data.tables._schema import Provenance
+    from hmcts_data.tables._workbook import sniff_format
+    from hmcts_data.tables.monthly import parse
+
+    prov = Provenance("monthly", name, hashlib.sha256(data).hexdigest())
+    frame = parse(data, prov)
+    fmt = sniff_format(data, name=name)
+    if fmt == "csv":
+        baseline = _best(lambda: pd.read_csv(io.BytesIO(data)), repeat)
+    else:
+        baseline = _best(lambda: pd.read_excel(io.BytesIO(data), engine="calamine"), repeat)
+    out = [
+        {
+            "name": f"monthly parse {name}",
+            "seconds": _best(lambda: parse(data, prov), repeat),
+            "baseline_seconds": baseline,
+            "rows": len(frame),
+            "cells": int(frame["value"].notna().sum()),
+        }
+    ]
+    if fmt == "xlsx":
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError:  # a test-only dependency
+            return out
+        out.append(
+            {
+                "name": f"pandas.read_excel openpyxl vs calamine {name}",
+                "seconds": _best(
+                    lambda: pd.read_excel(io.BytesIO(data), engine="openpyxl"), repeat
+                ),
+                "baseline_seconds": baseline,
+            }
+        )
+    return out
+
+
+def _synthetic() -> list[tuple[str, bytes]]:
+    from hmcts_data.testing._monthly_files import monthly_csv
+
+    made = [monthly_csv(era, date(2025, 4, 1), 1) for era in ("B", "D")]
+    files = [(f"synthetic era {f.era} {f.filename}", f.data) for f in made]
+    try:
+        import sys
+
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from tests.monthly_fixtures import era_c_cells, era_c_xlsx
+
+        files.append(("synthetic era C.xlsx", era_c_xlsx(era_c_cells(seed=1))))
+    except ImportError:  # openpyxl absent: the CSV cases still run
+        pass
+    return files
+
+
+def run(repeat: int = 20) -> list[dict[str, Any]]:
+    """Time every case; see the module docstring for the fields."""
+    results: list[dict[str, Any]] = []
+    folder = _samples_dir()
+    for name in REAL:
+        path = folder / name
+        if path.is_file():
+            results += _case(name, path.read_bytes(), repeat)
+    for name, data in _synthetic():
+        results += _case(name, data, repeat)
+    return results
+
+
+if __name__ == "__main__":
+    for result in run():
+        extra = f"  rows={result['rows']} cells={result['cells']}" if "rows" in result else ""
+        print(
+            f"{result['name']}: {result['seconds'] * 1000:.1f} ms "
+            f"(baseline {result['baseline_seconds'] * 1000:.1f} ms){extra}"
+        )
