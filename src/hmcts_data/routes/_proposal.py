@@ -295,7 +295,7 @@ class DataAccessProposal(_Frozen):
         to = self.recipient()
 
         def text(value: str) -> str:
-            return value if value.strip() else "[not yet provided]"
+            return "[not yet provided]" if value.strip().lower() in _PLACEHOLDERS else value
 
         people = [f"- {p.line()}" for p in self.researchers] or ["[not yet provided]"]
         signer = self.researchers[0].name if self.researchers and self.researchers[0].name else ""

@@ -101,7 +101,8 @@ def get(route_id: str) -> AccessRoute:
             names.setdefault(_key(alias), route)
     if key in names:
         return names[key]
-    raise NotFoundError("access route", route_id, [*book().route_ids(), *names])
+    aliases = [a for r in book().route for a in r.aliases]
+    raise NotFoundError("access route", route_id, dict.fromkeys([*book().route_ids(), *aliases]))
 
 
 def _word_hits(words: builtins.list[str], text: str) -> int:
