@@ -185,6 +185,8 @@ def find_tables(grid: Grid) -> tuple[list[RawTable], list[int]]:
             table.preamble_rows.append(block[position])
             position += 1
         while position < len(block) and not _is_data_row(rows[block[position]], left):
+            if table.header and _single_text(rows[block[position]], left) is not None:
+                break  # a section heading between the header and the first data row
             table.header.append(block[position])
             position += 1
         body = block[position:]

@@ -17,7 +17,7 @@ from hmcts_data._errors import SchemaDriftError
 from hmcts_data.tables import OnUnknown
 from hmcts_data.tables._crosswalk import load_crosswalk
 from hmcts_data.tables._reader import read_tables
-from hmcts_data.tables._schema import Provenance, validate_tidy
+from hmcts_data.tables._schema import Provenance, tidy_dtypes, validate_tidy
 from hmcts_data.tables._weeks import WeekDates
 
 if TYPE_CHECKING:
@@ -63,7 +63,8 @@ def parse_publication(
     ]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if provenance.release is None and len(frames) > 1:
-        frame["release"] = frame["release"].max()
+        latest = str(frame["release"].max())
+        frame["release"] = pd.Series([latest] * len(frame), dtype=tidy_dtypes()["release"])
     unknown_rows = frame["jurisdiction"].isna() | frame["measure"].isna()
     if bool(unknown_rows.any()):
         located = frame.loc[unknown_rows, ["source_sheet", "source_label"]].drop_duplicates()
