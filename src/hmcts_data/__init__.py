@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from hmcts_data._client import Client, cache_info, clear_cache, download
     from hmcts_data._export import read_duckdb, read_parquet, to_duckdb, to_parquet, write
     from hmcts_data._settings import Settings
+    from hmcts_data.tables._reader import Table, read_tables
     from hmcts_data.tables._vintages import revisions
 
 # name -> module that defines it (a module itself when the name is a submodule).
@@ -57,6 +58,8 @@ _LAZY: dict[str, str] = {
     "read": "hmcts_data._api",
     "revisions": "hmcts_data.tables._vintages",
     "routes": "hmcts_data.routes",
+    "Table": "hmcts_data.tables._reader",
+    "read_tables": "hmcts_data.tables._reader",
 }
 
 __all__ = [
@@ -75,6 +78,7 @@ __all__ = [
     "SchemaDriftError",
     "Settings",
     "StaleDataWarning",
+    "Table",
     "__version__",
     "cache_info",
     "clear_cache",
@@ -83,6 +87,7 @@ __all__ = [
     "read",
     "read_duckdb",
     "read_parquet",
+    "read_tables",
     "revisions",
     "routes",
     "to_duckdb",
