@@ -17,6 +17,7 @@ GENERATORS["cli-exit-codes"] = "hmcts_data.cli._docs:exit_codes_markdown"
 GENERATORS["cli-help"] = "hmcts_data.cli._docs:cli_help_markdown"
 GENERATORS["export-formats"] = "hmcts_data._export:formats_markdown"
 GENERATORS["monthly-crosswalk"] = "hmcts_data.tables._monthly_crosswalk:crosswalk_markdown"
+GENERATORS["routes"] = "hmcts_data.routes:render_markdown"
 
 _MARKER = re.compile(r"<!-- generated: ([a-z0-9_-]+) -->")
 

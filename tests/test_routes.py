@@ -246,6 +246,14 @@ def _tag(fact: Sourced) -> str:
     return fact.tag
 
 
+def _md_shown(fact: Sourced) -> str:
+    return _md(fact.display())
+
+
+def _code_tag(fact: Sourced) -> str:
+    return f"`{fact.tag}`"
+
+
 def _html_tag(fact: Sourced) -> str:
     return f'<span class="hmcts-tag hmcts-{fact.confidence.value}">{html.escape(fact.tag)}</span>'
 
@@ -255,7 +263,12 @@ def test_checklist_html_and_markdown_show_every_fact_with_its_tag(route: AccessR
     facts = [fact for _, fact in route.facts()]
     assert str(route) == route.checklist()
     _assert_tagged(route.checklist(), facts, _plain, _tag)
-    _assert_tagged(route.markdown(), facts, lambda f: _md(f.display()), _tag)
+    markdown = route.markdown()
+    _assert_tagged(
+        markdown, [f for f in facts if not isinstance(f, routes.Link)], _md_shown, _code_tag
+    )
+    for link in route.links:
+        assert f"[{_md(link.label)}]({link.url}) `{link.tag}`" in markdown
     _assert_tagged(route._repr_html_(), facts, lambda f: html.escape(f.display()), _html_tag)
 
 
@@ -277,22 +290,21 @@ def test_unverified_facts_are_listed_and_tagged_on_the_docs_page() -> None:
     page = routes.render_markdown()
     for where, _ in found:
         assert where in page.replace("\\", "")
-    # Other sources' links render as Markdown links; test_docs_page_has_every_... checks them.
+    # Links render as Markdown links; test_docs_page_has_every_... checks them.
     shown = [f for f in _all_facts() if not isinstance(f, routes.Link)]
-    shown += [link for r in routes.list() for link in r.links]
-    _assert_tagged(page, shown, lambda f: _md(f.display()), _tag)
+    _assert_tagged(page, shown, _md_shown, _code_tag)
 
 
 def test_docs_page_has_every_route_dataset_and_other_source() -> None:
     page = routes.render_markdown()
     for route in routes.list():
-        assert f"{{ #{route.id} }}" in page
+        assert f'<a id="{route.id}"></a>' in page
     for dataset in routes.data_first_datasets():
         assert f"`{dataset.id}`" in page
     for other in routes.other_sources():
         assert f"`{other.id}`" in page
-        for link in other.links:
-            assert f"({link.url}) {link.tag}" in page
+    for link in (node for node in _walk(book()) if isinstance(node, routes.Link)):
+        assert f"]({link.url}) `{link.tag}`" in page
 
 
 def test_html_escapes_text() -> None:

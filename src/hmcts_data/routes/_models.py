@@ -486,7 +486,7 @@ class AccessRoute(_Frozen):
 
         Example:
             >>> from hmcts_data import routes
-            >>> routes.get("data-first").markdown().startswith("### ")
+            >>> routes.get("data-first").markdown().startswith('<a id="data-first">')
             True
         """
         from hmcts_data.routes._render import route_markdown

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Sequence
 
-from hmcts_data.routes._models import AccessRoute, Confidence, Source, Sourced, Step
+from hmcts_data.routes._models import AccessRoute, Confidence, Link, Source, Sourced, Step
 
 __all__ = [
     "docs_page",
@@ -234,13 +234,22 @@ def route_html(route: AccessRoute) -> str:
 
 def _md(text: str) -> str:
     """Escape the Markdown characters that could change how a fact renders."""
-    for ch in ("\\", "*", "_", "`", "<", ">", "|"):
+    for ch in ("\\", "*", "_", "`", "<", ">", "|", "[", "]"):
         text = text.replace(ch, "\\" + ch)
     return text
 
 
+def _md_tag(item: Sourced | Source) -> str:
+    """A tag as a code span, so Markdown never reads ``[official][dated]`` as a link."""
+    return f"`[{item.confidence.value}]" + ("[dated]" if item.dated else "") + "`"
+
+
 def _md_fact(fact: Sourced) -> str:
-    return f"{_md(fact.display())} {fact.tag}"
+    return f"{_md(fact.display())} {_md_tag(fact)}"
+
+
+def _md_link(link: Link) -> str:
+    return f"[{_md(link.label)}]({link.url}) {_md_tag(link)}"
 
 
 def route_markdown(route: AccessRoute) -> str:
@@ -250,15 +259,18 @@ def route_markdown(route: AccessRoute) -> str:
         route: The route.
 
     Returns:
-        Markdown starting with a level-3 heading; facts end with their tags.
+        Markdown: an anchor named after the route id, a level-3 heading, then the facts,
+        each ending with its tag.
 
     Example:
         >>> from hmcts_data import routes
-        >>> "[official]" in route_markdown(routes.get("open-mi"))
+        >>> "`[official]`" in route_markdown(routes.get("open-mi"))
         True
     """
     out = [
-        f"### {_md(route.name)} {{ #{route.id} }}",
+        f'<a id="{route.id}"></a>',
+        "",
+        f"### {_md(route.name)}",
         "",
         f"`hmcts-data routes {route.id}` · kind: **{route.kind.value}**"
         + (f" · also: {', '.join(f'`{a}`' for a in route.aliases)}" if route.aliases else ""),
@@ -279,7 +291,7 @@ def route_markdown(route: AccessRoute) -> str:
         items: Sequence[Sourced] = getattr(route, field)
         if items:
             out += ["", f"**{heading}**", ""]
-            out += [f"- {_md_fact(i)}" for i in items]
+            out += [f"- {_md_link(i) if isinstance(i, Link) else _md_fact(i)}" for i in items]
     if route.caveats:
         out += ["", '!!! warning "Caveats"', ""]
         out += [f"    - {_md(c)}" for c in route.caveats]
@@ -289,7 +301,7 @@ def route_markdown(route: AccessRoute) -> str:
             "**Related routes:** " + ", ".join(f"[{r}](#{r})" for r in route.related_routes),
         ]
     table = _sources_table()
-    out += ["", '??? note "Sources"', ""]
+    out += ["", '!!! note "Sources"', ""]
     for sid in _source_ids(route):
         source = table.get(sid)
         out.append(f"    - `{sid}`: " + (_md_source(source) if source else "(missing)"))
@@ -306,8 +318,7 @@ def _md_source(source: Source) -> str:
         extra.append(f"published {source.published.isoformat()}")
     if source.seen:
         extra.append(f"seen {source.seen.isoformat()}")
-    tag = f"[{source.confidence.value}]" + ("[dated]" if source.dated else "")
-    return text + (f" ({_md('; '.join(extra))})" if extra else "") + f" {tag}"
+    return text + (f" ({_md('; '.join(extra))})" if extra else "") + f" {_md_tag(source)}"
 
 
 def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -372,8 +383,7 @@ def docs_page() -> str:
             (
                 f"`{o.id}`" + (f" (route [`{o.route}`](#{o.route}))" if o.route else ""),
                 _md_fact(o),
-                "<br>".join(f"[{_md(link.label)}]({link.url}) {link.tag}" for link in o.links)
-                or "–",
+                "<br>".join(_md_link(link) for link in o.links) or "–",
                 _join(o.contacts),
             )
             for o in data.other_source
