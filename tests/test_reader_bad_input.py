@@ -174,3 +174,33 @@ def test_not_a_spreadsheet(data: bytes, match: str) -> None:
 def test_missing_path() -> None:
     with pytest.raises(ParseError, match="No such file"):
         read_tables("/nonexistent/file.csv")
+
+
+def test_table_not_starting_in_a1_keeps_sheet_coordinates() -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["C3"] = "Month"
+    ws["D3"] = "Cases"
+    ws["C4"] = "Apr 2024"
+    ws["D4"] = "[x]"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    (table,) = read_tables(buffer.getvalue())
+    assert table.first_column == 2
+    assert [(m.row, m.column) for m in table.markers] == [(4, "D")]
+
+
+def test_read_sheets_is_hardened_too() -> None:
+    from hmcts_data.tables._workbook import read_sheets
+
+    size = RATIO_FLOOR_BYTES + (1 << 20)
+    bomb_xml = b"<worksheet>" + b" " * size + b"</worksheet>"
+    bomb = _replace_member(_small_xlsx(), "xl/worksheets/sheet2.xml", bomb_xml)
+    with pytest.raises(ParseError, match="zip bomb"):
+        read_sheets(bomb, name="bomb.xlsx")
+    locked = OLE2_MAGIC + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le")
+    with pytest.raises(ParseError, match="password-protected"):
+        read_sheets(locked, name="locked.xlsx")

@@ -20,12 +20,15 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from hmcts_data._errors import ParseError
 from hmcts_data.tables._guard import OLE2_MAGIC, check_package, is_encrypted_office
 
-__all__ = ["Cell", "Format", "Grid", "load_grids", "sniff"]
+if TYPE_CHECKING:
+    from python_calamine import CalamineSheet
+
+__all__ = ["Cell", "Format", "Grid", "load_grids", "sniff", "trimmed_rows"]
 
 _log = logging.getLogger("hmcts_data")
 
@@ -180,7 +183,7 @@ def _read_workbook(data: bytes, name: str) -> list[Grid]:
                 continue
             try:
                 sheet = book.get_sheet_by_name(meta.name)
-                rows = _trim(sheet.iter_rows())
+                rows = trimmed_rows(sheet)
                 merged = tuple(
                     (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
                 )
@@ -196,8 +199,24 @@ def _read_workbook(data: bytes, name: str) -> list[Grid]:
     return grids
 
 
-def _trim(rows: Iterable[Iterable[object]]) -> tuple[tuple[Cell, ...], ...]:
+def trimmed_rows(sheet: CalamineSheet) -> tuple[tuple[Cell, ...], ...]:
+    """Stream a calamine sheet's rows, trimmed, in sheet coordinates (row 1 = index 0).
+
+    Args:
+        sheet: An open ``python_calamine`` sheet.
+
+    Returns:
+        Rows of raw cells (``None`` = empty) with trailing empty cells and rows dropped;
+        leading empty rows and columns are kept so indexes match the sheet.
+    """
+    # iter_rows starts at row 0 but at the first used column: restore that offset.
+    offset = sheet.start[1] if sheet.start else 0
+    return _trim(sheet.iter_rows(), offset=offset)
+
+
+def _trim(rows: Iterable[Iterable[object]], *, offset: int = 0) -> tuple[tuple[Cell, ...], ...]:
     out: list[tuple[Cell, ...]] = []
+    pad: list[Cell] = [None] * offset
     pending = 0  # empty rows seen since the last non-empty one, not yet materialised
     for raw in rows:
         cells: list[Cell] = [
@@ -212,5 +231,5 @@ def _trim(rows: Iterable[Iterable[object]]) -> tuple[tuple[Cell, ...], ...]:
         if pending:
             out.extend([_EMPTY_ROW] * pending)
             pending = 0
-        out.append(tuple(cells))
+        out.append(tuple(pad + cells) if offset else tuple(cells))
     return tuple(out)

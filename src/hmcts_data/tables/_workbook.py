@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from hmcts_data._errors import ParseError
+from hmcts_data.tables._grid import trimmed_rows
+from hmcts_data.tables._guard import check_package, is_encrypted_office
 
 __all__ = ["Format", "Sheet", "read_sheets", "sniff_format"]
 
@@ -70,6 +72,12 @@ def sniff_format(data: bytes, *, name: str) -> Format:
     if not data.strip():
         raise ParseError(
             f"{name} is empty: there is nothing to parse. Download it again.", file=name
+        )
+    if is_encrypted_office(data):
+        raise ParseError(
+            f"{name} is password-protected (an encrypted Office package); it cannot be read. "
+            "Open it with the password and save an unprotected copy as .xlsx, .ods or .csv.",
+            file=name,
         )
     if data.startswith(_OLE2):
         raise ParseError(
@@ -178,14 +186,19 @@ def _read_csv(data: bytes, *, name: str) -> list[list[object]]:
 def _read_workbook(data: bytes, *, name: str, fmt: Format) -> list[Sheet]:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+    # Zip bombs, lying zip directories, encrypted members and corrupt packages are refused
+    # before the engine inflates anything (limits in hmcts_data.tables._guard).
+    check_package(data, name=name)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets: list[Sheet] = []
         for sheet_name in workbook.sheet_names:
-            raw = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            rows: list[list[object]] = [
-                [None if cell == "" else cell for cell in row] for row in raw
-            ]
+            # Rows stream lazily and trailing empty rows/cells are dropped as they go, so a
+            # used range of a million empty rows costs one pass, not a million lists.
+            sheet = workbook.get_sheet_by_name(sheet_name)
+            trimmed = trimmed_rows(sheet)
+            width = max((len(row) for row in trimmed), default=0)
+            rows: list[list[object]] = [[*row, *([None] * (width - len(row)))] for row in trimmed]
             sheets.append(Sheet(name=str(sheet_name), rows=rows))
     except PasswordError as exc:
         raise ParseError(
