@@ -1,0 +1,161 @@
+"""``hmcts-data catalogue``: what HMCTS publishes, newest releases first."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from typing import TYPE_CHECKING
+
+from hmcts_data.cli._common import client_from_args
+
+if TYPE_CHECKING:
+    from hmcts_data._catalogue import Catalogue, Publication, Release
+
+__all__ = ["register"]
+
+_SHOWN = 6
+
+_EPILOG = """\
+examples:
+  hmcts-data catalogue                       # every publication, newest releases first
+  hmcts-data catalogue monthly               # monthly releases and their files
+  hmcts-data catalogue monthly --json        # the same as JSON, for scripts
+  hmcts-data --offline catalogue             # from the cache or the embedded snapshot
+  hmcts-data catalogue --refresh             # discover now, revalidating every page
+
+maintainers:
+  hmcts-data catalogue --refresh --write-snapshot src/hmcts_data/_catalogue/snapshot.json
+"""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``catalogue`` subcommand."""
+    parser = sub.add_parser(
+        "catalogue",
+        help="list publications, releases and files",
+        description=(
+            "List HMCTS open-data publications and their releases, newest first, discovered\n"
+            "from GOV.UK (or, offline, from the cache or the snapshot embedded in hmcts-data)."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "publication",
+        nargs="?",
+        help="a publication id (monthly, weekly-covid, remote-hearings, reformed-services, "
+        "ad-hoc, user-guide) to list its releases and attachments",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.add_argument(
+        "--refresh", action="store_true", help="discover now, even if a fresh discovery is cached"
+    )
+    parser.add_argument(
+        "--all", action="store_true", help=f"list every release (default: newest {_SHOWN})"
+    )
+    parser.add_argument(
+        "--write-snapshot",
+        metavar="PATH",
+        help="discover live from GOV.UK and write the result as a snapshot file (maintainers)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``hmcts-data catalogue``."""
+    from hmcts_data._catalogue import catalogue
+    from hmcts_data._catalogue._discover import discover
+    from hmcts_data._catalogue._snapshot import write_snapshot
+    from hmcts_data._errors import ConfigurationError
+
+    with client_from_args(args) as client:
+        if args.write_snapshot:
+            if client.settings.offline:
+                raise ConfigurationError(
+                    "--write-snapshot needs a live discovery; drop --offline and unset "
+                    "HMCTS_DATA_OFFLINE."
+                )
+            # No fallback here: a snapshot must come from GOV.UK, never from an older copy.
+            live = discover(client, refresh=True)
+            path = write_snapshot(live, args.write_snapshot)
+            print(
+                f"wrote a snapshot of {len(live.releases)} releases from {live.base_url} to {path}"
+            )
+            return 0
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cat = catalogue(client=client, refresh=args.refresh)
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
+    if args.publication:
+        publication = cat.get(args.publication)
+        if args.json:
+            print(publication.model_dump_json(indent=2))
+        else:
+            _print_publication(cat, publication)
+        return 0
+    if args.json:
+        print(cat.model_dump_json(indent=2))
+    else:
+        _print_catalogue(cat, show_all=args.all)
+    return 0
+
+
+def _print_catalogue(cat: Catalogue, *, show_all: bool) -> None:
+    print(str(cat))
+    for publication in cat:
+        print()
+        print(f"{publication.id}: {publication.title} ({publication.status})")
+        releases = publication.releases if show_all else publication.releases[:_SHOWN]
+        if not releases:
+            print(f"  no releases known. {publication.note or ''}".rstrip())
+        for release in releases:
+            print("  " + _release_line(release))
+        hidden = len(publication.releases) - len(releases)
+        if hidden:
+            print(f"  ... and {hidden} older (hmcts-data catalogue {publication.id}, or --all)")
+    for note in cat.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def _print_publication(cat: Catalogue, publication: Publication) -> None:
+    print(f"{publication.title} [{publication.id}]")
+    print(f"  {publication.description}")
+    print(f"  status: {publication.status}; frequency: {publication.frequency}")
+    print(f"  licence: {publication.licence} <{publication.licence_url}>")
+    if publication.collection_url:
+        print(f"  collection: {publication.collection_url}")
+    if publication.note:
+        print(f"  note: {publication.note}")
+    print(f"  source: {cat.describe_source()}")
+    if not publication.releases:
+        print("  no releases known")
+    for release in publication.releases:
+        print()
+        print(_release_line(release))
+        print(f"  {release.url}")
+        if release.period_note:
+            print(f"  period note: {release.period_note}")
+        if release.withdrawn:
+            print(f"  withdrawn: {release.withdrawn.explanation}")
+        if release.inferred:
+            print(f"  inferred, not read from GOV.UK: {', '.join(release.inferred)}")
+        if release.note:
+            print(f"  note: {release.note}")
+        for attachment in release.attachments:
+            size = "" if attachment.size is None else f", {attachment.size:,} bytes"
+            approx = " (approx.)" if attachment.from_body_fallback and size else ""
+            print(f"  - [{attachment.format.value}] {attachment.name}{size}{approx}")
+            if attachment.url:
+                print(f"    {attachment.url}")
+
+
+def _release_line(release: Release) -> str:
+    published = release.first_published.strftime("%Y-%m-%d") if release.first_published else "-"
+    flag = " [withdrawn]" if release.is_withdrawn else ""
+    files = ", ".join(dict.fromkeys(a.format.value for a in release.attachments)) or "no files"
+    return (
+        f"{release.key or '-':7}  {release.period_label:22}  published {published:10}  "
+        f"{files:10}  {release.title}{flag}"
+    )
