@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from hmcts_data import plot, routes
     from hmcts_data._api import read
     from hmcts_data._cache import CachedFile, CacheInfo
+    from hmcts_data._catalogue import Attachment, Catalogue, Publication, Release, catalogue
     from hmcts_data._client import Client, cache_info, clear_cache, download
     from hmcts_data._export import read_duckdb, read_parquet, to_duckdb, to_parquet, write
     from hmcts_data._settings import Settings
@@ -42,6 +43,11 @@ if TYPE_CHECKING:
 
 # name -> module that defines it (a module itself when the name is a submodule).
 _LAZY: dict[str, str] = {
+    "Attachment": "hmcts_data._catalogue",
+    "Catalogue": "hmcts_data._catalogue",
+    "Publication": "hmcts_data._catalogue",
+    "Release": "hmcts_data._catalogue",
+    "catalogue": "hmcts_data._catalogue",
     "CacheInfo": "hmcts_data._cache",
     "CachedFile": "hmcts_data._cache",
     "Client": "hmcts_data._client",
@@ -63,8 +69,10 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "Attachment",
     "CacheInfo",
     "CachedFile",
+    "Catalogue",
     "Client",
     "ConfigurationError",
     "DownloadError",
@@ -75,12 +83,15 @@ __all__ = [
     "NotFoundError",
     "OfflineError",
     "ParseError",
+    "Publication",
+    "Release",
     "SchemaDriftError",
     "Settings",
     "StaleDataWarning",
     "Table",
     "__version__",
     "cache_info",
+    "catalogue",
     "clear_cache",
     "download",
     "plot",

@@ -48,7 +48,7 @@ EXIT_CODES: dict[type[BaseException], int] = {
 }
 
 # One module per subcommand; each exposes ``register(subparsers)``.
-_COMMANDS: tuple[str, ...] = ("routes", "cache")
+_COMMANDS: tuple[str, ...] = ("catalogue", "routes", "cache")
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
