@@ -7,6 +7,9 @@ API and asset files, with ETag/Last-Modified revalidation and injectable faults
 ``hmcts-data`` is installed) yields a started server and points ``HMCTS_DATA_BASE_URL`` at it.
 :func:`synthetic_tidy` builds a small SYNTHETIC tidy frame (several releases, revisions,
 missing values) for testing code that consumes frames, with no file and no server.
+:func:`build_site` fills a :class:`FakeGovUK` with a SYNTHETIC HMCTS management information
+site (the collection, several dozen release pages of every publication, attachments, paged
+Search API results) for testing catalogue discovery end to end.
 
 Example:
     >>> from hmcts_data.testing import FakeGovUK
@@ -21,6 +24,7 @@ from __future__ import annotations
 from hmcts_data.testing._faults import Delay, Drop, Empty, Fault, Html, ShortBody, Status
 from hmcts_data.testing._frames import synthetic_tidy
 from hmcts_data.testing._server import FakeGovUK, RecordedRequest
+from hmcts_data.testing._site import Site, SiteFile, SitePage, SiteRelease, build_site
 
 __all__ = [
     "Delay",
@@ -31,6 +35,11 @@ __all__ = [
     "Html",
     "RecordedRequest",
     "ShortBody",
+    "Site",
+    "SiteFile",
+    "SitePage",
+    "SiteRelease",
     "Status",
+    "build_site",
     "synthetic_tidy",
 ]
