@@ -142,3 +142,11 @@ def test_user_agent_names_library_version_and_project_only() -> None:
     assert agent == f"hmcts-data/{__version__} (+{PROJECT_URL})"
     private = {getpass.getuser(), socket.gethostname(), platform.node()} - {""}
     assert not any(p.lower() in agent.lower() for p in private if len(p) > 2)
+
+
+def test_configuration_page_documents_every_variable() -> None:
+    from hmcts_data._settings import _ENV
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text()
+    for field, var in _ENV.items():
+        assert f"| `{var}` | `{field}` |" in page, var
