@@ -40,6 +40,9 @@ MONTHLY_RELEASES = 4
 #: File name an example reads -> the SYNTHETIC bytes it gets.
 EXAMPLE_FILES: dict[str, Callable[[], bytes]] = {
     "HMCTS_MI_output_accessible.csv": lambda: monthly_csv("D", LATEST).data,
+    # Two consecutive releases whose shared months are partly revised (vintages examples).
+    "april.csv": lambda: monthly_releases("D", date(2025, 4, 1), 2, seed=2)[0].data,
+    "may.csv": lambda: monthly_releases("D", date(2025, 4, 1), 2, seed=2)[1].data,
 }
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^\s`]*)")
