@@ -13,7 +13,13 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from hmcts_data import ConfigurationError, MissingDependencyError, NotFoundError, plot
+from hmcts_data import (
+    ConfigurationError,
+    MissingDependencyError,
+    NotFoundError,
+    ParseError,
+    plot,
+)
 from hmcts_data.tables._schema import vocabulary
 from hmcts_data.testing import synthetic_tidy
 
@@ -96,6 +102,29 @@ def test_trend_uses_each_periods_latest_vintage(frame: pd.DataFrame) -> None:
     # The synthetic frame revises recent months, so this is not trivially the first vintage.
     revised = rows.groupby("period_start")["value"].nunique()
     assert (revised > 1).any()
+
+
+def test_trend_needs_only_the_chart_columns(frame: pd.DataFrame) -> None:
+    columns = ["publication", "release", "period_start", "period_end", "jurisdiction"]
+    columns += ["measure", "breakdown", "unit", "value"]
+    full = plot.trend(frame, "receipts", jurisdictions=["civil", "probate"])
+    slim = plot.trend(frame[columns], "receipts", jurisdictions=["civil", "probate"])
+    for a, b in zip(full.axes[0].get_lines(), slim.axes[0].get_lines(), strict=True):
+        assert np.array_equal(
+            np.asarray(a.get_ydata(), dtype=float),
+            np.asarray(b.get_ydata(), dtype=float),
+            equal_nan=True,
+        )
+
+
+def test_trend_refuses_a_release_loaded_twice_with_different_values(
+    frame: pd.DataFrame,
+) -> None:
+    again = frame[frame["release"] == RELEASES[-1]].copy()
+    again["value"] = again["value"] + 1
+    again["source_file"] = "a-different-copy.csv"
+    with pytest.raises(ParseError, match="loaded twice"):
+        plot.trend(pd.concat([frame, again], ignore_index=True), "receipts")
 
 
 def test_trend_missing_figures_are_gaps(frame: pd.DataFrame) -> None:

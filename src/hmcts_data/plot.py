@@ -201,6 +201,24 @@ def _x_label(rows: pd.DataFrame) -> str:
     return "Period starting"
 
 
+def _latest_vintage(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each period's figure from the newest release that publishes it.
+
+    A full tidy frame goes through :func:`hmcts_data.tables._vintages.latest_series`, the
+    library's one rule for vintages (ties broken by ``published``; one release loaded twice
+    with different values is refused). A frame with only the columns a chart needs is
+    reduced by release order alone.
+    """
+    from hmcts_data.tables._schema import TIDY_COLUMNS
+    from hmcts_data.tables._vintages import latest_series
+
+    if all(c.name in rows.columns for c in TIDY_COLUMNS):
+        return latest_series(rows.loc[:, [c.name for c in TIDY_COLUMNS]])
+    return rows.sort_values("release", kind="stable").drop_duplicates(
+        subset=["jurisdiction", "period_start", "period_end"], keep="last"
+    )
+
+
 def trend(
     frame: pd.DataFrame,
     measure: str,
@@ -213,8 +231,9 @@ def trend(
 ) -> Figure:
     """Draw one measure by jurisdiction over time: one line per jurisdiction.
 
-    When the frame holds several releases, each period shows its figure from the latest
-    release that has it (the most revised vintage). Missing figures leave a gap in the line.
+    When the frame holds several releases, each period shows its figure from the newest
+    release that publishes it (the same rule as ``latest_series``; a missing cell in the newest
+    release stays missing). Missing figures leave a gap in the line, never a zero.
     The y axis names the measure and its unit; dates are labelled concisely; the legend sits
     outside the axes, to the right.
 
@@ -236,6 +255,7 @@ def trend(
             frame (with close matches among those that are).
         ConfigurationError: The frame is not tidy, mixes publications for the measure, or the
             selected figures mix units (the message says which jurisdiction has which unit).
+        ParseError: One release appears twice with different values (loaded from two files).
 
     Example:
         >>> fig = trend(frame, "outstanding", jurisdictions=["crown_court"])  # doctest: +SKIP
@@ -256,9 +276,7 @@ def trend(
     rows = rows[rows["jurisdiction"].notna()]
     what = f"{measure!r}" + (f" ({breakdown})" if breakdown else "")
     unit = _check_one_unit(rows, what)
-    latest = rows.sort_values("release", kind="stable").drop_duplicates(
-        subset=["jurisdiction", "period_start", "period_end"], keep="last"
-    )
+    latest = _latest_vintage(rows)
 
     fig, axes = _new_axes(ax, figure_cls)
     if jurisdictions is None:
