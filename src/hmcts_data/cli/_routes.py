@@ -93,6 +93,8 @@ def _run(args: argparse.Namespace) -> int:
         text = "\n".join(
             f"{i}. {s.route.id}: {s.route.name}\n   {s.reason}" for i, s in enumerate(found, 1)
         )
+        if found:
+            text += "\n\nThe tagged, sourced facts: hmcts-data routes ID"
         _emit(args, payload, text or f"No route fits {args.suggest!r}; try --search.")
         return 0
     if args.datasets:
