@@ -18,6 +18,8 @@ GENERATORS["cli-help"] = "hmcts_data.cli._docs:cli_help_markdown"
 GENERATORS["export-formats"] = "hmcts_data._export:formats_markdown"
 GENERATORS["monthly-crosswalk"] = "hmcts_data.tables._monthly_crosswalk:crosswalk_markdown"
 GENERATORS["routes"] = "hmcts_data.routes:render_markdown"
+GENERATORS["catalogue-publications"] = "hmcts_data._catalogue._docs:publications_markdown"
+GENERATORS["catalogue-snapshot"] = "hmcts_data._catalogue._docs:snapshot_markdown"
 
 _MARKER = re.compile(r"<!-- generated: ([a-z0-9_-]+) -->")
 
