@@ -143,7 +143,7 @@ class FakeGovUK:
         if self._thread is None:
             self._thread = threading.Thread(
                 target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
+                kwargs={"poll_interval": 0.01},
                 name="FakeGovUK",
                 daemon=True,
             )
