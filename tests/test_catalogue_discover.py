@@ -66,9 +66,11 @@ def test_cold_discovery_of_about_a_hundred_pages(fake: FakeGovUK) -> None:
     assert cat.source == "live"
     assert fake.count() == expected_requests(site, 1500)
     assert fake.count("/api/content/") == len(site.pages) + 1
-    # Results that belong to no publication are never fetched.
-    for link in site.ignored_search_links:
+    # Results and collection entries that belong to no publication are never fetched.
+    for link in (*site.ignored_search_links, *site.unclassified_paths):
         assert fake.count("/api/content" + link) == 0
+    assert cat.unclassified == site.unclassified_paths
+    assert any("match no known publication" in note for note in cat.notes)
     # Every request identifies the library.
     assert all(r.headers.get("User-Agent", "").startswith("hmcts-data/") for r in fake.requests)
     print(f"cold discovery: {fake.count()} requests in {elapsed:.3f} s")
@@ -447,3 +449,14 @@ def test_discovery_result_is_a_catalogue_with_every_publication(fake: FakeGovUK)
         "user-guide",
     ]
     assert all(p.licence == "Open Government Licence v3.0" for p in cat)
+
+
+def test_release_pages_of_other_content_schemas_are_read(fake: FakeGovUK) -> None:
+    site = build_site(fake, monthly=2)
+    (guide,) = site.pages_of("user-guide")
+    with client_for(fake) as client:
+        page = client.get_json("/api/content" + guide.base_path)
+        page["schema_name"] = page["document_type"] = "detailed_guide"
+        fake.add_json("/api/content" + guide.base_path, page)
+        cat = catalogue(client=client, refresh=True)
+    assert cat.get("user-guide").releases[0].slug == guide.slug

@@ -10,7 +10,13 @@ from hmcts_data._catalogue._discover import discover
 from hmcts_data._catalogue._models import Catalogue, format_age
 from hmcts_data._catalogue._snapshot import load_snapshot
 from hmcts_data._catalogue._store import load_discovery, save_discovery
-from hmcts_data._errors import DownloadError, HostNotAllowedError, OfflineError, StaleDataWarning
+from hmcts_data._errors import (
+    DownloadError,
+    HostNotAllowedError,
+    IntegrityError,
+    OfflineError,
+    StaleDataWarning,
+)
 
 if TYPE_CHECKING:
     from hmcts_data._client import Client
@@ -87,8 +93,9 @@ def catalogue(
                 live = discover(active, refresh=refresh)
             except HostNotAllowedError:
                 raise
-            except (DownloadError, OfflineError) as exc:
-                failure: DownloadError | OfflineError | None = exc
+            except (DownloadError, OfflineError, IntegrityError) as exc:
+                # IntegrityError here is an API answer cut short on every retry: the network.
+                failure: Exception | None = exc
             else:
                 failure = None
         stale = [w for w in caught if issubclass(w.category, StaleDataWarning)]

@@ -36,12 +36,12 @@ from hmcts_data._catalogue._models import (
     sort_releases,
 )
 from hmcts_data._catalogue._pages import (
-    RELEASE_SCHEMAS,
     ApiAttachment,
     CollectionPage,
     ContentPage,
     SearchPage,
     SearchResult,
+    expect_content,
     expect_schema,
     validate_page,
 )
@@ -139,12 +139,16 @@ def discover(
     max_age = 0.0 if refresh else None
     base_url = client.settings.base_url
     listing = _list_pages(client, max_age=max_age, page_size=search_page_size)
-    paths = list(listing.candidates)
+    # Only pages that belong to a publication are read; the rest are listed, not fetched.
+    paths: list[str] = []
+    unclassified: list[str] = []
+    for path, item in listing.candidates.items():
+        known = classify(path, item.title, group=item.group) is not None
+        (paths if known else unclassified).append(path)
     pages = _fetch_all(
         lambda path: _fetch_page(client, path, max_age=max_age), paths, workers=workers
     )
     releases: list[Release] = []
-    unclassified: list[str] = []
     for path, (url, page) in zip(paths, pages, strict=True):
         candidate = listing.candidates[path]
         release = _release_from_page(page, url, candidate, base_url)
@@ -226,7 +230,7 @@ def _fetch_page(
     page = validate_page(
         ContentPage, client.get_json(path, max_age=max_age), url, "a GOV.UK content page"
     )
-    expect_schema(page, RELEASE_SCHEMAS, url)
+    expect_content(page, url)
     return url, page
 
 

@@ -24,8 +24,11 @@ __all__ = [
     "validate_page",
 ]
 
-#: Content schemas whose pages can hold a release (data sets) or the user guide (publications).
-RELEASE_SCHEMAS = frozenset({"statistical_data_set", "publication", "html_publication"})
+#: Schemas GOV.UK uses for things that are not a content page (moved, removed, not yet
+#: published); a release listed as one of these cannot be read.
+NOT_CONTENT_SCHEMAS = frozenset(
+    {"redirect", "gone", "vanish", "unpublishing", "document_collection"}
+)
 
 
 class _Lenient(BaseModel):
@@ -176,12 +179,30 @@ def expect_schema(page: ContentPage | CollectionPage, allowed: frozenset[str], u
     """Raise ParseError unless ``page.schema_name`` is one of ``allowed``.
 
     Raises:
-        ParseError: A page of another kind (a redirect, a placeholder, a guide ...).
+        ParseError: A page of another kind (a release page where the collection should be).
     """
     if page.schema_name not in allowed:
         raise ParseError(
             f"{url} is a {page.schema_name!r} page, not one of {sorted(allowed)}. GOV.UK may "
             "have moved or replaced it; please report it. Meanwhile "
+            "hmcts_data.catalogue(offline=True) uses the embedded snapshot.",
+            file=url,
+        )
+
+
+def expect_content(page: ContentPage, url: str) -> None:
+    """Raise ParseError when a release page is a redirect, a removed page or a placeholder.
+
+    Any other schema (``statistical_data_set``, ``publication``, a guide ...) is read: the user
+    guide and ad hoc releases are not necessarily statistical data sets.
+
+    Raises:
+        ParseError: The page is not content that can be read.
+    """
+    if page.schema_name in NOT_CONTENT_SCHEMAS or page.schema_name.startswith("placeholder"):
+        raise ParseError(
+            f"{url} is a {page.schema_name!r} item, not a content page with attachments. "
+            "GOV.UK may have moved or removed it; please report it. Meanwhile "
             "hmcts_data.catalogue(offline=True) uses the embedded snapshot.",
             file=url,
         )

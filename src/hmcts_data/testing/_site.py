@@ -156,11 +156,14 @@ class Site:
         pages: Every catalogue page (release pages and the user guide), newest monthly first.
         ignored_search_links: Search results that belong to no publication (other HMCTS data
             sets), which discovery must skip without fetching.
+        unclassified_paths: Collection entries that belong to no publication (their pages are
+            not served: discovery must list them without fetching).
     """
 
     base_url: str
     pages: tuple[SitePage, ...]
     ignored_search_links: tuple[str, ...] = field(default=())
+    unclassified_paths: tuple[str, ...] = field(default=())
 
     def pages_of(self, publication: str) -> tuple[SitePage, ...]:
         """The pages of one publication."""
@@ -232,8 +235,14 @@ def build_site(
     builder.ad_hoc()
     builder.user_guide()
     builder.ignored()
+    builder.unclassified()
     builder.publish_collection()
-    return Site(fake.base_url, tuple(builder.pages), tuple(builder.ignored_links))
+    return Site(
+        fake.base_url,
+        tuple(builder.pages),
+        tuple(builder.ignored_links),
+        tuple(builder.unclassified_paths),
+    )
 
 
 def default_files(release: SiteRelease) -> list[SiteFile]:
@@ -354,6 +363,7 @@ class _Builder:
         self.documents: list[dict[str, Any]] = []
         self.groups: dict[str, list[str]] = {}
         self.ignored_links: list[str] = []
+        self.unclassified_paths: list[str] = []
         self._counter = 0
 
     # -- publications ----------------------------------------------------------------------
@@ -488,6 +498,26 @@ class _Builder:
                 "document_collections": [],
             }
         )
+
+    def unclassified(self) -> None:
+        # Listed in the collection but part of no publication; its page is deliberately absent.
+        base_path = "/guidance/hmcts-management-information-background-synthetic"
+        self.unclassified_paths.append(base_path)
+        content_id = str(uuid.uuid5(_NAMESPACE, base_path))
+        self.documents.append(
+            {
+                "content_id": content_id,
+                "title": "SYNTHETIC background note on the management information",
+                "base_path": base_path,
+                "api_path": "/api/content" + base_path,
+                "document_type": "detailed_guide",
+                "schema_name": "detailed_guide",
+                "locale": "en",
+                "public_updated_at": "2023-01-05T10:00:00Z",
+                "withdrawn": False,
+            }
+        )
+        self.groups.setdefault("Guidance (SYNTHETIC)", []).append(content_id)
 
     # -- pages -----------------------------------------------------------------------------
 
