@@ -6,7 +6,8 @@ How a page runs:
   in a fresh temporary working directory (examples may write files), with ``MPLBACKEND=Agg``;
 * GOV.UK is a local stand-in (:class:`hmcts_data.testing.FakeGovUK` filled by
   :func:`hmcts_data.testing.build_site`, monthly releases as SYNTHETIC CSVs) and
-  ``HMCTS_DATA_BASE_URL`` points at it, so discovery and downloads work without the internet;
+  ``HMCTS_DATA_BASE_URL`` points at it (with ``HMCTS_DATA_RATE_LIMIT`` raised, as loopback
+  allows), so discovery and downloads work without the internet;
 * the files an example "already has" are in the working directory: see :data:`EXAMPLE_FILES`
   (add an entry when a new example reads a new file name).
 
@@ -158,6 +159,8 @@ def test_page_examples_run(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setenv("HMCTS_DATA_BASE_URL", fake_site.base_url)
+    # GOV.UK's 10 requests a second binds GOV.UK only; the local stand-in may go faster.
+    monkeypatch.setenv("HMCTS_DATA_RATE_LIMIT", "1000")
     for name, make in EXAMPLE_FILES.items():
         (tmp_path / name).write_bytes(make())
     try:
