@@ -88,8 +88,8 @@ def test_client_resolution_order(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Client().settings.timeout == 5
     assert Client(timeout=6).settings.timeout == 6
     # An explicit Settings object ignores the environment; overrides still apply on top.
-    explicit = Client(Settings(), retries=1).settings
-    assert (explicit.timeout, explicit.retries) == (30, 1)
+    explicit = Client(Settings(), retries=1, offline=None).settings
+    assert (explicit.timeout, explicit.retries, explicit.offline) == (30, 1, False)
 
 
 def test_client_overrides_are_validated() -> None:

@@ -82,6 +82,8 @@ class _Fetched:
 
 
 def _with_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settings:
+    # As in Settings.from_env, None means "not given", so optional arguments pass through.
+    overrides = {k: v for k, v in overrides.items() if v is not None}
     if not overrides:
         return settings
     try:
