@@ -20,6 +20,7 @@ GENERATORS["monthly-crosswalk"] = "hmcts_data.tables._monthly_crosswalk:crosswal
 GENERATORS["routes"] = "hmcts_data.routes:render_markdown"
 GENERATORS["catalogue-publications"] = "hmcts_data._catalogue._docs:publications_markdown"
 GENERATORS["catalogue-snapshot"] = "hmcts_data._catalogue._docs:snapshot_markdown"
+GENERATORS["other-crosswalks"] = "hmcts_data.tables._crosswalk:crosswalks_markdown"
 
 _MARKER = re.compile(r"<!-- generated: ([a-z0-9_-]+) -->")
 

@@ -24,7 +24,15 @@ from hmcts_data._errors import ParseError
 from hmcts_data.tables._reader import LabelMeaning
 from hmcts_data.tables._schema import vocabulary
 
-__all__ = ["Crosswalk", "LabelRule", "describe_crosswalk", "load_crosswalk", "normalise"]
+__all__ = [
+    "PUBLICATIONS",
+    "Crosswalk",
+    "LabelRule",
+    "crosswalks_markdown",
+    "describe_crosswalk",
+    "load_crosswalk",
+    "normalise",
+]
 
 _PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\bproportion\b|\bshare\b", re.IGNORECASE)
 _BRACKETS = re.compile(r"\[[^\]]*\]")
@@ -235,3 +243,28 @@ def describe_crosswalk(publication: str) -> str:
         phrases = ", ".join(f"`{p}`" for p in rule.match)
         lines.append(f"| {phrases} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+#: Publications read through :func:`hmcts_data.read_tables` and a crosswalk, in docs order.
+PUBLICATIONS = ("weekly-covid", "remote-hearings", "reformed-services", "ad-hoc")
+
+
+def crosswalks_markdown() -> str:
+    """Render every crosswalk of this module as Markdown sections (docs generator).
+
+    Example:
+        >>> "### remote-hearings" in crosswalks_markdown()
+        True
+    """
+    vocab = vocabulary()
+    parts = []
+    for publication in PUBLICATIONS:
+        entry = vocab.publication[publication]
+        parts.append(f"### {publication}\n\n{entry.label}: {entry.description}\n")
+        parts.append(describe_crosswalk(publication))
+    parts.append(
+        "### Shared jurisdiction phrases\n\nEvery crosswalk above also uses the jurisdiction "
+        "phrases of `common_crosswalk.toml` (merged after the publication's own rules), shown "
+        "at the end of each table.\n"
+    )
+    return "\n".join(parts)

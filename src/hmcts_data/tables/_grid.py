@@ -17,7 +17,7 @@ import csv
 import io
 import logging
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Final, Literal
@@ -28,7 +28,7 @@ from hmcts_data.tables._guard import OLE2_MAGIC, check_package, is_encrypted_off
 if TYPE_CHECKING:
     from python_calamine import CalamineSheet
 
-__all__ = ["Cell", "Format", "Grid", "load_grids", "sniff", "trimmed_rows"]
+__all__ = ["Cell", "Format", "Grid", "iter_grids", "load_grids", "sniff", "trimmed_rows"]
 
 _log = logging.getLogger("hmcts_data")
 
@@ -145,9 +145,21 @@ def load_grids(data: bytes, *, name: str) -> list[Grid]:
         >>> load_grids(b"a,b\n1,\n", name="x.csv")[0].rows
         (('a', 'b'), ('1',))
     """
+    return list(iter_grids(data, name=name))
+
+
+def iter_grids(data: bytes, *, name: str) -> Iterator[Grid]:
+    r"""Like :func:`load_grids`, one sheet at a time (a sheet's cells are freed once used).
+
+    The format is sniffed and the package checked before the first grid is yielded.
+
+    Example:
+        >>> next(iter_grids(b"a,b\n1,2\n", name="x.csv")).name is None
+        True
+    """
     kind = sniff(data, name=name)
     if kind == "csv":
-        return [Grid(None, _trim(csv.reader(io.StringIO(_decode(data)))))]
+        return iter([Grid(None, _trim(csv.reader(io.StringIO(_decode(data)))))])
     check_package(data, name=name)
     return _read_workbook(data, name)
 
@@ -161,7 +173,7 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _read_workbook(data: bytes, name: str) -> list[Grid]:
+def _read_workbook(data: bytes, name: str) -> Iterator[Grid]:
     import python_calamine as pc
 
     try:
@@ -176,7 +188,6 @@ def _read_workbook(data: bytes, name: str) -> list[Grid]:
             "again, or open and re-save it in a spreadsheet program.",
             file=name,
         ) from None
-    grids: list[Grid] = []
     with book:
         for meta in book.sheets_metadata:
             if meta.typ != pc.SheetTypeEnum.WorkSheet:
@@ -195,8 +206,7 @@ def _read_workbook(data: bytes, name: str) -> list[Grid]:
                     sheet=meta.name,
                 ) from None
             hidden = meta.visible != pc.SheetVisibleEnum.Visible
-            grids.append(Grid(meta.name, rows, merged, hidden))
-    return grids
+            yield Grid(meta.name, rows, merged, hidden)
 
 
 def trimmed_rows(sheet: CalamineSheet) -> tuple[tuple[Cell, ...], ...]:
@@ -219,8 +229,9 @@ def _trim(rows: Iterable[Iterable[object]], *, offset: int = 0) -> tuple[tuple[C
     pad: list[Cell] = [None] * offset
     pending = 0  # empty rows seen since the last non-empty one, not yet materialised
     for raw in rows:
+        # Numbers dominate: test the class before calling strip() on text.
         cells: list[Cell] = [
-            None if v is None or (isinstance(v, str) and not v.strip()) else v  # type: ignore[misc]
+            v if v.__class__ is not str or v.strip() else None  # type: ignore[misc]
             for v in raw
         ]
         while cells and cells[-1] is None:

@@ -20,10 +20,10 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from hmcts_data._errors import ParseError
-from hmcts_data.tables._grid import Cell, Grid, load_grids
+from hmcts_data.tables._grid import Cell, Grid, iter_grids
 from hmcts_data.tables._layout import RawTable, find_tables, is_data_cell
 from hmcts_data.tables._periods import month_bounds
 from hmcts_data.tables._schema import (
@@ -124,11 +124,14 @@ Classifier = Callable[[Sequence[str], str | None], LabelMeaning]
 def default_meaning(parts: Sequence[str], title: str | None) -> LabelMeaning:
     """The classifier used when none is given: nothing known, unit from a percent hint.
 
+    The hint is a ``%``, "percent(age)", "proportion", "share" or "rate" in the labels or
+    the table title.
+
     Example:
         >>> default_meaning(["Video (%)"], None).unit
         'percent'
     """
-    text = " ".join(parts)
+    text = " ".join([*parts, title or ""])
     return LabelMeaning(None, None, "", "percent" if _PERCENT.search(text) else "unknown")
 
 
@@ -159,8 +162,10 @@ class Table:
         notes: Note markers (``"[note 1]"``) found in the title, preamble, labels and footnotes.
         note_text: Text of those notes, from the workbook's notes sheet where there is one.
         footnotes: Text rows found under the table, as published.
-        data: The data cells as published (``object`` dtype; ``None`` = empty), columns =
-            :attr:`columns` (duplicates allowed), index = 1-based source row numbers.
+        data: The data cells as published, columns = :attr:`columns` (duplicates allowed),
+            index = 1-based source row numbers. A column holding only numbers and empty cells
+            is ``float64`` (``NaN`` = empty); any other column keeps the raw cells (``object``,
+            ``None`` = empty), text and markers included.
         groups: Section heading in force for each data row (``None`` when there is none).
         markers: Every data cell holding a marker, with where it was found.
         label_columns: Positions (in :attr:`columns`) of the label columns: columns with no
@@ -518,11 +523,15 @@ def read_tables(source: Source, *, name: str | None = None) -> list[Table]:
 
     data, shown = read_source(source)
     file = name or shown
-    grids = load_grids(data, name=file)
-    notes = _note_text(grids)
+    notes: dict[str, str] = {}
+    names: list[str | None] = []
     tables: list[Table] = []
-    for grid in grids:
+    # One sheet at a time: a sheet's raw cells are freed once its tables are built.
+    for grid in iter_grids(data, name=file):
+        names.append(grid.name)
         role = sheet_role(grid)
+        if role == "notes":
+            notes.update(_note_text([grid]))
         if role != "table":
             _log.debug("%s: skipping %s sheet %r", file, role, grid.name)
             continue
@@ -542,19 +551,24 @@ def read_tables(source: Source, *, name: str | None = None) -> list[Table]:
         if not raws:
             _log.debug("%s: no table of figures in sheet %r", file, grid.name)
             continue
-        built = [_build(file, grid, raw, k, notes) for k, raw in enumerate(raws)]
+        built = [_build(file, grid, raw, k) for k, raw in enumerate(raws)]
         if len(built) > 1:
             built = [dataclasses.replace(t, tables_in_sheet=len(built)) for t in built]
         tables.extend(built)
     if not tables:
-        sheets = ", ".join(repr(g.name) for g in grids if g.name) or "its only sheet"
+        sheets = ", ".join(repr(n) for n in names if n) or "its only sheet"
         raise ParseError(
             f"{file} holds no table of figures (looked in {sheets}; cover, contents and notes "
             "sheets are skipped). Check that this is a data file and not a cover or guidance "
             "document.",
             file=file,
-            sheet=grids[0].name if len(grids) == 1 else None,
+            sheet=names[0] if len(names) == 1 else None,
         )
+    if notes:  # the notes sheet may come after the tables that cite it
+        tables = [
+            dataclasses.replace(t, note_text={k: notes[k] for k in t.notes if k in notes})
+            for t in tables
+        ]
     return tables
 
 
@@ -603,35 +617,42 @@ def _flatten(cells: Sequence[Cell]) -> str:
     return " - ".join(parts)
 
 
-def _build(file: str, grid: Grid, raw: RawTable, index: int, notes: Mapping[str, str]) -> Table:
+def _build(file: str, grid: Grid, raw: RawTable, index: int) -> Table:
     import pandas as pd
 
     header = _fill_header(grid, raw)
     width = raw.width
     raw_columns = tuple(_flatten([row[j] for row in header]) for j in range(width))
     columns = tuple(" ".join(_NOTE.sub(" ", c).split()) for c in raw_columns)
+    left = raw.left
+    pad: list[Cell] = [None] * width
     body: list[list[Cell]] = []
     for i in raw.data:
-        row = grid.rows[i]
-        body.append([row[raw.left + j] if raw.left + j < len(row) else None for j in range(width)])
+        cells = list(grid.rows[i][left : left + width])
+        body.append(cells + pad[len(cells) :] if len(cells) < width else cells)
     _fill_merged_labels(grid, raw, body)
+    by_column = list(zip(*body, strict=True))
     label_columns = tuple(
         j
-        for j in range(width)
-        if any(r[j] is not None for r in body) and not any(is_data_cell(r[j]) for r in body)
+        for j, col in enumerate(by_column)
+        if any(c is not None for c in col) and not any(is_data_cell(c) for c in col)
     )
-    letters = [column_letter(raw.left + j) for j in range(width)]
+    letters = [column_letter(left + j) for j in range(width)]
     markers: list[Marker] = []
-    for r, i in zip(body, raw.data, strict=True):
-        for j, cell in enumerate(r):
-            if not isinstance(cell, str) or j in label_columns:
+    for j, col in enumerate(by_column):
+        if j in label_columns:
+            continue
+        for k, cell in enumerate(col):
+            if cell.__class__ is not str:
                 continue
             try:
                 value, marker = parse_cell(cell)
             except CellError:
                 continue
             if marker is not None and marker != "blank":
-                markers.append(Marker(i + 1, letters[j], columns[j], marker, value))
+                markers.append(Marker(raw.data[k] + 1, letters[j], columns[j], marker, value))
+    order = {letter: n for n, letter in enumerate(letters)}
+    markers.sort(key=lambda m: (m.row, order[m.column]))
     title = next((t for t in raw.preamble if t.strip().lower().startswith("table")), None)
     if title is None and raw.preamble:
         title = raw.preamble[0]
@@ -644,8 +665,12 @@ def _build(file: str, grid: Grid, raw: RawTable, index: int, notes: Mapping[str,
                 if key not in note_marks:
                     note_marks.append(key)
     frame = pd.DataFrame(
-        body, columns=pd.Index(columns), index=pd.Index([i + 1 for i in raw.data]), dtype=object
+        {j: _column(col, numeric=j not in label_columns) for j, col in enumerate(by_column)}
+        if body
+        else {j: pd.Series([], dtype=object) for j in range(width)},
     )
+    frame.columns = pd.Index(columns)
+    frame.index = pd.Index([i + 1 for i in raw.data])
     return Table(
         file=file,
         sheet=grid.name,
@@ -658,13 +683,26 @@ def _build(file: str, grid: Grid, raw: RawTable, index: int, notes: Mapping[str,
         raw_columns=raw_columns,
         columns=columns,
         notes=tuple(note_marks),
-        note_text={k: notes[k] for k in note_marks if k in notes},
+        note_text={},
         footnotes=tuple(raw.footnotes),
         data=frame,
         groups=tuple(raw.groups),
         markers=tuple(markers),
         label_columns=label_columns,
     )
+
+
+_NUMBER_CLASSES: Final = frozenset({float, int, type(None)})
+
+
+def _column(cells: Sequence[Cell], *, numeric: bool) -> pd.Series[Any]:
+    """A data column: float64 when it holds only numbers and empty cells, else raw objects."""
+    import pandas as pd
+
+    if numeric and {c.__class__ for c in cells} <= _NUMBER_CLASSES:
+        # 8 bytes a cell instead of a Python object each; NaN reads back as an empty cell.
+        return pd.Series([float("nan") if c is None else c for c in cells], dtype="float64")
+    return pd.Series(cells, dtype=object)
 
 
 def _text_labels(body: Sequence[Sequence[Cell]], label_columns: Sequence[int]) -> list[str]:

@@ -11,7 +11,7 @@ Used by the offline demo and the tests; CSV only, so it needs neither openpyxl n
 Example:
     >>> from hmcts_data.testing._table_files import publication_csv
     >>> publication_csv("remote-hearings").splitlines()[0]
-    b'Table 1: Hearings by mode and jurisdiction, weekly'
+    b'"Table 1: Hearings by mode and jurisdiction, weekly"'
 """
 
 from __future__ import annotations
