@@ -112,11 +112,20 @@ def _nonempty(row: tuple[Cell, ...]) -> list[int]:
     return [i for i, c in enumerate(row) if c is not None]
 
 
+def _multi(row: tuple[Cell, ...]) -> bool:
+    # Rows are trimmed (the last cell is filled): another filled cell means two or more.
+    return any(c is not None for c in row[:-1])
+
+
+def _first(row: tuple[Cell, ...]) -> int:
+    return next(i for i, c in enumerate(row) if c is not None)
+
+
 def _single_text(row: tuple[Cell, ...], left: int) -> str | None:
-    cols = _nonempty(row)
-    if len(cols) == 1 and cols[0] <= left and _is_text(row[cols[0]]):
-        return str(row[cols[0]])
-    return None
+    if not row or len(row) - 1 > left or _multi(row):
+        return None
+    cell = row[-1]
+    return cell if isinstance(cell, str) else None
 
 
 def _is_footnote(text: str) -> bool:
@@ -157,11 +166,11 @@ def find_tables(grid: Grid) -> tuple[list[RawTable], list[int]]:
     headless: list[int] = []
     stash: list[tuple[int, str]] = []  # text-only rows waiting for a home
     for block in _blocks(rows):
-        multi = [i for i in block if len(_nonempty(rows[i])) > 1]
+        multi = [i for i in block if _multi(rows[i])]
         if not multi:
             stash.extend((i, " ".join(str(c) for c in rows[i] if c is not None)) for i in block)
             continue
-        left = min(_nonempty(rows[i])[0] for i in multi)
+        left = min(_first(rows[i]) for i in multi)
         # Text between the previous table and this one: notes of the former, title of this.
         if stash and tables:
             keep: list[tuple[int, str]] = []
