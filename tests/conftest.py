@@ -14,12 +14,11 @@ REAL_SAMPLES_ENV = "HMCTS_DATA_REAL_SAMPLES"
 
 
 def _is_loopback(address: Any) -> bool:
-    if isinstance(address, tuple) and address:
-        host = str(address[0])
-    elif isinstance(address, str | bytes):  # AF_UNIX paths stay on this machine
+    if isinstance(address, str | bytes):  # AF_UNIX paths stay on this machine
         return True
-    else:
+    if not (isinstance(address, tuple) and address):
         return False
+    host = str(address[0])
     if host in {"localhost", ""}:
         return True
     try:

@@ -32,7 +32,7 @@ from hmcts_data._version import __version__
 
 if TYPE_CHECKING:
     from hmcts_data import plot, routes
-    from hmcts_data._api import read
+    from hmcts_data._api import load, read, series
     from hmcts_data._cache import CachedFile, CacheInfo
     from hmcts_data._catalogue import Attachment, Catalogue, Publication, Release, catalogue
     from hmcts_data._client import Client, cache_info, clear_cache, download
@@ -61,7 +61,9 @@ _LAZY: dict[str, str] = {
     "to_parquet": "hmcts_data._export",
     "write": "hmcts_data._export",
     "Settings": "hmcts_data._settings",
+    "load": "hmcts_data._api",
     "read": "hmcts_data._api",
+    "series": "hmcts_data._api",
     "revisions": "hmcts_data.tables._vintages",
     "routes": "hmcts_data.routes",
     "Table": "hmcts_data.tables._reader",
@@ -94,6 +96,7 @@ __all__ = [
     "catalogue",
     "clear_cache",
     "download",
+    "load",
     "plot",
     "read",
     "read_duckdb",
@@ -101,6 +104,7 @@ __all__ = [
     "read_tables",
     "revisions",
     "routes",
+    "series",
     "to_duckdb",
     "to_parquet",
     "write",

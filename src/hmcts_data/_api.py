@@ -32,7 +32,7 @@ Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
 
 class _Parser(Protocol):
     def __call__(
-        self, data: bytes, provenance: Provenance, *, on_unknown: OnUnknown
+        self, data: bytes, provenance: Provenance, **options: OnUnknown
     ) -> pd.DataFrame: ...
 
 
@@ -84,7 +84,7 @@ def read(
     publication: str,
     source: Source,
     *,
-    on_unknown: OnUnknown = "raise",
+    on_unknown: OnUnknown | None = None,
     release: str | None = None,
     published: datetime | None = None,
     source_url: str | None = None,
@@ -98,9 +98,11 @@ def read(
         publication: Publication id: ``"monthly"``, ``"weekly-covid"``, ``"remote-hearings"``,
             ``"reformed-services"`` or ``"ad-hoc"``.
         source: A path, the file's bytes, or a file object opened in binary mode.
-        on_unknown: ``"raise"`` (default) raises :class:`SchemaDriftError` for a header the
-            crosswalk does not know; ``"keep"`` keeps its figures with null jurisdiction and
-            measure, and warns.
+        on_unknown: What to do with a header or label the crosswalk does not know:
+            ``"raise"`` raises :class:`SchemaDriftError`; ``"keep"`` keeps its figures with
+            null jurisdiction and measure, and warns once naming the labels. ``None`` (default)
+            uses the publication's own default: ``"raise"`` for ``monthly``, whose layouts are
+            all known, and ``"keep"`` for the others, whose real layouts have not been seen.
         release: The release's latest data month (``"YYYY-MM"``); by default the latest month
             in the file.
         published: When the release was published, if known.
@@ -129,7 +131,8 @@ def read(
         published=published,
         source_url=source_url,
     )
-    return parse(data, provenance, on_unknown=on_unknown)
+    options: dict[str, OnUnknown] = {} if on_unknown is None else {"on_unknown": on_unknown}
+    return parse(data, provenance, **options)
 
 
 def _releases_to_load(
@@ -156,7 +159,7 @@ def load(
     *,
     client: Client | None = None,
     offline: bool | None = None,
-    on_unknown: OnUnknown = "raise",
+    on_unknown: OnUnknown | None = None,
 ) -> pd.DataFrame:
     """Download (through the cache) and parse releases of a publication into the tidy frame.
 

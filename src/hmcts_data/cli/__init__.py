@@ -48,7 +48,7 @@ EXIT_CODES: dict[type[BaseException], int] = {
 }
 
 # One module per subcommand; each exposes ``register(subparsers)``.
-_COMMANDS: tuple[str, ...] = ("catalogue", "routes", "cache")
+_COMMANDS: tuple[str, ...] = ("catalogue", "data", "routes", "cache", "demo")
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):

@@ -1,0 +1,171 @@
+"""``hmcts-data load | read | series | revisions``: tidy frames to a file or to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from hmcts_data.cli._common import client_from_args
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hmcts_data.tables import OnUnknown
+
+__all__ = ["register"]
+
+_PUBLICATIONS = "monthly, weekly-covid, remote-hearings, reformed-services, ad-hoc"
+
+_OUTPUT_HELP = (
+    "write to this file; the suffix picks the format (.csv, .parquet, .json, .jsonl, .duckdb); "
+    "without it, CSV goes to standard output"
+)
+
+
+def _parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    description: str,
+    epilog: str,
+) -> argparse.ArgumentParser:
+    parser = sub.add_parser(
+        name,
+        help=help_text,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-o", "--output", metavar="PATH", help=_OUTPUT_HELP)
+    return parser
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``load``, ``read``, ``series`` and ``revisions`` subcommands."""
+    load = _parser(
+        sub,
+        "load",
+        "download and parse a publication into the tidy frame",
+        "Download a release (through the cache) and parse it into the tidy frame.",
+        "examples:\n"
+        "  hmcts-data load monthly -o mi.csv                 # latest monthly release\n"
+        "  hmcts-data load monthly --release 2025-04 -o mi.parquet\n"
+        "  hmcts-data load monthly --release all -o all.parquet   # every vintage\n"
+        "  hmcts-data --offline load monthly > mi.csv        # from the cache only\n",
+    )
+    load.add_argument("publication", help=f"publication id ({_PUBLICATIONS})")
+    load.add_argument(
+        "--release",
+        metavar="R",
+        help="a data month (2025-04), a GOV.UK slug, or 'all'; default: the latest",
+    )
+    load.add_argument(
+        "--keep-unknown",
+        action="store_true",
+        help="keep columns the crosswalk does not know (null jurisdiction/measure) and warn",
+    )
+    load.set_defaults(handler=_run_load)
+
+    read = _parser(
+        sub,
+        "read",
+        "parse a file you already have (no network)",
+        "Parse a published file you already have into the tidy frame; no network is used.\n"
+        "The format (CSV, XLSX, ODS) is detected from the content, not the name.",
+        "examples:\n"
+        "  hmcts-data read monthly HMCTS_MI_output_accessible.csv -o tidy.csv\n"
+        "  hmcts-data read monthly mi.xlsx --release 2022-04 -o tidy.parquet\n",
+    )
+    read.add_argument("publication", help=f"publication id ({_PUBLICATIONS})")
+    read.add_argument("file", help="path of the published file")
+    read.add_argument("--release", metavar="YYYY-MM", help="the release's latest data month")
+    read.add_argument(
+        "--keep-unknown",
+        action="store_true",
+        help="keep columns the crosswalk does not know (null jurisdiction/measure) and warn",
+    )
+    read.set_defaults(handler=_run_read)
+
+    series = _parser(
+        sub,
+        "series",
+        "one harmonised series across all releases",
+        "Load every release and keep, for each figure, the value from the newest release\n"
+        "that publishes it; the 'release' column says which.",
+        "examples:\n"
+        "  hmcts-data series -o monthly_series.csv\n"
+        "  hmcts-data series --jurisdiction civil --measure receipts\n",
+    )
+    series.add_argument("--publication", default="monthly", help="publication id")
+    series.add_argument("--jurisdiction", help="a canonical jurisdiction (e.g. civil, sscs)")
+    series.add_argument("--measure", help="a canonical measure (e.g. receipts, outstanding)")
+    series.add_argument("--breakdown", help="a breakdown ('' for the headline figure)")
+    series.set_defaults(handler=_run_series)
+
+    revisions = _parser(
+        sub,
+        "revisions",
+        "every figure that changed between releases",
+        "Load every release and list every figure that changed between consecutive releases\n"
+        "(revised, filled in, or withdrawn).",
+        "examples:\n"
+        "  hmcts-data revisions -o revisions.csv\n"
+        "  hmcts-data revisions --jurisdiction probate\n",
+    )
+    revisions.add_argument("--publication", default="monthly", help="publication id")
+    revisions.add_argument("--jurisdiction", help="keep only this canonical jurisdiction")
+    revisions.set_defaults(handler=_run_revisions)
+
+
+def _emit(frame: pd.DataFrame, output: str | None) -> int:
+    from hmcts_data._export import write
+
+    if output:
+        path = write(frame, output)
+        print(f"wrote {len(frame):,} rows to {path}", file=sys.stderr)
+    else:
+        frame.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def _run_load(args: argparse.Namespace) -> int:
+    from hmcts_data._api import load
+
+    on_unknown: OnUnknown | None = "keep" if args.keep_unknown else None
+    with client_from_args(args) as client:
+        frame = load(args.publication, args.release, client=client, on_unknown=on_unknown)
+    return _emit(frame, args.output)
+
+
+def _run_read(args: argparse.Namespace) -> int:
+    from hmcts_data._api import read
+
+    on_unknown: OnUnknown | None = "keep" if args.keep_unknown else None
+    frame = read(args.publication, args.file, release=args.release, on_unknown=on_unknown)
+    return _emit(frame, args.output)
+
+
+def _run_series(args: argparse.Namespace) -> int:
+    from hmcts_data._api import series
+
+    with client_from_args(args) as client:
+        frame = series(
+            args.publication,
+            jurisdiction=args.jurisdiction,
+            measure=args.measure,
+            breakdown=args.breakdown,
+            client=client,
+        )
+    return _emit(frame, args.output)
+
+
+def _run_revisions(args: argparse.Namespace) -> int:
+    from hmcts_data._api import load
+    from hmcts_data.tables._vintages import revisions
+
+    with client_from_args(args) as client:
+        frame = load(args.publication, "all", client=client)
+    if args.jurisdiction:
+        frame = frame[frame["jurisdiction"] == args.jurisdiction].reset_index(drop=True)
+    return _emit(revisions(frame), args.output)
