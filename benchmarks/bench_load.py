@@ -29,7 +29,7 @@ def run() -> list[Result]:
     import pandas as pd
 
     import hmcts_data
-    from hmcts_data import Client
+    from hmcts_data import Client, Settings
     from hmcts_data.testing import FakeGovUK
     from hmcts_data.testing._demo import build_data_site
 
@@ -37,15 +37,15 @@ def run() -> list[Result]:
     try:
         with FakeGovUK() as fake:
             data = build_data_site(fake, monthly=RELEASES, last_month=date(2025, 4, 1))
-            settings = {"base_url": fake.base_url, "cache_dir": root, "rate_limit": 1000.0}
-            with Client(**settings) as client:
+            settings = Settings(base_url=fake.base_url, cache_dir=root, rate_limit=1000.0)
+            with Client(settings) as client:
                 start = time.perf_counter()
                 frame = hmcts_data.load("monthly", "all", client=client)
                 cold = time.perf_counter() - start
             fake.reset_counts()
             warm = float("inf")
             for _ in range(REPEAT):
-                with Client(**settings) as client:
+                with Client(settings) as client:
                     start = time.perf_counter()
                     hmcts_data.load("monthly", "all", client=client)
                     warm = min(warm, time.perf_counter() - start)

@@ -9,6 +9,7 @@ The tree::
     │   └── HostNotAllowedError    a URL or redirect points at a host or scheme not allowed
     ├── OfflineError               offline mode is on and the cache cannot answer
     ├── IntegrityError             a response or cached file is not what was asked for
+    ├── IncompleteProposalError    a Data Access Panel summary still has problems to fix
     ├── ParseError                 a file or API page cannot be read (carries file/sheet/row/column)
     │   └── SchemaDriftError       a published layout the library does not know
     └── NotFoundError              an unknown publication, release or route (with suggestions)
@@ -25,13 +26,14 @@ The structured fields (``url``, ``status``, ``file``, ``sheet``, ``row``, ``colu
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 __all__ = [
     "ConfigurationError",
     "DownloadError",
     "HMCTSDataError",
     "HostNotAllowedError",
+    "IncompleteProposalError",
     "IntegrityError",
     "MissingDependencyError",
     "NotFoundError",
@@ -135,6 +137,25 @@ class IntegrityError(HMCTSDataError):
     def __init__(self, message: str, *, url: str | None = None) -> None:
         super().__init__(message)
         self.url = url
+
+
+class IncompleteProposalError(HMCTSDataError, ValueError):
+    """A Data Access Panel summary still has problems, so its email was not drafted.
+
+    Fix the fields named, or pass ``force=True`` to ``DataAccessProposal.email`` to draft it
+    anyway.
+
+    Attributes:
+        problems: The problems found (``hmcts_data.routes.Problem`` objects), field by field.
+    """
+
+    def __init__(self, problems: Sequence[object]) -> None:
+        self.problems = tuple(problems)
+        listed = "; ".join(str(p) for p in self.problems)
+        super().__init__(
+            f"The Data Access Panel summary is not ready: {len(self.problems)} problem(s): "
+            f"{listed}. Fill in those fields, or call email(force=True) to draft it anyway."
+        )
 
 
 class ParseError(HMCTSDataError, ValueError):

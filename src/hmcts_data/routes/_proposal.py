@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hmcts_data._errors import HMCTSDataError, ParseError
+from hmcts_data._errors import IncompleteProposalError, ParseError
 from hmcts_data.routes._models import Confidence
 
 __all__ = [
@@ -91,22 +91,6 @@ class Problem(_Frozen):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
-
-
-class IncompleteProposalError(HMCTSDataError, ValueError):
-    """The proposal still has problems, so the email was not drafted (pass ``force=True``).
-
-    Attributes:
-        problems: The problems found.
-    """
-
-    def __init__(self, problems: tuple[Problem, ...]) -> None:
-        self.problems = problems
-        listed = "; ".join(str(p) for p in problems)
-        super().__init__(
-            f"The Data Access Panel summary is not ready: {len(problems)} problem(s): {listed}. "
-            "Fill in those fields, or call email(force=True) to draft it anyway."
-        )
 
 
 class DataAccessProposal(_Frozen):
