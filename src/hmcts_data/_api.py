@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from hmcts_data._catalogue import Release
     from hmcts_data._client import Client
+    from hmcts_data._progress import ProgressCallback
 
 __all__ = ["Source", "load", "read", "series"]
 
@@ -160,6 +161,7 @@ def load(
     client: Client | None = None,
     offline: bool | None = None,
     on_unknown: OnUnknown | None = None,
+    progress: bool | ProgressCallback | None = None,
 ) -> pd.DataFrame:
     """Download (through the cache) and parse releases of a publication into the tidy frame.
 
@@ -172,6 +174,9 @@ def load(
         client: The client to use; a new one from the environment when ``None``.
         offline: ``True`` never touches the network (cache and embedded snapshot only).
         on_unknown: What to do with headers the crosswalk does not know (see :func:`read`).
+        progress: ``True`` for a progress bar per file actually downloaded (tqdm, from the
+            ``progress`` extra, else log lines), a callable ``(bytes_so_far, total_or_None)``,
+            or ``None`` (default) for silence. Files served from the cache report nothing.
 
     Returns:
         The tidy frame, releases stacked oldest first, each row carrying its ``release``,
@@ -211,7 +216,7 @@ def load(
                 key=lambda r: (r.period_end or date.min, r.slug),
             ):
                 attachment = rel.data_file()
-                path = attachment.download(active, cache_key=rel.base_path)
+                path = attachment.download(active, cache_key=rel.base_path, progress=progress)
                 frames.append(
                     read(
                         publication,
@@ -240,6 +245,7 @@ def series(
     client: Client | None = None,
     offline: bool | None = None,
     missing: Literal["newest", "skip"] = "newest",
+    progress: bool | ProgressCallback | None = None,
 ) -> pd.DataFrame:
     """One harmonised series across all releases: each figure from the newest release with it.
 
@@ -258,6 +264,7 @@ def series(
         offline: ``True`` never touches the network.
         missing: ``"newest"``: the newest release wins even where its cell is missing;
             ``"skip"``: a missing cell falls back to the newest release that has a value.
+        progress: Download progress when loading (see :func:`load`).
 
     Returns:
         A tidy frame with one row per figure.
@@ -279,7 +286,7 @@ def series(
     if measure is not None and measure not in vocab.measure:
         raise NotFoundError("measure", measure, sorted(vocab.measure))
     if frame is None:
-        frame = load(publication, "all", client=client, offline=offline)
+        frame = load(publication, "all", client=client, offline=offline, progress=progress)
     else:
         frame = frame[frame["publication"] == publication]
     if jurisdiction is not None:

@@ -30,6 +30,7 @@ from hmcts_data._errors import NotFoundError, OfflineError
 
 if TYPE_CHECKING:
     from hmcts_data._client import Client
+    from hmcts_data._progress import ProgressCallback
 
 __all__ = [
     "Attachment",
@@ -124,7 +125,13 @@ class Attachment(_Frozen):
         """The best short name: file name, else title, else URL."""
         return self.filename or self.title or self.url or "(unnamed attachment)"
 
-    def download(self, client: Client | None = None, *, cache_key: str | None = None) -> Path:
+    def download(
+        self,
+        client: Client | None = None,
+        *,
+        cache_key: str | None = None,
+        progress: ProgressCallback | bool | None = None,
+    ) -> Path:
         """Download this file through the cache and return its local path.
 
         The size is checked when GOV.UK states it exactly (not for body-fallback links, whose
@@ -135,6 +142,9 @@ class Attachment(_Frozen):
             client: The client to use; a new one from the environment when ``None``.
             cache_key: Extra cache key, such as the release's base path (file names repeat
                 across releases).
+            progress: ``True`` for a progress bar (tqdm, from the ``progress`` extra) or log
+                lines, a callable ``(bytes_so_far, total_or_None)``, or ``None`` for silence.
+                Only a real download reports progress; a cached copy returns at once.
 
         Returns:
             Path of the cached file.
@@ -163,6 +173,7 @@ class Attachment(_Frozen):
                 expected_size=None if self.from_body_fallback else self.size,
                 expect=expect,
                 cache_key=cache_key,
+                progress=progress,
             )
         return cached.path
 
@@ -319,11 +330,14 @@ class Release(_Frozen):
             [],
         )
 
-    def download(self, client: Client | None = None) -> Path:
+    def download(
+        self, client: Client | None = None, *, progress: ProgressCallback | bool | None = None
+    ) -> Path:
         """Download the release's :meth:`data_file` through the cache.
 
         Args:
             client: The client to use; a new one from the environment when ``None``.
+            progress: As for :meth:`Attachment.download`.
 
         Returns:
             Path of the cached file.
@@ -337,7 +351,7 @@ class Release(_Frozen):
         Example:
             >>> path = hmcts_data.catalogue().get("monthly").latest().download()  # doctest: +SKIP
         """
-        return self.data_file().download(client, cache_key=self.base_path)
+        return self.data_file().download(client, cache_key=self.base_path, progress=progress)
 
     def __str__(self) -> str:
         lines = [
