@@ -54,10 +54,13 @@ Period = str | date | datetime
 
 def _matplotlib(feature: str) -> tuple[Any, Any, Any]:
     """Import what the charts need: (Figure class, matplotlib.dates, matplotlib.ticker)."""
-    figure = require("matplotlib.figure", extra="plot", feature=feature)
+    require("matplotlib.figure", extra="plot", feature=feature)
     dates = require("matplotlib.dates", extra="plot", feature=feature)
     ticker = require("matplotlib.ticker", extra="plot", feature=feature)
-    return figure.Figure, dates, ticker
+    # A Figure subclass with its own PNG repr: Jupyter shows it though pyplot is never loaded.
+    from hmcts_data._figure import NotebookFigure
+
+    return NotebookFigure, dates, ticker
 
 
 def _check_frame(frame: pd.DataFrame, feature: str) -> None:
