@@ -338,6 +338,9 @@ def write(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
                 lines=suffix == ".jsonl",
                 date_format="iso",
                 date_unit="s",
+                # pandas keeps 10 decimals by default, which cuts unrounded published figures
+                # (era D's 50.00371332131); 15 is its maximum and matches the CSV's %.15g.
+                double_precision=15,
                 force_ascii=False,
                 index=False,
             )

@@ -27,7 +27,9 @@ import importlib
 import logging
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
+from typing import TextIO
 
 from hmcts_data import _errors as errors
 from hmcts_data._version import __version__
@@ -94,6 +96,19 @@ def exit_code_for(exc: BaseException) -> int:
     return 1
 
 
+def _show_warning(  # noqa: PLR0917  (the signature warnings.showwarning must have)
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    # One line per warning, like errors: the library's file and source line mean nothing to
+    # someone at a shell prompt.
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code.
 
@@ -113,7 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.handler(args) or 0)
+        with warnings.catch_warnings():  # restores the caller's warning display afterwards
+            warnings.showwarning = _show_warning
+            return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

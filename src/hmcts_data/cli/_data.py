@@ -129,12 +129,23 @@ def _emit(frame: pd.DataFrame, output: str | None) -> int:
     return 0
 
 
+def _progress() -> bool:
+    """Progress bars on a terminal only: never in pipes, logs or CI output."""
+    return sys.stderr.isatty()
+
+
 def _run_load(args: argparse.Namespace) -> int:
     from hmcts_data._api import load
 
     on_unknown: OnUnknown | None = "keep" if args.keep_unknown else None
     with client_from_args(args) as client:
-        frame = load(args.publication, args.release, client=client, on_unknown=on_unknown)
+        frame = load(
+            args.publication,
+            args.release,
+            client=client,
+            on_unknown=on_unknown,
+            progress=_progress(),
+        )
     return _emit(frame, args.output)
 
 
@@ -156,16 +167,23 @@ def _run_series(args: argparse.Namespace) -> int:
             measure=args.measure,
             breakdown=args.breakdown,
             client=client,
+            progress=_progress(),
         )
     return _emit(frame, args.output)
 
 
 def _run_revisions(args: argparse.Namespace) -> int:
     from hmcts_data._api import load
+    from hmcts_data._errors import NotFoundError
+    from hmcts_data.tables._schema import vocabulary
     from hmcts_data.tables._vintages import revisions
 
+    known = vocabulary().jurisdiction
+    if args.jurisdiction is not None and args.jurisdiction not in known:
+        # Checked before any download: a typo must not cost a full load and print nothing.
+        raise NotFoundError("jurisdiction", args.jurisdiction, sorted(known))
     with client_from_args(args) as client:
-        frame = load(args.publication, "all", client=client)
-    if args.jurisdiction:
+        frame = load(args.publication, "all", client=client, progress=_progress())
+    if args.jurisdiction is not None:
         frame = frame[frame["jurisdiction"] == args.jurisdiction].reset_index(drop=True)
     return _emit(revisions(frame), args.output)

@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     import hmcts_data
     from hmcts_data._catalogue._discover import collection_api_path
     from hmcts_data._client import Client
+    from hmcts_data._settings import Settings
     from hmcts_data.testing import FakeGovUK, Status
     from hmcts_data.testing._demo import build_data_site
 
@@ -82,9 +83,12 @@ def run(args: argparse.Namespace) -> int:
         _say("   faults injected: the collection answers 503 twice; the newest CSV answers")
         _say("   429 with Retry-After: 1 (the client must back off and retry)")
 
-        with Client(
+        # Fixed settings, never HMCTS_DATA_* (nor --offline): a user who is offline, or who set
+        # HMCTS_DATA_RETRIES=0, must still see the demo run through its injected faults.
+        settings = Settings(
             base_url=fake.base_url, cache_dir=cache_dir, rate_limit=100.0, backoff=0.2
-        ) as client:
+        )
+        with Client(settings) as client:
             cat = hmcts_data.catalogue(client=client)
             _say(f"2. Catalogue discovered ({cat.source}): {len(cat)} publications")
             for pub in cat:
