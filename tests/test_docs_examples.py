@@ -5,7 +5,9 @@ How a page runs:
 * its blocks run in order in ONE namespace (a later block may use an earlier block's names),
   in a fresh temporary working directory (examples may write files), with ``MPLBACKEND=Agg``;
 * GOV.UK is a local stand-in (:class:`hmcts_data.testing.FakeGovUK` filled by
-  :func:`hmcts_data.testing.build_site`, monthly releases as SYNTHETIC CSVs) and
+  :func:`hmcts_data.testing._demo.build_data_site`: monthly releases as SYNTHETIC CSVs whose
+  overlapping months are revised, and a parseable SYNTHETIC file for every other
+  publication, as the offline demo serves) and
   ``HMCTS_DATA_BASE_URL`` points at it (with ``HMCTS_DATA_RATE_LIMIT`` raised, as loopback
   allows), so discovery and downloads work without the internet;
 * the files an example "already has" are in the working directory: see :data:`EXAMPLE_FILES`
@@ -27,7 +29,8 @@ from typing import Any
 
 import pytest
 
-from hmcts_data.testing import FakeGovUK, SiteFile, SiteRelease, build_site
+from hmcts_data.testing import FakeGovUK
+from hmcts_data.testing._demo import build_data_site
 from hmcts_data.testing._monthly_files import monthly_csv, monthly_releases
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,29 +101,10 @@ def _python_blocks(page: Path) -> list[Block]:
     return [b for b in extract_blocks(page) if b.language in _PYTHON]
 
 
-def _monthly_files(release: SiteRelease) -> list[SiteFile] | None:
-    if release.publication != "monthly" or release.latest_month is None:
-        return None
-    index = LATEST.year * 12 + LATEST.month - MONTHLY_RELEASES  # months since year 0, 0-based
-    first = date(index // 12, index % 12 + 1, 1)
-    if release.latest_month < first:
-        return None
-    runs = monthly_releases("D", first, MONTHLY_RELEASES, seed=1)
-    generated = next(r for r in runs if r.last_month == release.latest_month)
-    return [
-        SiteFile(
-            filename=generated.filename,
-            body=generated.data,
-            content_type="text/csv",
-            title=f"SYNTHETIC HMCTS management information to {release.latest_month:%B %Y}",
-        )
-    ]
-
-
 @pytest.fixture(scope="module")
 def fake_site() -> Iterator[FakeGovUK]:
     with FakeGovUK() as fake:
-        build_site(fake, monthly=MONTHLY_RELEASES, last_month=LATEST, files=_monthly_files)
+        build_data_site(fake, monthly=MONTHLY_RELEASES, last_month=LATEST, seed=1)
         yield fake
 
 
