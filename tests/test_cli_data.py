@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -158,6 +161,40 @@ def test_debug_shows_the_traceback(site: World, capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert "Traceback" in err
     assert err.rstrip().splitlines()[-1].startswith("error: ")
+
+
+def test_stdout_csv_is_the_same_as_the_csv_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "mi.csv"
+    source.write_bytes(monthly_csv("D", LAST_MONTH, 5).data)
+    target = tmp_path / "tidy.csv"
+    assert main(["read", "monthly", str(source), "-o", str(target)]) == 0
+    capsys.readouterr()
+    assert main(["read", "monthly", str(source)]) == 0
+    assert capsys.readouterr().out == target.read_text(encoding="utf-8")
+
+
+def test_a_real_pipe_gets_no_progress_and_may_close_early(site: World, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HMCTS_DATA_")}
+    env |= {
+        "HMCTS_DATA_BASE_URL": site.fake.base_url,
+        "HMCTS_DATA_CACHE_DIR": str(tmp_path),  # cold: every file really downloads
+        "HMCTS_DATA_RATE_LIMIT": "1000",
+    }
+    command = [sys.executable, "-m", "hmcts_data.cli", "load", "monthly", "--release", "all"]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        header = process.stdout.readline()
+        process.stdout.close()  # like `| head -1`: the reader goes away mid-output
+        err = process.stderr.read()
+        code = process.wait(timeout=60)
+    assert header.decode().rstrip("\r\n").split(",") == TIDY
+    assert err == b""  # no progress bar, no traceback from the broken pipe
+    assert code == 0
 
 
 # -- progress ------------------------------------------------------------------------------

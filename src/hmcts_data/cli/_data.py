@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -124,8 +125,17 @@ def _emit(frame: pd.DataFrame, output: str | None) -> int:
     if output:
         path = write(frame, output)
         print(f"wrote {len(frame):,} rows to {path}", file=sys.stderr)
-    else:
-        frame.to_csv(sys.stdout, index=False)
+        return 0
+    try:
+        # The same CSV as write(..., "x.csv"): figures as published (3268, not 3268.0).
+        frame.to_csv(sys.stdout, index=False, float_format="%.15g")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (``| head``): not an error. Point stdout at devnull so the
+        # interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
     return 0
 
 
