@@ -260,9 +260,11 @@ def test_unknown_release_or_publication_suggests_close_keys(world: World) -> Non
         with pytest.raises(NotFoundError) as info:
             hmcts_data.load("monthly", typo, client=client)
         assert info.value.suggestions[0] == "hmcts-management-information-april-2025"
+        world.fake.reset_counts()
         with pytest.raises(NotFoundError) as info:
             hmcts_data.load("montly", client=client)
         assert info.value.suggestions == ("monthly",)
+        assert world.fake.count() == 0  # refused before any request
 
 
 def test_offline_after_a_warm_load_makes_no_request(
@@ -329,3 +331,22 @@ def test_read_on_unknown_none_uses_each_parsers_default(world: World) -> None:
     assert unknown["measure"].isna().all()
     with pytest.raises(SchemaDriftError):
         hmcts_data.read("ad-hoc", other, on_unknown="raise")
+
+
+def test_progress_reports_real_downloads_only(world: World, tmp_path: Path) -> None:
+    newest = served_monthly(world.data)[-1]
+    calls: list[tuple[int, int | None]] = []
+
+    def record(done: int, total: int | None) -> None:
+        calls.append((done, total))
+
+    with client_for(world.fake, tmp_path) as client:
+        hmcts_data.load("monthly", client=client, progress=record)
+        assert calls[-1] == (len(newest.file.data), len(newest.file.data))
+        calls.clear()
+        hmcts_data.load("monthly", client=client, progress=record)  # served from the cache
+        assert calls == []
+        release = hmcts_data.catalogue(client=client).get("monthly").release("2025-02")
+        release.download(client, progress=record)
+    feb = next(s for s in served_monthly(world.data) if s.key == "2025-02")
+    assert calls[-1] == (len(feb.file.data), len(feb.file.data))

@@ -200,6 +200,7 @@ def load(
 
     from hmcts_data._client import Client, using_client
 
+    parser_for(publication)  # an unknown id fails here, before any request
     if client is None and offline is not None:
         client = Client(offline=offline)
         owned = True
