@@ -353,13 +353,31 @@ def test_revisions_unknown_jurisdiction_exits_8_before_downloading(
 
 @pytest.mark.parametrize(
     "argv",
-    [["load"], ["read", "monthly"], ["load", "monthly", "--nope"], ["series", "extra"]],
+    [
+        ["load"],
+        ["read", "monthly"],
+        ["load", "monthly", "--nope"],
+        ["series", "extra"],
+        ["demo", "--releases", "0"],
+        ["demo", "--releases", "six"],
+    ],
 )
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 2
     assert "usage: hmcts-data" in capsys.readouterr().err
+
+
+def test_read_with_a_release_that_is_not_a_month_exits_9(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "mi.csv"
+    source.write_bytes(monthly_csv("D", LAST_MONTH, 5).data)
+    assert main(["read", "monthly", str(source), "--release", "April"]) == 9
+    line = _one_error_line(capsys.readouterr().err)
+    assert "'April'" in line
+    assert "YYYY-MM" in line
 
 
 def test_unknown_output_suffix_exits_9(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal, Protocol, cast
 
-from hmcts_data._errors import NotFoundError, ParseError
+from hmcts_data._errors import ConfigurationError, NotFoundError, ParseError
 from hmcts_data.tables import PARSERS, OnUnknown
 from hmcts_data.tables._schema import Provenance
 
@@ -29,6 +30,8 @@ __all__ = ["Source", "load", "read", "series"]
 
 #: What :func:`read` accepts: a path, raw bytes, or a binary file object.
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
+
+_DATA_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class _Parser(Protocol):
@@ -114,6 +117,7 @@ def read(
 
     Raises:
         NotFoundError: Unknown publication id.
+        ConfigurationError: ``release`` is not a data month ``"YYYY-MM"``.
         ParseError: The file cannot be read; the message names file, sheet, row and column.
         SchemaDriftError: A header the crosswalk does not know (with ``on_unknown="raise"``).
 
@@ -123,6 +127,11 @@ def read(
         >>> frame.groupby("jurisdiction", observed=True)["value"].count()  # doctest: +SKIP
     """
     parse = parser_for(publication)
+    if release is not None and not _DATA_MONTH.match(release):
+        raise ConfigurationError(
+            f"release={release!r} is not a data month: use 'YYYY-MM' (such as '2025-04'), or "
+            "leave it out to take the latest month in the file."
+        )
     data, name = read_source(source)
     provenance = Provenance(
         publication=publication,

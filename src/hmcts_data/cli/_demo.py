@@ -48,9 +48,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="folder for the outputs (default: ./hmcts-data-demo)",
     )
     parser.add_argument(
-        "--releases", type=int, default=6, metavar="N", help="monthly releases to serve (6)"
+        "--releases",
+        type=_at_least_one,
+        default=6,
+        metavar="N",
+        help="monthly releases to serve (6)",
     )
     parser.set_defaults(handler=run)
+
+
+def _at_least_one(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (anything else is a usage error)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number
 
 
 def _say(text: str = "") -> None:
