@@ -110,3 +110,40 @@ def test_ods_cells() -> None:
     assert sheet.rows[1][0] == "Apr 2024"
     assert float(sheet.rows[1][1]) == 146923  # type: ignore[arg-type]
     assert sheet.rows[2][1] is None
+
+
+def test_utf16_csv_with_bom_is_read() -> None:
+    data = "Month,Cost \u00a3\r\nApr 2024,1\r\n".encode("utf-16")
+    assert sniff_format(data, name="u.csv") == "csv"
+    assert read_sheets(data, name="u.csv")[0].rows == [["Month", "Cost \u00a3"], ["Apr 2024", "1"]]
+
+
+def test_binary_that_is_not_text_is_refused() -> None:
+    with pytest.raises(ParseError, match="binary data") as info:
+        read_sheets(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", name="logo.csv")
+    assert info.value.file == "logo.csv"
+
+
+def test_damaged_csv_names_the_row() -> None:
+    # strict CSV: a quote closed in the middle of a field is damage, not data.
+    data = b'Month,x\nApr 2024,1\nMay 2024,"2"3\n'
+    with pytest.raises(ParseError, match="row 3") as info:
+        read_sheets(data, name="d.csv")
+    assert info.value.row == 3
+
+
+def test_csv_rows_keep_their_published_width() -> None:
+    # Trailing empty fields are part of a row; a row cut short stays short, so the monthly
+    # parser can tell a damaged row from one with empty cells at its end.
+    rows = read_sheets(b"Month,a,b\nApr 2024,1,\nMay 2024\n\n\n", name="w.csv")[0].rows
+    assert rows == [["Month", "a", "b"], ["Apr 2024", "1", None], ["May 2024"]]
+
+
+def test_read_sheets_and_read_tables_share_one_reader(xlsx: bytes) -> None:
+    from hmcts_data.tables._grid import load_grids
+
+    (sheet,) = read_sheets(xlsx, name="c.xlsx")
+    (grid,) = load_grids(xlsx, name="c.xlsx")
+    width = max(len(r) for r in grid.rows)
+    assert sheet.name == grid.name
+    assert sheet.rows == [[*r, *([None] * (width - len(r)))] for r in grid.rows]

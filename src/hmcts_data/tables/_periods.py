@@ -20,8 +20,16 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from hmcts_data._errors import ParseError
+from hmcts_data.tables._schema import locate
 
-__all__ = ["decode_misread_months", "month_bounds", "parse_month", "parse_month_column"]
+__all__ = [
+    "MONTH_NUMBERS",
+    "decode_misread_months",
+    "full_year",
+    "month_bounds",
+    "parse_month",
+    "parse_month_column",
+]
 
 # Excel's 1900 date system counts days from 1899-12-30 (it wrongly keeps 29 Feb 1900).
 _EXCEL_EPOCH: Final = date(1899, 12, 30)
@@ -29,7 +37,8 @@ _EXCEL_EPOCH: Final = date(1899, 12, 30)
 # that a stray count or year in the month column is not taken for a date.
 _SERIAL_MIN: Final = 20000
 _SERIAL_MAX: Final = 80000
-_MONTHS: Final = {
+#: Month name or abbreviation (lower case, ``"sept"`` too) -> month number.
+MONTH_NUMBERS: Final = {
     **{name.lower(): i for i, name in enumerate(calendar.month_abbr) if name},
     **{name.lower(): i for i, name in enumerate(calendar.month_name) if name},
     "sept": 9,
@@ -51,7 +60,13 @@ def month_bounds(day: date) -> tuple[date, date]:
     return date(day.year, day.month, 1), date(day.year, day.month, last)
 
 
-def _year(text: str) -> int:
+def full_year(text: str) -> int:
+    """Read a two- or four-digit year; two digits are a year of this century.
+
+    Example:
+        >>> full_year("21"), full_year("2021")
+        (2021, 2021)
+    """
     year = int(text)
     return 2000 + year if len(text) == 2 else year
 
@@ -80,12 +95,12 @@ def _cell_date(cell: object) -> date | None:
     try:
         if match := _DAY_MON_YEAR.match(text):
             day, mon, year = match.groups()
-            month = _MONTHS.get(mon.lower())
-            return date(_year(year), month, int(day)) if month else None
+            month = MONTH_NUMBERS.get(mon.lower())
+            return date(full_year(year), month, int(day)) if month else None
         if match := _MON_YEAR.match(text):
             mon, year = match.groups()
-            month = _MONTHS.get(mon.lower())
-            return date(_year(year), month, 1) if month else None
+            month = MONTH_NUMBERS.get(mon.lower())
+            return date(full_year(year), month, 1) if month else None
         if match := _ISO.match(text):
             year, mon, day = match.groups()
             return date(int(year), int(mon), int(day or 1))
@@ -178,13 +193,12 @@ def parse_month_column(
         (datetime.date(2024, 5, 1), datetime.date(2024, 5, 31))
     """
     row_numbers = list(rows) if rows is not None else list(range(2, len(cells) + 2))
-    where = f"{file}" + (f", sheet {sheet!r}" if sheet else "")
     days: list[date] = []
     for cell, row in zip(cells, row_numbers, strict=True):
         day = _cell_date(cell)
         if day is None:
             raise ParseError(
-                f"Cannot read {cell!r} as a month in {where}, row {row}, column {column}. "
+                f"Cannot read {cell!r} as a month in {locate(file, sheet, row, column)}. "
                 "Expected a month such as 'Apr 2024', '01-Apr-19' or a date cell; the file "
                 "may be of an unknown layout.",
                 file=file,
@@ -200,7 +214,7 @@ def parse_month_column(
     for month, row in zip(months, row_numbers, strict=True):
         if month in seen:
             raise ParseError(
-                f"Month {month:%b %Y} appears twice in {where}, column {column} (rows "
+                f"Month {month:%b %Y} appears twice in {locate(file, sheet, column=column)} (rows "
                 f"{seen[month]} and {row}); a monthly table has one row per month.",
                 file=file,
                 sheet=sheet,

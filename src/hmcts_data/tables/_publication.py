@@ -10,8 +10,9 @@ with one warning per file naming them; ``on_unknown="raise"`` turns that into
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from hmcts_data._errors import SchemaDriftError
 from hmcts_data.tables import OnUnknown
@@ -23,9 +24,83 @@ from hmcts_data.tables._weeks import WeekDates
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["parse_publication"]
+__all__ = ["PublicationParser", "parse_publication", "publication_parser"]
 
 _SHOWN = 15
+
+
+class PublicationParser(Protocol):
+    """The ``parse`` function of a publication module (see :func:`publication_parser`)."""
+
+    def __call__(
+        self,
+        data: bytes,
+        provenance: Provenance,
+        *,
+        on_unknown: OnUnknown = "keep",
+        week_dates: WeekDates | None = None,
+    ) -> pd.DataFrame: ...
+
+
+def publication_parser(publication: str) -> PublicationParser:
+    r"""Return the ``parse`` function of a publication read through its crosswalk.
+
+    Every such publication parses the same way (:func:`parse_publication`); only the id, and
+    with it the crosswalk, differs. The function returned forces ``provenance.publication``
+    to ``publication``.
+
+    Args:
+        publication: Publication id with a packaged ``<id>_crosswalk.toml``.
+
+    Returns:
+        ``parse(data, provenance, *, on_unknown="keep", week_dates=None)``.
+
+    Example:
+        >>> from hmcts_data.tables._schema import Provenance
+        >>> parse = publication_parser("remote-hearings")
+        >>> raw = b"Table 1: Hearings by mode\n\nWeek ending,Crown Court - Video\n12/04/2020,5\n"
+        >>> frame = parse(raw, Provenance("remote-hearings", "h.csv", "0" * 64))
+        >>> frame.loc[0, ["jurisdiction", "measure", "breakdown"]].tolist()
+        ['crown_court', 'hearings', 'video']
+    """
+
+    def parse(
+        data: bytes,
+        provenance: Provenance,
+        *,
+        on_unknown: OnUnknown = "keep",
+        week_dates: WeekDates | None = None,
+    ) -> pd.DataFrame:
+        if provenance.publication != publication:
+            provenance = dataclasses.replace(provenance, publication=publication)
+        return parse_publication(data, provenance, on_unknown=on_unknown, week_dates=week_dates)
+
+    parse.__doc__ = _PARSE_DOC.format(publication=publication)
+    return parse
+
+
+_PARSE_DOC = """Parse a file of the {publication} publication into the tidy contract.
+
+    Args:
+        data: The file's bytes (CSV, XLSX or ODS, told by content).
+        provenance: Where the file comes from (its ``publication`` is set to
+            ``"{publication}"``).
+        on_unknown: ``"keep"`` (default) keeps figures with unknown labels (null jurisdiction
+            or measure) and warns once naming them; ``"raise"`` raises
+            :class:`~hmcts_data.SchemaDriftError` instead.
+        week_dates: ``"commencing"`` or ``"ending"`` for bare week dates the file does not
+            explain.
+
+    Returns:
+        The validated tidy frame.
+
+    Raises:
+        ParseError: Unreadable file, no table, a table with no header row or no period.
+        SchemaDriftError: Unknown labels with ``on_unknown="raise"``.
+
+    Example:
+        >>> frame = parse(data, Provenance("{publication}", "file.ods", sha))  # doctest: +SKIP
+    """
 
 
 def parse_publication(

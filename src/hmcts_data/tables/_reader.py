@@ -29,7 +29,9 @@ from hmcts_data.tables._periods import month_bounds
 from hmcts_data.tables._schema import (
     ColumnSpec,
     Provenance,
+    cell_error,
     column_letter,
+    locate,
     melt_wide,
     validate_tidy,
 )
@@ -229,8 +231,11 @@ class Table:
                 marker (names file, sheet, row and column).
 
         Example:
-            >>> tables = read_tables(b"Week ending,Hearings\n12/04/2020,5\n")  # doctest: +SKIP
-            >>> tables[0].to_tidy(provenance)["period_start"][0]  # doctest: +SKIP
+            >>> from hmcts_data.tables._schema import Provenance
+            >>> tables = read_tables(b"Week ending,Hearings\n12/04/2020,5\n")
+            >>> tidy = tables[0].to_tidy(Provenance("ad-hoc", "h.csv", "0" * 64))
+            >>> tidy.loc[0, "period_start"], tidy.loc[0, "period_end"], tidy["value"].tolist()
+            (Timestamp('2020-04-06 00:00:00'), Timestamp('2020-04-12 00:00:00'), [5.0])
         """
         import pandas as pd
 
@@ -267,18 +272,15 @@ class Table:
                 )
             )
         frames = [melt_wide(list(k), specs, prov) for k, specs in groups.items()]
-        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-        return validate_tidy(frame, file=self.file)
+        if len(frames) == 1:
+            return frames[0]  # melt_wide validated it
+        # Each part is valid alone; together they may still repeat a figure.
+        return validate_tidy(pd.concat(frames, ignore_index=True), file=self.file)
 
     # -- internals ------------------------------------------------------------------------
 
-    def _where(self, row: int | None = None, column: str | None = None) -> str:
-        where = self.file + (f", sheet {self.sheet!r}" if self.sheet else "")
-        if row is not None:
-            where += f", row {row}"
-        if column is not None:
-            where += f", column {column}"
-        return where
+    def _where(self) -> str:
+        return locate(self.file, self.sheet)
 
     def _column_periods(self, week_dates: WeekDates | None) -> dict[int, Period]:
         context = " ".join([self.title or "", *self.preamble[:3]])
@@ -423,13 +425,8 @@ def _checked(cell: Cell, codes: set[str], table: Table, *, row: int, letter: str
     try:
         value, marker = parse_cell(cell)
     except CellError as exc:
-        raise ParseError(
-            f"{exc} in {table._where(row, letter)} ({table.columns[j]!r}). The table may be of "
-            "an unknown layout; check it opens in a spreadsheet program and report it.",
-            file=table.file,
-            sheet=table.sheet,
-            row=row,
-            column=letter,
+        raise cell_error(
+            exc, file=table.file, sheet=table.sheet, row=row, column=letter, label=table.columns[j]
         ) from None
     extra = sorted(codes - set(re.findall(r"\[[a-z]+\]", marker or "")))
     if not extra or value is None:

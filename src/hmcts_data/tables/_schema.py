@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -56,10 +57,12 @@ __all__ = [
     "TidyColumn",
     "Vocabulary",
     "VocabularyEntry",
+    "cell_error",
     "coerce_tidy",
     "column_letter",
     "describe_vocabulary",
     "empty_tidy",
+    "locate",
     "melt_wide",
     "tidy_dtypes",
     "validate_tidy",
@@ -183,12 +186,18 @@ def tidy_dtypes() -> dict[str, Any]:
     """Return the pandas dtype of every tidy column, categories included.
 
     Returns:
-        A mapping from column name to a dtype object accepted by ``DataFrame.astype``.
+        A new mapping from column name to a dtype object accepted by ``DataFrame.astype``.
 
     Example:
         >>> str(tidy_dtypes()["value"])
         'Float64'
     """
+    return dict(_dtypes())
+
+
+@cache
+def _dtypes() -> Mapping[str, Any]:
+    # Building four CategoricalDtypes costs about a millisecond; every parse needs them.
     import pandas as pd
 
     vocab = vocabulary()
@@ -208,7 +217,13 @@ def tidy_dtypes() -> dict[str, Any]:
             out[col.name] = pd.DatetimeTZDtype("ns", "UTC")
         else:
             out[col.name] = col.dtype
-    return out
+    return MappingProxyType(out)
+
+
+@cache
+def _category_codes(name: str) -> Mapping[str, int]:
+    """Category -> code of a categorical tidy column."""
+    return MappingProxyType({c: i for i, c in enumerate(_dtypes()[name].categories)})
 
 
 def empty_tidy() -> pd.DataFrame:
@@ -220,7 +235,7 @@ def empty_tidy() -> pd.DataFrame:
     """
     import pandas as pd
 
-    dtypes = tidy_dtypes()
+    dtypes = _dtypes()
     return pd.DataFrame({name: pd.Series([], dtype=dtypes[name]) for name in _NAMES})
 
 
@@ -243,34 +258,47 @@ def coerce_tidy(frame: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in _NAMES if c not in frame.columns]
     if missing:
         raise ParseError(f"Not a tidy hmcts_data frame: columns {missing} are missing.")
-    dtypes = tidy_dtypes()
-    out: dict[str, pd.Series[Any]] = {}
+    dtypes = _dtypes()
+    out: dict[str, Any] = {}
     for name in _NAMES:
         col = frame[name]
         target = dtypes[name]
+        # Exact dtype equality: str() would take a pyarrow-backed string column for the
+        # python-backed one; category order counts too.
+        if col.dtype == target and (
+            not isinstance(target, pd.CategoricalDtype)
+            or col.cat.categories.equals(target.categories)
+        ):
+            out[name] = col.array  # already right: no copy, no round trip
+            continue
         try:
             if isinstance(target, pd.CategoricalDtype):
-                values = col.astype("object").where(col.notna(), None)
-                unknown = set(values.dropna()) - set(target.categories)
-                if unknown:
-                    raise ParseError(
-                        f"Column {name!r} holds values outside the vocabulary: {sorted(unknown)}."
-                    )
-                out[name] = values.astype(target)
+                out[name] = _to_category(name, col, target)
             elif isinstance(target, pd.DatetimeTZDtype):
-                out[name] = pd.to_datetime(col, utc=True).astype(target)
+                out[name] = pd.to_datetime(col, utc=True).astype(target).array
             elif str(target) == "datetime64[ns]":
                 converted = pd.to_datetime(col)
                 if isinstance(converted.dtype, pd.DatetimeTZDtype):
                     converted = converted.dt.tz_localize(None)
-                out[name] = converted.astype("datetime64[ns]")
+                out[name] = converted.astype("datetime64[ns]").array
             else:
-                out[name] = col.astype(target)
+                out[name] = col.astype(target).array
         except (TypeError, ValueError) as exc:
             if isinstance(exc, ParseError):
                 raise
             raise ParseError(f"Column {name!r} cannot be read as {target}: {exc}") from exc
-    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)), copy=True)
+
+
+def _to_category(name: str, col: pd.Series[Any], target: pd.CategoricalDtype) -> Any:
+    import pandas as pd
+
+    # Values outside the categories would silently become NaN: refuse them first.
+    lost = (col.notna() & ~col.isin(target.categories)).to_numpy()
+    if lost.any():
+        unknown = sorted({str(v) for v in col[lost]})
+        raise ParseError(f"Column {name!r} holds values outside the vocabulary: {unknown}.")
+    return pd.Categorical(col, dtype=target)
 
 
 @dataclass(frozen=True)
@@ -334,6 +362,48 @@ def column_letter(position: int) -> str:
     return letters
 
 
+def locate(
+    file: str, sheet: str | None = None, row: int | None = None, column: str | None = None
+) -> str:
+    """Say where something is, for error messages: file, sheet, row and column as known.
+
+    Example:
+        >>> locate("mi.xlsx", "Data", 4, "C"), locate("mi.csv", row=2)
+        ("mi.xlsx, sheet 'Data', row 4, column C", 'mi.csv, row 2')
+    """
+    where = file
+    if sheet:
+        where += f", sheet {sheet!r}"
+    if row is not None:
+        where += f", row {row}"
+    if column is not None:
+        where += f", column {column}"
+    return where
+
+
+def cell_error(
+    exc: CellError, *, file: str, sheet: str | None, row: int | None, column: str, label: str
+) -> ParseError:
+    """The error for a value cell that is neither a figure nor a marker, located exactly.
+
+    Example:
+        >>> try:
+        ...     parse_cell("seven")
+        ... except CellError as exc:
+        ...     print(cell_error(exc, file="m.csv", sheet=None, row=6, column="C", label="x"))
+        'seven' is neither a number nor a known missing-value marker in m.csv, row 6, column C ('x'). The file may be damaged or of an unknown layout; check it opens in a spreadsheet program and report it if it does.
+    """  # noqa: E501
+    return ParseError(
+        f"{exc} in {locate(file, sheet, row, column)} ({label.strip()!r}). The file may be "
+        "damaged or of an unknown layout; check it opens in a spreadsheet program and report "
+        "it if it does.",
+        file=file,
+        sheet=sheet,
+        row=row,
+        column=column,
+    )
+
+
 def melt_wide(
     periods: Sequence[tuple[date, date]],
     columns: Iterable[ColumnSpec],
@@ -363,37 +433,26 @@ def melt_wide(
         ...     [ColumnSpec("Civil Claims received", "civil", "receipts", "", "cases", ["146923"])],
         ...     Provenance("monthly", "example.csv", "0" * 64),
         ... )
-        >>> frame.loc[0, ["release", "value"]].tolist()
-        ['2024-04', 146923.0]
+        >>> frame.loc[0, "release"], frame["value"].tolist(), frame["marker"].tolist()
+        ('2024-04', [146923.0], [<NA>])
     """
+    import numpy as np
     import pandas as pd
 
+    specs = list(columns)
     n = len(periods)
-    starts = [p[0] for p in periods]
-    ends = [p[1] for p in periods]
+    total = n * len(specs)
     release = provenance.release
     if release is None:
-        if not ends:
+        if not periods:
             raise ParseError(
                 "No data rows: cannot tell the release month.", file=provenance.source_file
             )
-        last = max(ends)
+        last = max(p[1] for p in periods)
         release = f"{last.year:04d}-{last.month:02d}"
-    records: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "period_start",
-            "period_end",
-            "jurisdiction",
-            "measure",
-            "breakdown",
-            "unit",
-            "value",
-            "marker",
-            "source_label",
-        )
-    }
-    for spec in columns:
+    values: list[float | None] = []
+    markers: list[str | None] = []
+    for spec in specs:
         if len(spec.cells) != n:
             raise ParseError(
                 f"Column {spec.label!r} has {len(spec.cells)} cells for {n} periods.",
@@ -402,65 +461,111 @@ def melt_wide(
                 column=spec.column or spec.label,
             )
         percent = spec.unit == "percent"
-        for i, raw in enumerate(spec.cells):
-            try:
-                value, marker = parse_cell(raw, percent=percent)
-            except CellError as exc:
-                row = (
-                    spec.row_numbers[i]
-                    if spec.row_numbers is not None
-                    else (spec.first_row + i if spec.first_row is not None else None)
-                )
-                col = spec.column or (
-                    column_letter(spec.position) if spec.position is not None else spec.label
-                )
-                where = f"{provenance.source_file}"
-                if provenance.sheet:
-                    where += f", sheet {provenance.sheet!r}"
-                if row is not None:
-                    where += f", row {row}"
-                where += f", column {col} ({spec.label.strip()!r})"
-                raise ParseError(
-                    f"{exc} in {where}. The file may be damaged or of an unknown layout; "
-                    "check it opens in a spreadsheet program and report it if it does.",
-                    file=provenance.source_file,
-                    sheet=provenance.sheet,
-                    row=row,
-                    column=col,
-                ) from None
-            records["period_start"].append(starts[i])
-            records["period_end"].append(ends[i])
-            records["jurisdiction"].append(spec.jurisdiction)
-            records["measure"].append(spec.measure)
-            records["breakdown"].append(spec.breakdown)
-            records["unit"].append(spec.unit)
-            records["value"].append(value)
-            records["marker"].append(marker)
-            records["source_label"].append(spec.label)
-    rows = len(records["value"])
-    published = (
-        pd.Timestamp(provenance.published).tz_convert("UTC")
-        if provenance.published is not None and provenance.published.tzinfo is not None
-        else (
-            pd.Timestamp(provenance.published).tz_localize("UTC")
-            if provenance.published is not None
-            else pd.NaT
-        )
-    )
-    frame = pd.DataFrame(
-        {
-            "publication": [provenance.publication] * rows,
-            "release": [release] * rows,
-            "published": [published] * rows,
-            **records,
-            "source_sheet": [provenance.sheet] * rows,
-            "source_file": [provenance.source_file] * rows,
-            "source_url": [provenance.source_url] * rows,
-            "sha256": [provenance.sha256] * rows,
-        }
-    )
-    frame = coerce_tidy(frame)
+        try:
+            parsed = [parse_cell(raw, percent=percent) for raw in spec.cells]
+        except CellError:
+            raise _cell_error(spec, provenance) from None
+        for value, marker in parsed:
+            values.append(value)
+            markers.append(marker)
+    # Columns are built in their final dtypes: no object round trip, no astype per column.
+    # numpy reads None as NaN, and a figure is never NaN (parse_cell gives None for it).
+    value_array = np.array(values, dtype="float64") if values else np.empty(0)
+    data: dict[str, Any] = {
+        "publication": _categorical("publication", [provenance.publication], total, provenance),
+        "release": _strings([release], total),
+        "published": _published(provenance.published, total),
+        "period_start": np.tile(_days([p[0] for p in periods]), len(specs)),
+        "period_end": np.tile(_days([p[1] for p in periods]), len(specs)),
+        "jurisdiction": _categorical(
+            "jurisdiction", [s.jurisdiction for s in specs], n, provenance
+        ),
+        "measure": _categorical("measure", [s.measure for s in specs], n, provenance),
+        "breakdown": _strings([s.breakdown for s in specs], n),
+        "unit": _categorical("unit", [s.unit for s in specs], n, provenance),
+        "value": pd.arrays.FloatingArray(value_array, np.isnan(value_array)),
+        "marker": pd.array(np.array(markers, dtype=object), dtype=_dtypes()["marker"]),
+        "source_label": _strings([s.label for s in specs], n),
+        "source_sheet": _strings([provenance.sheet], total),
+        "source_file": _strings([provenance.source_file], total),
+        "source_url": _strings([provenance.source_url], total),
+        "sha256": _strings([provenance.sha256], total),
+    }
+    frame = pd.DataFrame(data, copy=False)
     return validate_tidy(frame, file=provenance.source_file)
+
+
+def _cell_error(spec: ColumnSpec, provenance: Provenance) -> ParseError:
+    """The error for the first cell of ``spec`` that is neither a figure nor a marker."""
+    percent = spec.unit == "percent"
+    for i, raw in enumerate(spec.cells):
+        try:
+            parse_cell(raw, percent=percent)
+        except CellError as exc:
+            row = (
+                spec.row_numbers[i]
+                if spec.row_numbers is not None
+                else (spec.first_row + i if spec.first_row is not None else None)
+            )
+            col = spec.column or (
+                column_letter(spec.position) if spec.position is not None else spec.label
+            )
+            return cell_error(
+                exc,
+                file=provenance.source_file,
+                sheet=provenance.sheet,
+                row=row,
+                column=col,
+                label=spec.label,
+            )
+    raise AssertionError("_cell_error called for a column whose cells all parse")
+
+
+def _categorical(
+    name: str, per_block: Sequence[str | None], repeat: int, provenance: Provenance
+) -> Any:
+    """A categorical column: ``per_block[k]`` repeated ``repeat`` times, for each ``k``."""
+    import numpy as np
+    import pandas as pd
+
+    codes = _category_codes(name)
+    unknown = sorted({v for v in per_block if v is not None and v not in codes})
+    if unknown:
+        raise ParseError(
+            f"Column {name!r} holds values outside the vocabulary: {unknown}.",
+            file=provenance.source_file,
+        )
+    block_codes = np.array([-1 if v is None else codes[v] for v in per_block], dtype=np.int32)
+    return pd.Categorical.from_codes(np.repeat(block_codes, repeat), dtype=_dtypes()[name])
+
+
+def _strings(per_block: Sequence[str | None], repeat: int) -> Any:
+    """A string column (``None`` = missing): ``per_block[k]`` repeated ``repeat`` times."""
+    import numpy as np
+    import pandas as pd
+
+    return pd.array(
+        np.repeat(np.array(per_block, dtype=object), repeat), dtype=_dtypes()["source_label"]
+    )
+
+
+def _days(days: Sequence[date]) -> Any:
+    import numpy as np
+
+    return np.array(days, dtype="datetime64[D]").astype("datetime64[ns]")
+
+
+def _published(published: datetime | None, repeat: int) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    if published is None:
+        stamp: Any = np.datetime64("NaT", "ns")
+    else:
+        ts = pd.Timestamp(published)
+        ts = ts.tz_convert("UTC") if ts.tzinfo is not None else ts.tz_localize("UTC")
+        stamp = ts.tz_localize(None).as_unit("ns").to_datetime64()
+    return pd.DatetimeIndex(np.full(repeat, stamp)).tz_localize("UTC").array
 
 
 def validate_tidy(
@@ -490,60 +595,89 @@ def validate_tidy(
 
     if tuple(frame.columns) != _NAMES:
         raise fail(f"columns are {list(frame.columns)}, expected {list(_NAMES)}")
-    dtypes = tidy_dtypes()
-    for name in _NAMES:
-        if str(frame[name].dtype) != str(dtypes[name]) or (
-            isinstance(dtypes[name], pd.CategoricalDtype)
-            and list(frame[name].cat.categories) != list(dtypes[name].categories)
+    dtypes = _dtypes()
+    for name, dtype in zip(_NAMES, frame.dtypes, strict=True):
+        target = dtypes[name]
+        if str(dtype) != str(target) or (
+            isinstance(target, pd.CategoricalDtype)
+            and not dtype.categories.equals(target.categories)
         ):
-            raise fail(f"column {name!r} has dtype {frame[name].dtype}, expected {dtypes[name]}")
-    for name in (
-        "publication",
-        "release",
-        "period_start",
-        "period_end",
-        "unit",
-        "source_label",
-        "source_file",
-        "sha256",
-        "breakdown",
-        "value_or_marker",
-    ):
-        if name == "value_or_marker":
-            bad = frame["value"].isna() & frame["marker"].isna()
-            if bool(bad.any()):
-                raise fail(f"{int(bad.sum())} missing values carry no marker")
-            continue
-        if bool(frame[name].isna().any()):
+            raise fail(f"column {name!r} has dtype {dtype}, expected {target}")
+    nulls = {name: frame[name].isna().to_numpy() for name in (*_NOT_NULL, "marker")}
+    for name in _NOT_NULL:
+        if nulls[name].any():
+            if name == "value":
+                bad = int((nulls["value"] & nulls["marker"]).sum())
+                if not bad:
+                    continue  # a missing value with its marker
+                raise fail(f"{bad} missing values carry no marker")
             raise fail(f"column {name!r} has null values")
     if not allow_unknown and bool((frame["jurisdiction"].isna() | frame["measure"].isna()).any()):
         raise fail("some figures have no canonical jurisdiction or measure")
     if bool((frame["period_start"] > frame["period_end"]).any()):
         raise fail("a period_start is after its period_end")
-    if not bool(frame["release"].str.match(_RELEASE.pattern).all()):
+    # A frame holds a handful of distinct releases and hashes: match each once, not per row.
+    if not all(_RELEASE.match(v) for v in frame["release"].unique()):
         raise fail("release values must look like 'YYYY-MM'")
-    if not bool(frame["sha256"].str.match(_SHA256.pattern).all()):
+    if not all(_SHA256.match(v) for v in frame["sha256"].unique()):
         raise fail("sha256 values must be 64 lower-case hex digits")
-    key = [
-        "publication",
-        "release",
-        "source_file",
-        "source_sheet",
-        "source_label",
-        "period_start",
-        "period_end",
-        "jurisdiction",
-        "measure",
-        "breakdown",
-    ]
-    dup = frame.duplicated(subset=key, keep=False)
-    if bool(dup.any()):
+    dup = _duplicated(frame)
+    if dup is not None:
         first = frame.loc[dup].iloc[0]
         raise fail(
             f"{int(dup.sum())} rows repeat one figure (first: {first['source_label']!r} for "
             f"{first['period_start']:%Y-%m-%d})"
         )
     return frame
+
+
+#: Columns that must not be null (``value`` only where a marker says why it is missing).
+_NOT_NULL: Final = (
+    "publication",
+    "release",
+    "period_start",
+    "period_end",
+    "unit",
+    "source_label",
+    "source_file",
+    "sha256",
+    "breakdown",
+    "value",
+)
+#: The columns that identify one figure: no two rows may share all of them.
+_FIGURE_KEY: Final = (
+    "publication",
+    "release",
+    "source_file",
+    "source_sheet",
+    "source_label",
+    "period_start",
+    "period_end",
+    "jurisdiction",
+    "measure",
+    "breakdown",
+)
+
+
+def _duplicated(frame: pd.DataFrame) -> pd.Series[bool] | None:
+    """Rows that repeat a figure (every copy marked), or ``None`` when there are none."""
+    import numpy as np
+
+    if len(frame) < 2:
+        return None
+    # Label codes of each key column, combined into one integer per row; only when that
+    # integer repeats is the exact (slower) pandas check run to name the rows.
+    key = np.zeros(len(frame), dtype=np.int64)
+    for name in _FIGURE_KEY:
+        codes, uniques = frame[name].factorize(use_na_sentinel=False)
+        key = key * (len(uniques) + 1) + codes
+        if len(uniques) > 1 and int(key.max()) > 2**40:
+            # Re-number before the product could overflow int64.
+            key = np.unique(key, return_inverse=True)[1].astype(np.int64)
+    if len(np.unique(key)) == len(key):
+        return None
+    dup = frame.duplicated(subset=list(_FIGURE_KEY), keep=False)
+    return dup if bool(dup.any()) else None
 
 
 def describe_vocabulary() -> Mapping[str, Mapping[str, VocabularyEntry]]:

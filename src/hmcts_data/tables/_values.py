@@ -43,6 +43,7 @@ _WORD_MISSING: Final = {
     "suppressed": "[c]",
 }
 _SHORTHAND = re.compile(r"\[(?:[a-z]{1,3}\d*)\]", re.IGNORECASE)
+_INFINITIES: Final = (math.inf, -math.inf)
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?$")
 
 
@@ -70,6 +71,16 @@ def parse_cell(raw: object, *, percent: bool = False) -> tuple[float | None, str
     """
     if raw is None:
         return None, "blank"
+    # Fast paths for the cells that dominate every file: a float from a workbook, and plain
+    # ASCII digits from a CSV (exactly what the full rules below would give for them).
+    if type(raw) is float:
+        if math.isnan(raw):
+            return None, "blank"
+        if raw in _INFINITIES:
+            raise CellError(f"{raw!r} is not a finite figure")
+        return raw, None
+    if type(raw) is str and raw.isdigit() and raw.isascii():
+        return float(raw), None
     if isinstance(raw, bool):
         raise CellError(f"boolean {raw!r} is not a figure")
     if isinstance(raw, int | float):

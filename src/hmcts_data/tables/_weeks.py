@@ -19,24 +19,18 @@ are 7 days apart and the caller can say ``week_dates="commencing"`` or ``"ending
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
-from hmcts_data.tables._periods import month_bounds
+from hmcts_data.tables._periods import MONTH_NUMBERS, full_year, month_bounds
 
 __all__ = ["Period", "WeekDates", "parse_period", "strip_brackets", "week_convention"]
 
 #: How bare dates of a weekly table are to be read.
 WeekDates = Literal["commencing", "ending"]
 
-_MONTHS: Final = {
-    **{name.lower(): i for i, name in enumerate(calendar.month_abbr) if name},
-    **{name.lower(): i for i, name in enumerate(calendar.month_name) if name},
-    "sept": 9,
-}
 _MON: Final = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -101,10 +95,6 @@ def week_convention(text: str) -> WeekDates | None:
     return None
 
 
-def _year(text: str) -> int:
-    return 2000 + int(text) if len(text) == 2 else int(text)
-
-
 def _month_end(year: int, month: int) -> date:
     return month_bounds(date(year, month, 1))[1]
 
@@ -112,11 +102,11 @@ def _month_end(year: int, month: int) -> date:
 def _parse_day(text: str) -> date | None:
     try:
         if m := _NUMERIC_DATE.match(text):
-            return date(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
+            return date(full_year(m.group(3)), int(m.group(2)), int(m.group(1)))
         if m := _ISO_DATE.match(text):
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if m := _WORD_DATE.match(text):
-            return date(_year(m.group(3)), _MONTHS[m.group(2).lower()[:3]], int(m.group(1)))
+            return date(full_year(m.group(3)), _month_index(m.group(2)), int(m.group(1)))
     except ValueError:
         return None
     return None
@@ -129,7 +119,7 @@ def _as_week(day: date, convention: WeekDates) -> Period:
 
 
 def _month_index(name: str) -> int:
-    return _MONTHS[name.lower()[:3]]
+    return MONTH_NUMBERS[name.lower()[:3]]
 
 
 def parse_period(
@@ -196,7 +186,7 @@ def _textual(text: str, context: str, week_dates: WeekDates | None) -> Period | 
         return _dated(day, context, week_dates)
     try:
         if m := _MONTH_YEAR.match(text):
-            year, month = _year(m.group(2)), _month_index(m.group(1))
+            year, month = full_year(m.group(2)), _month_index(m.group(1))
             return Period(date(year, month, 1), _month_end(year, month), "month")
         if m := _ISO_MONTH.match(text):
             year, month = int(m.group(1)), int(m.group(2))

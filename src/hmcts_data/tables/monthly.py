@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from hmcts_data._errors import ParseError, SchemaDriftError
 from hmcts_data.tables import OnUnknown
+from hmcts_data.tables._grid import Grid, load_grids, padded_rows
 from hmcts_data.tables._monthly_crosswalk import Match, load_crosswalk, normalise_header
 from hmcts_data.tables._periods import parse_month_column
-from hmcts_data.tables._schema import ColumnSpec, Provenance, column_letter, melt_wide
-from hmcts_data.tables._workbook import Sheet, read_sheets, sniff_format
+from hmcts_data.tables._schema import ColumnSpec, Provenance, column_letter, locate, melt_wide
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,15 +55,15 @@ def _header_text(cell: object) -> str:
     return str(cell)
 
 
-def _pick_sheet(sheets: Sequence[Sheet], name: str) -> tuple[Sheet, list[tuple[int, list[object]]]]:
+def _pick_sheet(grids: Sequence[Grid], name: str) -> tuple[Grid, list[tuple[int, list[object]]]]:
     """Return the first sheet whose first non-empty row starts with a month header."""
-    for sheet in sheets:
-        rows = _trim(sheet.rows)
+    trimmed = [_trim(padded_rows(grid)) for grid in grids]
+    for grid, rows in zip(grids, trimmed, strict=True):
         if rows and normalise_header(_header_text(rows[0][1][0])) in _MONTH_HEADERS:
-            return sheet, rows
-    first = next((r for s in sheets if (r := _trim(s.rows))), None)
+            return grid, rows
+    first = next((r for r in trimmed if r), None)
     seen = repr(_header_text(first[0][1][0]))[:80] if first and first[0][1] else "nothing"
-    where = f"any of the sheets {[s.name for s in sheets]}" if len(sheets) > 1 else "the file"
+    where = f"any of the sheets {[g.name for g in grids]}" if len(grids) > 1 else "the file"
     raise ParseError(
         f"{name} is not an HMCTS monthly management information table: the first column of "
         f"{where} should be headed 'Month' (found {seen}). Check that this is the monthly MI "
@@ -107,13 +107,11 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "raise
         ([146923.0, <NA>], [<NA>, 'NA'], ['receipts', 'receipts'])
     """
     name = provenance.source_file
-    fmt = sniff_format(data, name=name)
-    sheets = read_sheets(data, name=name)
-    sheet, rows = _pick_sheet(sheets, name)
-    sheet_name = sheet.name if fmt != "csv" else None
+    grid, rows = _pick_sheet(load_grids(data, name=name), name)
+    sheet_name = grid.name  # None for a CSV file
     if sheet_name is not None:
         provenance = dataclasses.replace(provenance, sheet=sheet_name)
-    where = name + (f", sheet {sheet_name!r}" if sheet_name else "")
+    where = locate(name, sheet_name)
 
     header_row, header_cells = rows[0]
     width = max(len(row) for _, row in rows)

@@ -1,0 +1,200 @@
+"""The tidy contract: melt_wide builds it directly, validate_tidy enforces every rule."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from hmcts_data import ParseError
+from hmcts_data.tables import _schema
+from hmcts_data.tables._schema import (
+    TIDY_COLUMNS,
+    ColumnSpec,
+    Provenance,
+    coerce_tidy,
+    melt_wide,
+    tidy_dtypes,
+    validate_tidy,
+)
+from hmcts_data.tables._values import parse_cell
+
+SHA = "ab" * 32
+PERIODS = [(date(2024, 4, 1), date(2024, 4, 30)), (date(2024, 5, 1), date(2024, 5, 31))]
+SPECS = [
+    ColumnSpec("Civil claims", "civil", "receipts", "", "cases", ["146923", "NA"]),
+    ColumnSpec("Digital share (%)", "civil", "receipts", "digital", "percent", ["87.5%", None]),
+    ColumnSpec("Mystery", None, None, "", "unknown", [3, "12 [p]"]),
+]
+
+
+def _reference(periods: Any, specs: Any, prov: Provenance, release: str) -> pd.DataFrame:
+    """The tidy frame built the slow, obvious way: Python records cast with coerce_tidy."""
+    rows = []
+    published = pd.Timestamp(prov.published) if prov.published else pd.NaT
+    for spec in specs:
+        for (start, end), cell in zip(periods, spec.cells, strict=True):
+            value, marker = parse_cell(cell, percent=spec.unit == "percent")
+            rows.append(
+                {
+                    "publication": prov.publication,
+                    "release": release,
+                    "published": published,
+                    "period_start": pd.Timestamp(start),
+                    "period_end": pd.Timestamp(end),
+                    "jurisdiction": spec.jurisdiction,
+                    "measure": spec.measure,
+                    "breakdown": spec.breakdown,
+                    "unit": spec.unit,
+                    "value": value,
+                    "marker": marker,
+                    "source_label": spec.label,
+                    "source_sheet": prov.sheet,
+                    "source_file": prov.source_file,
+                    "source_url": prov.source_url,
+                    "sha256": prov.sha256,
+                }
+            )
+    return coerce_tidy(pd.DataFrame(rows, dtype=object))
+
+
+@pytest.mark.parametrize(
+    "published",
+    [None, datetime(2024, 6, 13, 9, 30, tzinfo=UTC), datetime(2024, 6, 13, 9, 30)],
+)
+def test_melt_wide_equals_the_slow_reference(published: datetime | None) -> None:
+    prov = Provenance(
+        "monthly", "m.xlsx", SHA, published=published, source_url="http://x/m", sheet="Data"
+    )
+    frame = melt_wide(PERIODS, SPECS, prov)
+    pd.testing.assert_frame_equal(frame, _reference(PERIODS, SPECS, prov, "2024-05"))
+    assert [str(frame[c.name].dtype) for c in TIDY_COLUMNS] == [c.dtype for c in TIDY_COLUMNS]
+
+
+def test_melt_wide_converts_an_aware_published_time_to_utc() -> None:
+    bst = timezone(timedelta(hours=1))
+    prov = Provenance("monthly", "m.csv", SHA, published=datetime(2024, 6, 13, 9, 30, tzinfo=bst))
+    frame = melt_wide(PERIODS, SPECS[:1], prov)
+    assert set(frame["published"]) == {pd.Timestamp("2024-06-13 08:30", tz="UTC")}
+
+
+def test_melt_wide_with_no_columns_is_an_empty_valid_frame() -> None:
+    frame = melt_wide(PERIODS, [], Provenance("monthly", "m.csv", SHA))
+    assert frame.empty
+    assert dict(frame.dtypes.astype(str)) == {c.name: c.dtype for c in TIDY_COLUMNS}
+
+
+def test_melt_wide_errors() -> None:
+    prov = Provenance("monthly", "m.csv", SHA, sheet="S")
+    with pytest.raises(ParseError, match="No data rows"):
+        melt_wide([], SPECS, Provenance("monthly", "m.csv", SHA))
+    with pytest.raises(ParseError, match="has 1 cells for 2 periods"):
+        melt_wide(PERIODS, [ColumnSpec("x", "civil", "receipts", "", "cases", [1])], prov)
+    bad = ColumnSpec(
+        "Civil", "civil", "receipts", "", "cases", [1, "seven"], position=2, first_row=8
+    )
+    with pytest.raises(ParseError, match=r"m\.csv, sheet 'S', row 9, column C") as info:
+        melt_wide(PERIODS, [bad], prov)
+    assert (info.value.row, info.value.column) == (9, "C")
+    atlantis = ColumnSpec("x", "atlantis", "receipts", "", "cases", [1, 2])
+    with pytest.raises(ParseError, match=r"outside the vocabulary: \['atlantis'\]") as info:
+        melt_wide(PERIODS, [atlantis], prov)
+    assert info.value.file == "m.csv"
+
+
+def _valid() -> pd.DataFrame:
+    return melt_wide(PERIODS, SPECS, Provenance("monthly", "m.csv", SHA))
+
+
+def _broken(column: str, row: int, value: Any) -> pd.DataFrame:
+    frame = _valid().copy()
+    frame.loc[row, column] = value
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("frame_factory", "needle"),
+    [
+        (lambda: _valid()[list(reversed(_valid().columns))], "columns are"),
+        (lambda: _valid().astype({"breakdown": object}), "'breakdown' has dtype object"),
+        (
+            lambda: _valid().assign(
+                unit=pd.Categorical(
+                    _valid()["unit"], categories=list(reversed(tidy_dtypes()["unit"].categories))
+                )
+            ),
+            "'unit' has dtype",
+        ),
+        (lambda: _broken("unit", 0, None), "column 'unit' has null values"),
+        (lambda: _broken("marker", 1, pd.NA), "1 missing values carry no marker"),
+        (lambda: _broken("period_start", 2, pd.Timestamp("2025-01-01")), "period_start is after"),
+        (lambda: _broken("release", 3, "2024-13"), "YYYY-MM"),
+        (lambda: _broken("sha256", 0, "AB" * 32), "64 lower-case hex"),
+        (lambda: pd.concat([_valid(), _valid().iloc[[4]]], ignore_index=True), "repeat one"),
+    ],
+)
+def test_validate_tidy_enforces_each_rule(frame_factory: Any, needle: str) -> None:
+    with pytest.raises(ParseError, match=needle):
+        validate_tidy(frame_factory(), file="m.csv")
+
+
+def test_validate_tidy_names_the_first_repeated_figure() -> None:
+    frame = pd.concat([_valid(), _valid().iloc[[2]]], ignore_index=True)
+    with pytest.raises(ParseError, match=r"2 rows repeat one figure \(first: 'Digital share"):
+        validate_tidy(frame)
+
+
+def test_validate_tidy_unknown_labels_only_when_allowed() -> None:
+    frame = _valid()
+    assert validate_tidy(frame) is frame
+    with pytest.raises(ParseError, match="no canonical jurisdiction"):
+        validate_tidy(frame, allow_unknown=False)
+
+
+def test_fast_duplicate_check_agrees_with_pandas() -> None:
+    # Random small key spaces make repeats frequent; the combined-code shortcut must never
+    # miss one that DataFrame.duplicated finds, nor invent one.
+    rng = random.Random(7)
+    base = _valid()
+    outcomes = set()
+    for _ in range(60):
+        n = rng.randint(2, 40)
+        picks = [rng.randrange(len(base)) for _ in range(n)]
+        frame = base.iloc[picks].reset_index(drop=True)
+        frame["source_label"] = pd.array(
+            [rng.choice(["a", "b", "c", "d"]) for _ in range(n)], dtype=tidy_dtypes()["breakdown"]
+        )
+        frame["period_start"] = [
+            pd.Timestamp(2024, 1, 1) - pd.Timedelta(days=rng.randint(0, 3))
+        ] * n
+        expected = frame.duplicated(subset=list(_schema._FIGURE_KEY), keep=False)
+        got = _schema._duplicated(frame)
+        if bool(expected.any()):
+            assert got is not None
+            assert got.tolist() == expected.tolist()
+        else:
+            assert got is None
+        outcomes.add(bool(expected.any()))
+    assert outcomes == {True, False}  # both branches were exercised
+
+
+def test_coerce_tidy_fixes_dtypes_and_refuses_unknown_categories() -> None:
+    frame = _valid()
+    loose = frame.astype({"publication": object, "source_label": "str"})
+    loose["unit"] = loose["unit"].astype(pd.CategoricalDtype(["cases", "percent", "unknown"], True))
+    pd.testing.assert_frame_equal(coerce_tidy(loose), frame)
+    bad = frame.astype({"measure": object})
+    bad.loc[0, "measure"] = "hologram"
+    with pytest.raises(ParseError, match=r"'measure' holds values outside the vocabulary"):
+        coerce_tidy(bad)
+    with pytest.raises(ParseError, match="columns \\['sha256'\\] are missing"):
+        coerce_tidy(frame.drop(columns="sha256"))
+
+
+def test_tidy_dtypes_is_a_fresh_mapping_each_call() -> None:
+    first = tidy_dtypes()
+    first["value"] = "object"
+    assert str(tidy_dtypes()["value"]) == "Float64"
