@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             from hmcts_data import plot
 
-            fig = plot.trend(frame, "outstanding", title="Outstanding caseload (SYNTHETIC)")
+            fig = plot.trend(frame, "outstanding", title="Outstanding caseload by jurisdiction")
             png = plot.save(fig, out / "outstanding_SYNTHETIC.png")
             _say(f"   Wrote {png}")
         except hmcts_data.MissingDependencyError:

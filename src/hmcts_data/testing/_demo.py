@@ -76,7 +76,8 @@ def build_data_site(
             label = f"{run.last_month:%B %Y}"
             return [
                 SiteFile(
-                    run.filename,
+                    # The published name, prefixed so the file is never taken for real data.
+                    f"SYNTHETIC_{run.filename}",
                     run.data,
                     MIME_CSV,
                     f"SYNTHETIC HMCTS management information: {label} (CSV)",
