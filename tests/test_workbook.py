@@ -147,3 +147,31 @@ def test_read_sheets_and_read_tables_share_one_reader(xlsx: bytes) -> None:
     width = max(len(r) for r in grid.rows)
     assert sheet.name == grid.name
     assert sheet.rows == [[*r, *([None] * (width - len(r)))] for r in grid.rows]
+
+
+def test_equal_figures_share_one_object_and_negative_zero_keeps_its_sign() -> None:
+    import math
+
+    import openpyxl
+
+    from hmcts_data.tables._grid import load_grids
+
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.append(["Month", "a", "b", "c", "d"])
+    # A zero before the negative zero: sharing by value alone would hand -0.0 the +0.0 object.
+    first.append(["Apr 2024", 1234.5, 1234.5, 0.0, -0.0])
+    second = book.create_sheet("Two")
+    second.append(["Month", "a"])
+    second.append(["Apr 2024", 1234.5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    one, two = load_grids(buffer.getvalue(), name="s.xlsx")
+    row = one.rows[1]
+    assert row[1] == row[2] == two.rows[1][1] == 1234.5
+    # One object for the figure across cells and sheets: a large table costs 8 bytes a
+    # repeated figure, not a new float each.
+    assert row[1] is row[2] is two.rows[1][1]
+    assert row[3] == row[4] == 0.0
+    assert math.copysign(1.0, row[4]) == -1.0  # type: ignore[arg-type]

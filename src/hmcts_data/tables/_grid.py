@@ -31,7 +31,8 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Final, Literal
+from math import copysign
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from hmcts_data._errors import ParseError
 from hmcts_data.tables._guard import OLE2_MAGIC, check_package, is_encrypted_office
@@ -292,16 +293,18 @@ def _read_workbook(data: bytes, name: str, kind: Format) -> Iterator[Grid]:
             "Download it again, or check that it opens in a spreadsheet program.",
             file=name,
         ) from None
+    shared: dict[object, Any] = {}  # equal figures share one object across the workbook
     with book:
         for meta in book.sheets_metadata:
             if meta.typ != pc.SheetTypeEnum.WorkSheet:
                 continue
             try:
                 sheet = book.get_sheet_by_name(meta.name)
-                rows = trimmed_rows(sheet)
+                rows = trimmed_rows(sheet, shared=shared)
                 merged = tuple(
                     (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
                 )
+                del sheet  # the engine's copy of the cells, while the caller uses the grid
             except (pc.CalamineError, ValueError, OSError) as exc:
                 raise ParseError(
                     f"{name}, sheet {meta.name!r} is truncated or corrupt and cannot be read "
@@ -314,11 +317,15 @@ def _read_workbook(data: bytes, name: str, kind: Format) -> Iterator[Grid]:
             yield Grid(meta.name, rows, merged, hidden)
 
 
-def trimmed_rows(sheet: CalamineSheet) -> tuple[tuple[Cell, ...], ...]:
+def trimmed_rows(
+    sheet: CalamineSheet, *, shared: dict[object, Any] | None = None
+) -> tuple[tuple[Cell, ...], ...]:
     """Stream a calamine sheet's rows, trimmed, in sheet coordinates (row 1 = index 0).
 
     Args:
         sheet: An open ``python_calamine`` sheet.
+        shared: Equal figures already read (value -> the one float object kept for it); pass
+            one dict for every sheet of a workbook so they share their objects too.
 
     Returns:
         Rows of raw cells (``None`` = empty) with trailing empty cells and rows dropped;
@@ -326,17 +333,25 @@ def trimmed_rows(sheet: CalamineSheet) -> tuple[tuple[Cell, ...], ...]:
     """
     # iter_rows starts at row 0 but at the first used column: restore that offset.
     offset = sheet.start[1] if sheet.start else 0
-    return _trim(sheet.iter_rows(), offset=offset)
+    return _trim(sheet.iter_rows(), offset=offset, shared=shared)
 
 
-def _trim(rows: Iterable[Iterable[object]], *, offset: int = 0) -> tuple[tuple[Cell, ...], ...]:
+def _trim(
+    rows: Iterable[Iterable[object]], *, offset: int = 0, shared: dict[object, Any] | None = None
+) -> tuple[tuple[Cell, ...], ...]:
     out: list[tuple[Cell, ...]] = []
     pad: list[Cell] = [None] * offset
     pending = 0  # empty rows seen since the last non-empty one, not yet materialised
+    # Equal figures share one float object (the engine makes a new 24-byte float per cell, and
+    # cells outlive the grid in every table column that also holds markers); -0.0 equals 0.0,
+    # so it keeps its own object to keep its sign.
+    share = (shared if shared is not None else {}).setdefault
     for raw in rows:
         # Numbers dominate: test the class before calling strip() on text.
-        cells: list[Cell] = [
-            v if v.__class__ is not str or v.strip() else None  # type: ignore[misc]
+        cells: list[Any] = [
+            (share(v, v) if v or copysign(1.0, v) > 0 else v)
+            if v.__class__ is float
+            else (v if v.__class__ is not str or v.strip() else None)
             for v in raw
         ]
         while cells and cells[-1] is None:

@@ -81,7 +81,7 @@ _SKIP_NAMES: Final = frozenset(
 _NOTE_KEY = re.compile(r"^\s*\[?\s*note\s*(\d+[a-z]?)\s*\]?\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Marker:
     """A shorthand or legacy marker found in a data cell.
 
@@ -629,21 +629,22 @@ def _build(file: str, grid: Grid, raw: RawTable, index: int) -> Table:
         body.append(cells + pad[len(cells) :] if len(cells) < width else cells)
     _fill_merged_labels(grid, raw, body)
     by_column = list(zip(*body, strict=True))
+    del body  # one copy of the cells at a time
+    # One pass over each column for the classes it holds; the tests below read only that.
+    classes = [{c.__class__ for c in col} for col in by_column]
     label_columns = tuple(
         j
         for j, col in enumerate(by_column)
-        if any(c is not None for c in col) and not any(is_data_cell(c) for c in col)
+        if classes[j] != _NONE_ONLY and not any(is_data_cell(c) for c in col)
     )
     letters = [column_letter(left + j) for j in range(width)]
     markers: list[Marker] = []
     for j, col in enumerate(by_column):
-        if j in label_columns:
+        if j in label_columns or str not in classes[j]:
             continue
-        for k, cell in enumerate(col):
-            if cell.__class__ is not str:
-                continue
+        for k in [k for k, c in enumerate(col) if c.__class__ is str]:
             try:
-                value, marker = parse_cell(cell)
+                value, marker = parse_cell(col[k])
             except CellError:
                 continue
             if marker is not None and marker != "blank":
@@ -654,7 +655,12 @@ def _build(file: str, grid: Grid, raw: RawTable, index: int) -> Table:
     if title is None and raw.preamble:
         title = raw.preamble[0]
     note_marks: list[str] = []
-    for text in [*raw.preamble, *raw_columns, *raw.footnotes, *_text_labels(body, label_columns)]:
+    for text in [
+        *raw.preamble,
+        *raw_columns,
+        *raw.footnotes,
+        *_text_labels(by_column, label_columns),
+    ]:
         for mark in _NOTE.findall(text):
             norm = " ".join(mark.lower().split())
             for number in re.findall(r"\d+[a-z]?", norm):
@@ -662,8 +668,11 @@ def _build(file: str, grid: Grid, raw: RawTable, index: int) -> Table:
                 if key not in note_marks:
                     note_marks.append(key)
     frame = pd.DataFrame(
-        {j: _column(col, numeric=j not in label_columns) for j, col in enumerate(by_column)}
-        if body
+        {
+            j: _column(col, numeric=j not in label_columns and classes[j] <= _NUMBER_CLASSES)
+            for j, col in enumerate(by_column)
+        }
+        if by_column
         else {j: pd.Series([], dtype=object) for j in range(width)},
     )
     frame.columns = pd.Index(columns)
@@ -692,18 +701,23 @@ def _build(file: str, grid: Grid, raw: RawTable, index: int) -> Table:
 _NUMBER_CLASSES: Final = frozenset({float, int, type(None)})
 
 
+_NONE_ONLY: Final = frozenset({type(None)})
+
+
 def _column(cells: Sequence[Cell], *, numeric: bool) -> pd.Series[Any]:
-    """A data column: float64 when it holds only numbers and empty cells, else raw objects."""
+    """A data column: float64 when ``numeric`` (only numbers and empty cells), else raw objects."""
     import pandas as pd
 
-    if numeric and {c.__class__ for c in cells} <= _NUMBER_CLASSES:
+    if numeric:
         # 8 bytes a cell instead of a Python object each; NaN reads back as an empty cell.
         return pd.Series([float("nan") if c is None else c for c in cells], dtype="float64")
     return pd.Series(cells, dtype=object)
 
 
-def _text_labels(body: Sequence[Sequence[Cell]], label_columns: Sequence[int]) -> list[str]:
-    return [str(r[j]) for r in body for j in label_columns if isinstance(r[j], str)]
+def _text_labels(by_column: Sequence[Sequence[Cell]], label_columns: Sequence[int]) -> list[str]:
+    """The text cells of the label columns, row by row."""
+    rows = zip(*(by_column[j] for j in label_columns), strict=True)
+    return [str(c) for row in rows for c in row if isinstance(c, str)]
 
 
 def _fill_merged_labels(grid: Grid, raw: RawTable, body: list[list[Cell]]) -> None:
