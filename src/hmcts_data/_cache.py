@@ -326,9 +326,41 @@ class Entry:
             return None
         return meta, body
 
+    def read_verified(self) -> tuple[Sidecar, Path, bytes] | None:
+        """Return sidecar, body path and body when the body's sha256 matches, else ``None``."""
+        found = self.read()
+        if found is None:
+            return None
+        meta, path = found
+        try:
+            body = path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(body).hexdigest() != meta.sha256:
+            logger.warning("cache entry %s is inconsistent (sha256); ignoring it", self.directory)
+            return None
+        return meta, path, body
+
     def open_temp(self) -> tuple[IO[bytes], Path]:
         """Open a temporary file for a new body in the entry's directory."""
         return open_temp(self.directory)
+
+    def store(self, body: bytes, meta: Sidecar) -> Path:
+        """Write a small body durably and commit it (call while holding the lock).
+
+        Returns:
+            The final path of the body.
+        """
+        handle, temp = self.open_temp()
+        try:
+            with handle:
+                handle.write(body)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return self.commit(temp, meta)
 
     def remove_leftovers(self) -> int:
         """Delete temp files left by a killed process (call while holding the lock)."""

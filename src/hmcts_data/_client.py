@@ -302,30 +302,17 @@ class Client:
             return data
 
     def _read_api(self, entry: Entry) -> tuple[Sidecar, Path, Any] | None:
-        found = entry.read()
+        found = entry.read_verified()
         if found is None:
             return None
-        meta, path = found
+        meta, path, raw = found
         try:
-            raw = path.read_bytes()
-            if hashlib.sha256(raw).hexdigest() != meta.sha256:
-                return None
             return meta, path, json.loads(raw)
-        except (OSError, ValueError):
+        except ValueError:
             return None
 
     def _store_api(self, entry: Entry, url: str, fetched: _Fetched) -> None:
-        handle, temp = entry.open_temp()
-        try:
-            with handle:
-                handle.write(fetched.body)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-        now = now_utc()
-        entry.commit(temp, self._sidecar(url, fetched, "body.json", now))
+        entry.store(fetched.body, self._sidecar(url, fetched, "body.json", now_utc()))
 
     # -- data files ------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from typing import TYPE_CHECKING
 
 from hmcts_data._catalogue._models import Catalogue
@@ -45,16 +44,13 @@ def load_discovery(client: Client) -> Catalogue | None:
         >>> load_discovery(client)  # doctest: +SKIP
     """
     entry = client.cache.api_entry(discovery_key(client.settings.base_url))
-    found = entry.read()
+    found = entry.read_verified()
     if found is None:
         return None
-    meta, path = found
+    _, path, data = found
     try:
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != meta.sha256:
-            raise ParseError("checksum mismatch", file=str(path))
         catalogue = load_catalogue_json(data, origin=str(path))
-    except (OSError, ParseError) as exc:
+    except ParseError as exc:
         logger.warning("ignoring the damaged cached catalogue at %s: %s", path, exc)
         return None
     return catalogue.model_copy(update={"source": "cache"})
@@ -72,16 +68,6 @@ def save_discovery(client: Client, catalogue: Catalogue) -> None:
     entry = client.cache.api_entry(url)
     body = dump_catalogue(catalogue).encode("utf-8")
     with entry.lock():
-        handle, temp = entry.open_temp()
-        try:
-            with handle:
-                handle.write(body)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-        now = now_utc()
         meta = Sidecar(
             url=url,
             final_url=url,
@@ -89,7 +75,7 @@ def save_discovery(client: Client, catalogue: Catalogue) -> None:
             size=len(body),
             sha256=hashlib.sha256(body).hexdigest(),
             retrieved_at=catalogue.generated_at,
-            validated_at=now,
+            validated_at=now_utc(),
             filename=_FILENAME,
         )
-        entry.commit(temp, meta)
+        entry.store(body, meta)
