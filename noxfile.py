@@ -11,9 +11,27 @@ nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Install the package with its test extras and run the test suite."""
+    """Install the package with its test extras; run the test suite and the docstring examples."""
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
+    if session.posargs:
+        return
+    # The examples in the docstrings run too. They need no network: offline, a base URL where
+    # nothing listens, and a throwaway cache, so they can never touch GOV.UK or the user's cache.
+    cache = session.create_tmp()
+    session.run(
+        "pytest",
+        "--doctest-modules",
+        "src/hmcts_data",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        env={
+            "HMCTS_DATA_OFFLINE": "1",
+            "HMCTS_DATA_BASE_URL": "http://127.0.0.1:9",
+            "HMCTS_DATA_CACHE_DIR": f"{cache}/doctest-cache",
+        },
+    )
 
 
 @nox.session
