@@ -85,6 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     for name in _COMMANDS:
         module = importlib.import_module(f"hmcts_data.cli._{name}")
         module.register(sub)
+    # The global flags also work after the subcommand ("hmcts-data load monthly --offline");
+    # SUPPRESS keeps a subcommand from resetting a flag given before it.
+    for command in sub.choices.values():
+        command.add_argument(
+            "--offline", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
 
 
