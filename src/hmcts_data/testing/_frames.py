@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from hmcts_data._errors import ConfigurationError
-from hmcts_data.tables._schema import ColumnSpec, Provenance, melt_wide, validate_tidy
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -105,7 +104,10 @@ def synthetic_tidy(
         >>> sorted(frame["release"].unique())
         ['2024-03', '2024-04']
     """
+    # Deferred so the pytest plugin (which imports hmcts_data.testing) stays light.
     import pandas as pd
+
+    from hmcts_data.tables._schema import ColumnSpec, Provenance, melt_wide, validate_tidy
 
     if not 1 <= window <= 60:
         raise ConfigurationError(f"window must be between 1 and 60 months, got {window}.")
