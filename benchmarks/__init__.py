@@ -7,9 +7,34 @@ so ratios stay meaningful where absolute times do not.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Result"]
+__all__ = ["Result", "best_of"]
+
+
+def best_of(
+    func: Callable[[], object],
+    *,
+    repeat: int,
+    setup: Callable[[], object] | None = None,
+    warmup: bool = False,
+) -> float:
+    """Return the shortest of ``repeat`` timed calls of ``func`` (``setup`` runs untimed first).
+
+    With ``warmup``, one untimed call first pays for imports and caches.
+    """
+    if warmup:
+        func()
+    best = float("inf")
+    for _ in range(repeat):
+        if setup is not None:
+            setup()
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 @dataclass(frozen=True)

@@ -12,25 +12,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import Result
+from benchmarks import Result, best_of
 
 MONTHLY = 76
 REPEAT = 5
-
-
-def _best(func: Callable[[], object], setup: Callable[[], object] | None = None) -> float:
-    best = float("inf")
-    for _ in range(REPEAT):
-        if setup is not None:
-            setup()
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def run() -> list[Result]:
@@ -57,7 +44,7 @@ def run() -> list[Result]:
                     for url in urls:
                         plain.get(url).json()
 
-            base = _best(baseline)
+            base = best_of(baseline, repeat=REPEAT)
             counter = iter(range(10**6))
             state: dict[str, Client] = {}
 
@@ -78,7 +65,7 @@ def run() -> list[Result]:
             fresh_client()
             cold()
             requests = fake.count()
-            cold_s = _best(cold, fresh_client)
+            cold_s = best_of(cold, repeat=REPEAT, setup=fresh_client)
             results.append(
                 Result(
                     f"cold discovery ({len(site.pages)} pages)",
@@ -90,7 +77,7 @@ def run() -> list[Result]:
             )
             client = state["client"]
             fake.reset_counts()
-            warm_s = _best(lambda: catalogue(client=client))
+            warm_s = best_of(lambda: catalogue(client=client), repeat=REPEAT)
             results.append(
                 Result(
                     "warm discovery (cached)",
@@ -100,7 +87,7 @@ def run() -> list[Result]:
                     f"{fake.count()} requests",
                 )
             )
-            pages_s = _best(lambda: discover(client))
+            pages_s = best_of(lambda: discover(client), repeat=REPEAT)
             results.append(
                 Result(
                     "warm discovery (page cache only)",
@@ -111,7 +98,7 @@ def run() -> list[Result]:
                 )
             )
             fake.reset_counts()
-            revalidate_s = _best(lambda: catalogue(client=client, refresh=True))
+            revalidate_s = best_of(lambda: catalogue(client=client, refresh=True), repeat=REPEAT)
             results.append(
                 Result(
                     "revalidation (refresh=True, all 304)",

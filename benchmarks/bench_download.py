@@ -12,11 +12,9 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import Result
+from benchmarks import Result, best_of
 
 SIZE = 5 * 1024 * 1024
 REPEAT = 7
@@ -35,17 +33,6 @@ def _body(size: int) -> bytes:
     return b"".join(rows)[:size]
 
 
-def _best(func: Callable[[], object], setup: Callable[[], object] | None = None) -> float:
-    best = float("inf")
-    for _ in range(REPEAT):
-        if setup is not None:
-            setup()
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def run() -> list[Result]:
     """Measure the three download paths and the plain-httpx baseline."""
     import httpx
@@ -61,27 +48,27 @@ def run() -> list[Result]:
                 "/media/bench/HMCTS_MI_output_accessible.csv", body, content_type="text/csv"
             )
             httpx.get(url)  # warm up
-            baseline = _best(lambda: httpx.get(url).content)
+            baseline = best_of(lambda: httpx.get(url).content, repeat=REPEAT)
             # httpx.get builds a new client (and TLS context) per call; a pooled client is the
             # fairer yardstick for the cold download, so it is shown too.
             with httpx.Client() as pool:
                 pool.get(url)
-                pooled = _best(lambda: pool.get(url).content)
+                pooled = best_of(lambda: pool.get(url).content, repeat=REPEAT)
 
             with Client(base_url=fake.base_url, cache_dir=root / "c", rate_limit=1000) as cold:
                 cold.download(url)  # warm up imports and the connection pool
-                cold_s = _best(lambda: cold.download(url), setup=cold.clear_cache)
+                cold_s = best_of(lambda: cold.download(url), repeat=REPEAT, setup=cold.clear_cache)
             with Client(
                 base_url=fake.base_url, cache_dir=root / "r", rate_limit=1000, file_max_age=0
             ) as reval:
                 reval.download(url)
                 fake.reset_counts()
-                reval_s = _best(lambda: reval.download(url))
+                reval_s = best_of(lambda: reval.download(url), repeat=REPEAT)
                 assert fake.count() == REPEAT  # one conditional request each, answered 304
             with Client(base_url=fake.base_url, cache_dir=root / "h", rate_limit=1000) as hit:
                 hit.download(url)
                 fake.reset_counts()
-                hit_s = _best(lambda: hit.download(url))
+                hit_s = best_of(lambda: hit.download(url), repeat=REPEAT)
                 assert fake.count() == 0
     finally:
         shutil.rmtree(root, ignore_errors=True)

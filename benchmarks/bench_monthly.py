@@ -16,11 +16,11 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from benchmarks import best_of
 
 REAL = (
     "HMCTS_raw_data_for_Apr18_to_Apr19.csv",
@@ -28,16 +28,6 @@ REAL = (
     "HMCTS_Management_Information_April_2021_to_April_2022.xlsx",
     "HMCTS_MI_output_accessible__Apr2024-Apr2025.csv",
 )
-
-
-def _best(func: Callable[[], object], repeat: int) -> float:
-    func()  # warm up imports and caches
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _samples_dir() -> Path:
@@ -56,13 +46,15 @@ def _case(name: str, data: bytes, repeat: int) -> list[dict[str, Any]]:
     frame = parse(data, prov)
     fmt = sniff_format(data, name=name)
     if fmt == "csv":
-        baseline = _best(lambda: pd.read_csv(io.BytesIO(data)), repeat)
+        baseline = best_of(lambda: pd.read_csv(io.BytesIO(data)), repeat=repeat, warmup=True)
     else:
-        baseline = _best(lambda: pd.read_excel(io.BytesIO(data), engine="calamine"), repeat)
+        baseline = best_of(
+            lambda: pd.read_excel(io.BytesIO(data), engine="calamine"), repeat=repeat, warmup=True
+        )
     out = [
         {
             "name": f"monthly parse {name}",
-            "seconds": _best(lambda: parse(data, prov), repeat),
+            "seconds": best_of(lambda: parse(data, prov), repeat=repeat, warmup=True),
             "baseline_seconds": baseline,
             "baseline": "pandas.read_csv" if fmt == "csv" else "pandas.read_excel calamine",
             "rows": len(frame),
@@ -77,8 +69,10 @@ def _case(name: str, data: bytes, repeat: int) -> list[dict[str, Any]]:
         out.append(
             {
                 "name": f"pandas.read_excel openpyxl {name}",
-                "seconds": _best(
-                    lambda: pd.read_excel(io.BytesIO(data), engine="openpyxl"), repeat
+                "seconds": best_of(
+                    lambda: pd.read_excel(io.BytesIO(data), engine="openpyxl"),
+                    repeat=repeat,
+                    warmup=True,
                 ),
                 "baseline_seconds": baseline,
                 "baseline": "pandas.read_excel calamine",

@@ -23,11 +23,11 @@ import json
 import random
 import subprocess
 import sys
-import time
 import zipfile
-from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
+
+from benchmarks import best_of
 
 TARGET_BYTES = 5 * 1024 * 1024
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -151,16 +151,6 @@ def _package(sheets: list[tuple[str, list[list[object]]]]) -> bytes:
     return buffer.getvalue()
 
 
-def _best(func: Callable[[], object], repeat: int = 3) -> float:
-    func()
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 _MEMORY_SCRIPT = """
 import json, resource, sys, tracemalloc
 from hmcts_data.tables._reader import read_tables
@@ -230,9 +220,11 @@ def run() -> list[dict[str, Any]]:
 
     data = make_workbook()
     size = len(data)
-    seconds = _best(lambda: read_tables(data))
-    baseline = _best(
-        lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine")
+    seconds = best_of(lambda: read_tables(data), repeat=3, warmup=True)
+    baseline = best_of(
+        lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine"),
+        repeat=3,
+        warmup=True,
     )
     memory = _memory(data)
     return [

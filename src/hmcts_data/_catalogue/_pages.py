@@ -21,6 +21,7 @@ __all__ = [
     "LinkedDocument",
     "SearchPage",
     "SearchResult",
+    "first_problem",
     "validate_page",
 ]
 
@@ -143,6 +144,20 @@ class SearchPage(_Lenient):
 _M = TypeVar("_M", bound=BaseModel)
 
 
+def first_problem(exc: ValidationError) -> tuple[str, str]:
+    """Return where the first validation problem is (dotted path) and what it is.
+
+    Example:
+        >>> try:
+        ...     SearchPage.model_validate({"results": [], "total": "many"})
+        ... except ValidationError as exc:
+        ...     first_problem(exc)[0]
+        'total'
+    """
+    first = exc.errors()[0]
+    return ".".join(str(p) for p in first["loc"]) or "(top level)", first["msg"]
+
+
 def validate_page(model: type[_M], payload: Any, url: str, what: str) -> _M:
     """Validate an API response, or raise ParseError naming the URL and the first problem.
 
@@ -165,10 +180,9 @@ def validate_page(model: type[_M], payload: Any, url: str, what: str) -> _M:
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        where, msg = first_problem(exc)
         raise ParseError(
-            f"{url} is not {what} in the shape hmcts-data expects: {first['msg']} at {where} "
+            f"{url} is not {what} in the shape hmcts-data expects: {msg} at {where} "
             f"({exc.error_count()} problem(s)). GOV.UK may have changed its API; please report "
             "it. Meanwhile hmcts_data.catalogue(offline=True) uses the embedded snapshot.",
             file=url,

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from hmcts_data._catalogue._models import Catalogue
+from hmcts_data._catalogue._pages import first_problem
 from hmcts_data._errors import ParseError
 
 __all__ = ["dump_catalogue", "load_catalogue_json", "load_snapshot", "write_snapshot"]
@@ -43,11 +44,10 @@ def load_catalogue_json(data: bytes | str, *, origin: str) -> Catalogue:
     try:
         return Catalogue.model_validate_json(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        where, msg = first_problem(exc)
         raise ParseError(
             f"{origin} is not a valid hmcts-data catalogue: {exc.error_count()} problem(s), "
-            f"first at {where}: {first['msg']}. Regenerate it with "
+            f"first at {where}: {msg}. Regenerate it with "
             "'hmcts-data catalogue --refresh --write-snapshot PATH'.",
             file=origin,
         ) from None
