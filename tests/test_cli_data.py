@@ -266,7 +266,7 @@ def test_read_a_bad_file_exits_6(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "missing.csv" in _one_error_line(capsys.readouterr().err)
 
 
-def test_read_an_unknown_header_exits_7_unless_kept(
+def test_read_an_unknown_header_exits_7_only_when_strict(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     drifted = monthly_csv("D", LAST_MONTH, 5).data.replace(
@@ -274,9 +274,11 @@ def test_read_an_unknown_header_exits_7_unless_kept(
     )
     source = tmp_path / "drifted.csv"
     source.write_bytes(drifted)
-    assert main(["read", "monthly", str(source)]) == 7
+    assert main(["read", "monthly", str(source), "--strict"]) == 7
     assert "Civil Claims teleported" in _one_error_line(capsys.readouterr().err)
     assert main(["read", "monthly", str(source), "--keep-unknown"]) == 0
+    assert capsys.readouterr().out
+    assert main(["read", "monthly", str(source)]) == 0
     out, err = capsys.readouterr()
     assert err.startswith("warning: ")
     assert "Civil Claims teleported" in err

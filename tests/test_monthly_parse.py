@@ -213,7 +213,7 @@ def _with_extra_column(label: str) -> bytes:
 def test_unknown_header_raises_schema_drift() -> None:
     data = _with_extra_column("Magic Court Receipts")
     with pytest.raises(SchemaDriftError, match="Magic Court Receipts") as info:
-        _parse(data, "new.csv")
+        _parse(data, "new.csv", on_unknown="raise")
     assert info.value.labels == ("Magic Court Receipts",)
     assert info.value.file == "new.csv"
     assert info.value.column == "BI"
@@ -230,7 +230,12 @@ def test_unknown_header_kept_with_one_warning() -> None:
     assert kept["measure"].isna().all()
     assert set(kept["unit"]) == {"unknown"}
     assert set(kept["value"]) == {12.0}
+    assert kept["mapping"].isna().all()
     assert frame["measure"].notna().sum() == 13 * 59
+    assert set(frame.loc[frame["measure"].notna(), "mapping"]) == {"exact"}
+    # The default keeps too: a reworded release does not fail.
+    with pytest.warns(UserWarning, match="Magic Court Receipts"):
+        assert _parse(data, "new.csv").equals(frame)
 
 
 def test_known_layouts_do_not_warn() -> None:
@@ -246,7 +251,7 @@ def test_shifted_era_b_block_is_not_guessed() -> None:
     lines = made.data.decode().split("\r\n")
     cut = [",".join(f for i, f in enumerate(_split(line)) if i != 30) for line in lines if line]
     with pytest.raises(SchemaDriftError) as info:
-        _parse("\r\n".join(cut).encode())
+        _parse("\r\n".join(cut).encode(), on_unknown="raise")
     assert "Decree Nisi pronounced" in info.value.labels
 
 

@@ -51,6 +51,7 @@ def _reference(periods: Any, specs: Any, prov: Provenance, release: str) -> pd.D
                     "unit": spec.unit,
                     "value": value,
                     "marker": marker,
+                    "mapping": (spec.mapping if spec.jurisdiction and spec.measure else None),
                     "source_label": spec.label,
                     "source_sheet": prov.sheet,
                     "source_file": prov.source_file,
@@ -134,6 +135,8 @@ def _broken(column: str, row: int, value: Any) -> pd.DataFrame:
         (lambda: _broken("release", 3, "2024-13"), "YYYY-MM"),
         (lambda: _broken("sha256", 0, "AB" * 32), "64 lower-case hex"),
         (lambda: pd.concat([_valid(), _valid().iloc[[4]]], ignore_index=True), "repeat one"),
+        (lambda: _broken("mapping", 0, None), "'mapping' must be null exactly"),
+        (lambda: _broken("mapping", 4, "inferred"), "'mapping' must be null exactly"),
     ],
 )
 def test_validate_tidy_enforces_each_rule(frame_factory: Any, needle: str) -> None:
@@ -152,6 +155,26 @@ def test_validate_tidy_unknown_labels_only_when_allowed() -> None:
     assert validate_tidy(frame) is frame
     with pytest.raises(ParseError, match="no canonical jurisdiction"):
         validate_tidy(frame, allow_unknown=False)
+
+
+def test_mapping_says_how_each_key_was_found() -> None:
+    specs = [
+        SPECS[0],
+        ColumnSpec(
+            "Civil claims, reworded", "civil", "defences", "", "cases", [1, 2], mapping="inferred"
+        ),
+        ColumnSpec("Mystery", None, None, "", "unknown", [1, 2], mapping="inferred"),
+    ]
+    frame = melt_wide(PERIODS, specs, Provenance("monthly", "m.csv", SHA))
+
+    def mapping(label: str) -> list[object]:
+        return frame.loc[frame["source_label"] == label, "mapping"].tolist()
+
+    assert mapping("Civil claims") == ["exact", "exact"]
+    assert mapping("Civil claims, reworded") == ["inferred", "inferred"]
+    # An unmapped label has no mapping, whatever its spec says.
+    assert frame.loc[frame["source_label"] == "Mystery", "mapping"].isna().all()
+    assert list(frame["mapping"].cat.categories) == ["exact", "inferred"]
 
 
 def test_fast_duplicate_check_agrees_with_pandas() -> None:

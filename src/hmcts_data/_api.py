@@ -102,11 +102,12 @@ def read(
         publication: Publication id: ``"monthly"``, ``"weekly-covid"``, ``"remote-hearings"``,
             ``"reformed-services"`` or ``"ad-hoc"``.
         source: A path, the file's bytes, or a file object opened in binary mode.
-        on_unknown: What to do with a header or label the crosswalk does not know:
-            ``"raise"`` raises :class:`SchemaDriftError`; ``"keep"`` keeps its figures with
-            null jurisdiction and measure, and warns once naming the labels. ``None`` (default)
-            uses the publication's own default: ``"raise"`` for ``monthly``, whose layouts are
-            all known, and ``"keep"`` for the others, whose real layouts have not been seen.
+        on_unknown: What to do with a header or label the crosswalk does not record:
+            ``"keep"`` (the default of every publication) keeps its figures, mapped by
+            interpreting the wording where that is certain (``mapping == "inferred"``), else
+            with null jurisdiction and measure, and warns once per file naming the labels;
+            ``"raise"`` (strict mode) raises :class:`SchemaDriftError` for anything beyond the
+            exact crosswalk. ``None`` uses the publication's default.
         release: The release's latest data month (``"YYYY-MM"``); by default the latest month
             in the file.
         published: When the release was published, if known.
@@ -119,7 +120,7 @@ def read(
         NotFoundError: Unknown publication id.
         ConfigurationError: ``release`` is not a data month ``"YYYY-MM"``.
         ParseError: The file cannot be read; the message names file, sheet, row and column.
-        SchemaDriftError: A header the crosswalk does not know (with ``on_unknown="raise"``).
+        SchemaDriftError: A header the crosswalk does not record (with ``on_unknown="raise"``).
 
     Example:
         >>> import hmcts_data

@@ -185,10 +185,11 @@ class ParseError(HMCTSDataError, ValueError):
 
 
 class SchemaDriftError(ParseError):
-    """A published layout the library does not know: a header maps to nothing.
+    """A published layout the library does not know: a header beyond the exact crosswalk.
 
-    Pass ``on_unknown="keep"`` to keep such columns with a null jurisdiction and measure
-    (and a warning) instead, and please report the header so the crosswalk can learn it.
+    Raised in strict mode (``on_unknown="raise"``). The default, ``on_unknown="keep"``, keeps
+    such columns (interpreted where certain, else with a null jurisdiction and measure) with a
+    warning instead; please report the header so the crosswalk can learn it.
 
     Attributes:
         labels: The unknown headers, exactly as published.

@@ -61,11 +61,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="R",
         help="a data month (2025-04), a GOV.UK slug, or 'all'; default: the latest",
     )
-    load.add_argument(
-        "--keep-unknown",
-        action="store_true",
-        help="keep columns the crosswalk does not know (null jurisdiction/measure) and warn",
-    )
+    _unknown_flags(load)
     load.set_defaults(handler=_run_load)
 
     read = _parser(
@@ -81,11 +77,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     read.add_argument("publication", help=f"publication id ({_PUBLICATIONS})")
     read.add_argument("file", help="path of the published file")
     read.add_argument("--release", metavar="YYYY-MM", help="the release's latest data month")
-    read.add_argument(
-        "--keep-unknown",
-        action="store_true",
-        help="keep columns the crosswalk does not know (null jurisdiction/measure) and warn",
-    )
+    _unknown_flags(read)
     read.set_defaults(handler=_run_read)
 
     series = _parser(
@@ -144,10 +136,31 @@ def _progress() -> bool:
     return sys.stderr.isatty()
 
 
+def _unknown_flags(command: argparse.ArgumentParser) -> None:
+    """``--strict`` (anything beyond the exact crosswalk fails) and ``--keep-unknown``."""
+    group = command.add_mutually_exclusive_group()
+    group.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 7) on any header beyond the exact crosswalk",
+    )
+    group.add_argument(
+        "--keep-unknown",
+        action="store_true",
+        help="keep headers the crosswalk does not record, with a warning (the default)",
+    )
+
+
+def _on_unknown(args: argparse.Namespace) -> OnUnknown | None:
+    if args.strict:
+        return "raise"
+    return "keep" if args.keep_unknown else None
+
+
 def _run_load(args: argparse.Namespace) -> int:
     from hmcts_data._api import load
 
-    on_unknown: OnUnknown | None = "keep" if args.keep_unknown else None
+    on_unknown = _on_unknown(args)
     with client_from_args(args) as client:
         frame = load(
             args.publication,
@@ -162,7 +175,7 @@ def _run_load(args: argparse.Namespace) -> int:
 def _run_read(args: argparse.Namespace) -> int:
     from hmcts_data._api import read
 
-    on_unknown: OnUnknown | None = "keep" if args.keep_unknown else None
+    on_unknown = _on_unknown(args)
     frame = read(args.publication, args.file, release=args.release, on_unknown=on_unknown)
     return _emit(frame, args.output)
 

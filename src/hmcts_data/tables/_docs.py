@@ -5,7 +5,7 @@ Used by the docs build (``docs/hooks.py``, marker ``<!-- generated: tidy-contrac
 
 from __future__ import annotations
 
-from hmcts_data.tables._schema import TIDY_COLUMNS, Vocabulary, tidy_dtypes, vocabulary
+from hmcts_data.tables._schema import MAPPINGS, TIDY_COLUMNS, Vocabulary, tidy_dtypes, vocabulary
 from hmcts_data.tables._values import MISSING_MARKERS, QUALIFIER_MARKERS
 
 __all__ = ["tidy_contract_markdown"]
@@ -58,14 +58,18 @@ def tidy_contract_markdown() -> str:
     for col in TIDY_COLUMNS:
         shown = str(dtypes[col.name]) if col.dtype != "category" else "category"
         lines.append(f"| `{col.name}` | `{shown}` | {_cell(col.description)} |")
-    categorical = [c.name for c in TIDY_COLUMNS if c.dtype == "category"]
+    categorical = [
+        c.name for c in TIDY_COLUMNS if c.dtype == "category" and c.name in Vocabulary.model_fields
+    ]
     lines += [
         "",
         "The categorical columns ("
         + ", ".join(f"`{c}`" for c in categorical)
         + ") always carry the whole vocabulary below as their categories, whatever values "
         "a frame holds, so frames from different releases and publications concatenate "
-        "without losing their dtypes.",
+        "without losing their dtypes. `mapping` has the fixed categories "
+        + ", ".join(f"`{m}`" for m in MAPPINGS)
+        + ".",
         "",
         "## Vocabularies",
     ]

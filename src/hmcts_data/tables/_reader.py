@@ -110,12 +110,15 @@ class LabelMeaning:
         measure: Canonical measure, or ``None`` when unknown.
         breakdown: Variant (``""`` when none).
         unit: Unit key of the vocabulary.
+        mapping: How the meaning was found (the tidy ``mapping`` column): ``"inferred"``
+            (default: read from the wording by phrase rules) or ``"exact"`` (a label on record).
     """
 
     jurisdiction: str | None
     measure: str | None
     breakdown: str
     unit: str
+    mapping: str = "inferred"
 
 
 #: A classifier gets the label parts of a series (row labels, section, column label) and the
@@ -269,6 +272,7 @@ class Table:
                     unit=meaning.unit,
                     cells=s.cells,
                     row_numbers=s.rows,
+                    mapping=meaning.mapping,
                 )
             )
         frames = [melt_wide(list(k), specs, prov) for k, specs in groups.items()]

@@ -18,6 +18,8 @@ unit            category               cases, weeks, days, percent ...
 value           Float64                the figure as published; ``<NA>`` when missing
 marker          string                 why missing (``blank``, ``NA``, ``[x]`` ...) or a
                                        qualifier (``[p]``, ``[r]``); ``<NA>`` for a plain figure
+mapping         category               how the key was found: ``exact`` (a label on record),
+                                       ``inferred`` (interpreted wording); null if unmapped
 source_label    string                 the header or row label exactly as published
 source_sheet    string                 sheet name for workbooks; ``<NA>`` for CSV
 source_file     string                 file name of the source
@@ -27,7 +29,8 @@ sha256          string                 sha256 of the source file's bytes
 
 The vocabularies (publication, jurisdiction, measure, unit) live in ``vocabulary.toml`` next to
 this module and are the categories of those columns, so frames from different releases and
-publications concatenate without losing their dtypes.
+publications concatenate without losing their dtypes. ``mapping`` has the fixed categories
+:data:`MAPPINGS`.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "MAPPINGS",
     "TIDY_COLUMNS",
     "ColumnSpec",
     "Provenance",
@@ -72,6 +76,12 @@ __all__ = [
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*$")
 _RELEASE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+#: The values of the ``mapping`` column: how a row's jurisdiction and measure were found.
+#: ``exact``: the label is on record in the crosswalk (every known monthly era); ``inferred``: read
+#: from a wording not on record (the header interpreter; every label of the publications whose
+#: real files have not been seen). Null: not mapped (jurisdiction or measure unknown).
+MAPPINGS: Final = ("exact", "inferred")
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,14 @@ TIDY_COLUMNS: Final[tuple[TidyColumn, ...]] = (
         "string",
         "Why the value is missing (blank, NA, N/A, [x], [z], [c], .., - ...) or a qualifier "
         "of a present value ([p], [r] ...); <NA> for a plain figure.",
+    ),
+    TidyColumn(
+        "mapping",
+        "category",
+        "How jurisdiction and measure were found: 'exact' (the label is on record in the "
+        "crosswalk), 'inferred' (the header interpreter read a wording it had not seen); null "
+        "when the label is not mapped (jurisdiction or measure null). Keep "
+        "frame[frame['mapping'] == 'exact'] to use exact mappings only.",
     ),
     TidyColumn("source_label", "string", "The header or row label exactly as published."),
     TidyColumn("source_sheet", "string", "Sheet name for workbooks; <NA> for CSV files."),
@@ -206,6 +224,7 @@ def _dtypes() -> Mapping[str, Any]:
         "jurisdiction": sorted(vocab.jurisdiction),
         "measure": sorted(vocab.measure),
         "unit": sorted(vocab.unit),
+        "mapping": list(MAPPINGS),
     }
     out: dict[str, Any] = {}
     for col in TIDY_COLUMNS:
@@ -338,6 +357,9 @@ class ColumnSpec:
         position: 0-based column position in the source, for error messages.
         column: Column letter or name to show in error messages (default: from ``position``).
         first_row: 1-based source row of ``cells[0]``, for error messages.
+        row_numbers: 1-based source row of each cell (instead of ``first_row``).
+        mapping: How the key was found (``"exact"`` or ``"inferred"``); the tidy ``mapping``
+            column is null regardless when jurisdiction or measure is ``None``.
     """
 
     label: str
@@ -350,6 +372,7 @@ class ColumnSpec:
     column: str | None = None
     first_row: int | None = None
     row_numbers: Sequence[int] | None = field(default=None)
+    mapping: str = "exact"
 
 
 def column_letter(position: int) -> str:
@@ -485,6 +508,7 @@ def melt_wide(
         "unit": _categorical("unit", [s.unit for s in specs], n, provenance),
         "value": pd.arrays.FloatingArray(value_array, np.isnan(value_array)),
         "marker": pd.array(np.array(markers, dtype=object), dtype=_dtypes()["marker"]),
+        "mapping": _categorical("mapping", [_mapping(s) for s in specs], n, provenance),
         "source_label": _strings([s.label for s in specs], n),
         "source_sheet": _strings([provenance.sheet], total),
         "source_file": _strings([provenance.source_file], total),
@@ -493,6 +517,13 @@ def melt_wide(
     }
     frame = pd.DataFrame(data, copy=False)
     return validate_tidy(frame, file=provenance.source_file)
+
+
+def _mapping(spec: ColumnSpec) -> str | None:
+    """The ``mapping`` value of a column: null unless both jurisdiction and measure are known."""
+    if spec.jurisdiction is None or spec.measure is None:
+        return None
+    return spec.mapping
 
 
 def _cell_error(spec: ColumnSpec, provenance: Provenance) -> ParseError:
@@ -612,8 +643,14 @@ def validate_tidy(
                     continue  # a missing value with its marker
                 raise fail(f"{bad} missing values carry no marker")
             raise fail(f"column {name!r} has null values")
-    if not allow_unknown and bool((frame["jurisdiction"].isna() | frame["measure"].isna()).any()):
+    unmapped = (frame["jurisdiction"].isna() | frame["measure"].isna()).to_numpy()
+    if not allow_unknown and bool(unmapped.any()):
         raise fail("some figures have no canonical jurisdiction or measure")
+    if bool((frame["mapping"].isna().to_numpy() != unmapped).any()):
+        raise fail(
+            "'mapping' must be null exactly where jurisdiction or measure is null "
+            "(and 'exact' or 'inferred' elsewhere)"
+        )
     if bool((frame["period_start"] > frame["period_end"]).any()):
         raise fail("a period_start is after its period_end")
     # A frame holds a handful of distinct releases and hashes: match each once, not per row.

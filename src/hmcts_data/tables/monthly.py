@@ -74,7 +74,7 @@ def _pick_sheet(grids: Sequence[Grid], name: str) -> tuple[Grid, list[tuple[int,
     )
 
 
-def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "raise") -> pd.DataFrame:
+def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep") -> pd.DataFrame:
     r"""Parse one monthly MI file (CSV, XLSX or ODS, any known layout) into the tidy frame.
 
     Every data cell becomes one row: figures with their value, missing cells with a null value
@@ -85,9 +85,10 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "raise
     Args:
         data: The file's bytes.
         provenance: Where the bytes come from (``sheet`` is filled in for workbooks).
-        on_unknown: ``"raise"``: a header the crosswalk does not know raises
-            :class:`~hmcts_data.SchemaDriftError`. ``"keep"``: such columns are kept with null
-            jurisdiction and measure, unit ``unknown``, and one warning names them.
+        on_unknown: ``"keep"`` (default): a header the crosswalk does not record is kept with
+            null jurisdiction and measure (``mapping`` null), unit ``unknown``, and one warning
+            per file names them. ``"raise"`` (strict mode): any header beyond the exact
+            crosswalk raises :class:`~hmcts_data.SchemaDriftError`.
 
     Returns:
         A validated tidy frame.
@@ -96,7 +97,8 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "raise
         ParseError: The bytes are not a readable CSV/XLSX/ODS table, not a monthly MI table
             (another publication, an HTML page), have no data rows, a ragged row, a month or
             cell that cannot be read; the message names file, sheet, row and column.
-        SchemaDriftError: Unknown headers with ``on_unknown="raise"`` (names every one).
+        SchemaDriftError: With ``on_unknown="raise"``, headers the crosswalk does not record
+            (names every one).
 
     Example:
         >>> import hashlib
@@ -105,6 +107,8 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "raise
         >>> frame = parse(raw, prov)
         >>> frame["value"].tolist(), frame["marker"].tolist(), frame["measure"].tolist()
         ([146923.0, <NA>], [<NA>, 'NA'], ['receipts', 'receipts'])
+        >>> frame["mapping"].tolist()
+        ['exact', 'exact']
     """
     name = provenance.source_file
     grid, rows = _pick_sheet(load_grids(data, name=name), name)
