@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from hmcts_data._catalogue._discover import discover
 from hmcts_data._catalogue._models import Catalogue, format_age
@@ -27,15 +27,23 @@ logger = logging.getLogger("hmcts_data")
 
 
 def catalogue(
-    *, client: Client | None = None, offline: bool | None = None, refresh: bool = False
+    *,
+    client: Client | None = None,
+    offline: bool | None = None,
+    refresh: bool | Literal["full"] = False,
 ) -> Catalogue:
     """The HMCTS open data catalogue: every publication, its releases and their files.
 
     Sources, in order:
 
     1. a cached discovery younger than ``api_max_age`` (default one hour): no request at all;
-    2. a live discovery from GOV.UK's Content and Search APIs (cached pages are revalidated
-       with conditional requests, so an unchanged catalogue costs only 304 answers);
+    2. a live discovery from GOV.UK's Content and Search APIs. With a cached discovery this
+       is *incremental*: the collection and search pages are revalidated and only the release
+       pages that are new or whose update time moved are read (two or three requests for a
+       new monthly release). Every page is read when nothing is cached, when asked
+       (``refresh="full"``) and when the cached discovery cannot be trusted (made from
+       another base URL, its last full read over a week old, or a collection that no longer
+       states update times);
     3. if GOV.UK cannot be reached: the last cached discovery, else the snapshot embedded in
        the package, with a :class:`~hmcts_data.StaleDataWarning` saying which and how old.
 
@@ -45,7 +53,8 @@ def catalogue(
     Args:
         client: The client to use; a new one from the environment when ``None``.
         offline: Override the client's offline setting.
-        refresh: Discover now even if a fresh discovery is cached, revalidating every page.
+        refresh: ``True``: discover now even if a fresh discovery is cached (incremental).
+            ``"full"``: discover now and revalidate every page, whatever the collection says.
 
     Returns:
         The catalogue.
@@ -60,6 +69,7 @@ def catalogue(
         >>> cat = hmcts_data.catalogue()  # doctest: +SKIP
         >>> cat.get("monthly").latest().data_file().filename  # doctest: +SKIP
         'HMCTS_MI_output_accessible.csv'
+        >>> cat = hmcts_data.catalogue(refresh=True)  # doctest: +SKIP
     """
     from hmcts_data._client import using_client
 
@@ -90,7 +100,11 @@ def catalogue(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                live = discover(active, refresh=refresh)
+                live = discover(
+                    active,
+                    refresh=bool(refresh),
+                    previous=None if refresh == "full" else cached,
+                )
             except HostNotAllowedError:
                 raise
             except (DownloadError, OfflineError, IntegrityError) as exc:

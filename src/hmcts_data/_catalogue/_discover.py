@@ -7,8 +7,13 @@ Two lists of pages are read and cross-checked, because each can miss pages the o
 2. the Search API ``/api/search.json``, filtered to HMCTS statistical data sets and paged with
    ``count``/``start`` until ``total`` (results de-duplicated by ``link``).
 
-Then every page that belongs to a publication is read from ``/api/content/<base_path>``. All
-requests go through :class:`~hmcts_data.Client` (cached, revalidated, rate-limited, retried).
+Then every page that belongs to a publication is read from ``/api/content/<base_path>``, or,
+when an earlier discovery is trusted (an *incremental* refresh), only the pages that are new or
+whose update time in the collection (``links.documents[].public_updated_at``; the Search API's
+``public_timestamp`` for pages only it lists) moved since: the rest are carried over from the
+earlier discovery. A full revalidation reads every page; it runs when asked for and whenever the
+earlier discovery cannot be trusted (see :func:`incremental_reason`). All requests go through
+:class:`~hmcts_data.Client` (cached, revalidated, rate-limited, retried).
 Any page that cannot be understood raises :class:`~hmcts_data.ParseError` naming its URL: the
 caller gets a whole catalogue or an error, never half a one.
 """
@@ -19,7 +24,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal, TypeVar, cast
 from urllib.parse import urljoin
 
@@ -56,10 +61,12 @@ if TYPE_CHECKING:
     from hmcts_data._client import Client
 
 __all__ = [
+    "FULL_REVALIDATION_AGE",
     "SEARCH_PAGE_SIZE",
     "SEARCH_PARAMS",
     "collection_api_path",
     "discover",
+    "incremental_reason",
 ]
 
 logger = logging.getLogger("hmcts_data")
@@ -78,6 +85,12 @@ SEARCH_PARAMS: dict[str, str | list[str]] = {
 _MAX_SEARCH_PAGES = 50
 #: Concurrent page requests; the client's rate limiter still caps the request rate.
 DEFAULT_WORKERS = 4
+#: An incremental refresh trusts update times only this long after the last full
+#: revalidation: GOV.UK's minor edits (a replaced file without a change note) do not move
+#: ``public_updated_at``, so every page is re-read now and then.
+FULL_REVALIDATION_AGE = timedelta(days=7)
+# Listed and page timestamps are the same instant written differently; allow rounding.
+_SAME_TIME = timedelta(seconds=1)
 
 _T = TypeVar("_T")
 
@@ -99,6 +112,8 @@ class _Candidate:
     group: str | None = None
     found_in: set[Literal["collection", "search"]] = field(default_factory=set)
     listed_withdrawn: bool = False
+    # What the listing says about the page's last major update (collection first).
+    listed_updated: str | None = None
 
 
 @dataclass
@@ -113,14 +128,21 @@ def discover(
     client: Client,
     *,
     refresh: bool = False,
+    previous: Catalogue | None = None,
     search_page_size: int = SEARCH_PAGE_SIZE,
     workers: int = DEFAULT_WORKERS,
 ) -> Catalogue:
     """Discover the catalogue from GOV.UK now (through the client's cache).
 
+    With ``previous`` (an earlier live discovery from the same base URL), the refresh is
+    incremental: the collection and the Search API are read, and only the release pages that
+    are new or whose update time moved are fetched; the others are carried over. It falls back
+    to reading every page when ``previous`` cannot be trusted (:func:`incremental_reason`).
+
     Args:
         client: The client; its cache answers fresh pages without a request.
-        refresh: Revalidate every page with GOV.UK (conditional requests) even if fresh.
+        refresh: Revalidate every page read with GOV.UK (conditional requests) even if fresh.
+        previous: The last discovery, for an incremental refresh; ``None`` reads every page.
         search_page_size: Search API page size (``count``); the maximum by default.
         workers: Release pages fetched concurrently (the rate limit still applies).
 
@@ -135,20 +157,43 @@ def discover(
     Example:
         >>> with hmcts_data.Client() as client:  # doctest: +SKIP
         ...     cat = discover(client)
+        ...     again = discover(client, refresh=True, previous=cat)  # only what changed
     """
     max_age = 0.0 if refresh else None
     base_url = client.settings.base_url
     listing = _list_pages(client, max_age=max_age, page_size=search_page_size)
+    known: dict[str, Release] = {}
+    if previous is not None:
+        reason = incremental_reason(previous, listing, base_url)
+        if reason is None:
+            known = {r.base_path: r for r in previous.releases}
+        else:
+            logger.info("full revalidation of the catalogue: %s", reason)
     # Only pages that belong to a publication are read; the rest are listed, not fetched.
     paths: list[str] = []
     unclassified: list[str] = []
-    for path, item in listing.candidates.items():
-        known = classify(path, item.title, group=item.group) is not None
-        (paths if known else unclassified).append(path)
-    pages = _fetch_all(
-        lambda path: _fetch_page(client, path, max_age=max_age), paths, workers=workers
-    )
     releases: list[Release] = []
+    for path, item in listing.candidates.items():
+        if classify(path, item.title, group=item.group) is None:
+            unclassified.append(path)
+            continue
+        kept = known.get(path)
+        if kept is not None and not _moved(item, kept):
+            releases.append(_carried_over(kept, item))
+        else:
+            paths.append(path)
+    if known:
+        logger.info(
+            "incremental refresh: %d new or updated page(s) to read, %d carried over",
+            len(paths),
+            len(releases),
+        )
+    pages = _fetch_all(
+        # A page known to have moved is revalidated even if its cached copy is fresh.
+        lambda path: _fetch_page(client, path, max_age=0.0 if path in known else max_age),
+        paths,
+        workers=workers,
+    )
     for path, (url, page) in zip(paths, pages, strict=True):
         candidate = listing.candidates[path]
         release = _release_from_page(page, url, candidate, base_url)
@@ -156,7 +201,63 @@ def discover(
             unclassified.append(page.base_path)
         else:
             releases.append(release)
-    return _assemble(releases, listing, unclassified, base_url)
+    revalidated_at = previous.revalidated_at if known and previous else datetime.now(UTC)
+    return _assemble(releases, listing, unclassified, base_url, revalidated_at)
+
+
+def incremental_reason(previous: Catalogue, listing: _Listing, base_url: str) -> str | None:
+    """Why ``previous`` cannot be trusted for an incremental refresh, or ``None`` if it can.
+
+    Not trusted: a snapshot or a discovery from another base URL; one whose last full
+    revalidation is unknown or older than :data:`FULL_REVALIDATION_AGE`; a collection that
+    states no update times; a collection that no longer lists most of the pages it listed
+    before (a collection rebuilt or moved, whose update times say nothing about the pages).
+
+    Example:
+        >>> from hmcts_data._catalogue._snapshot import load_snapshot
+        >>> incremental_reason(load_snapshot(), _Listing({}, 0, [], []), "https://www.gov.uk")
+        'the earlier catalogue is the embedded snapshot, not a discovery'
+    """
+    if previous.source == "snapshot":
+        return "the earlier catalogue is the embedded snapshot, not a discovery"
+    if previous.base_url.rstrip("/") != base_url.rstrip("/"):
+        return f"the earlier discovery was made from {previous.base_url}"
+    if previous.revalidated_at is None:
+        return "the earlier discovery does not say when every page was last read"
+    age = datetime.now(UTC) - previous.revalidated_at
+    if age > FULL_REVALIDATION_AGE or age < -_SAME_TIME:
+        return f"every page was last read {age.days} day(s) ago"
+    in_collection = [c for c in listing.candidates.values() if "collection" in c.found_in]
+    if in_collection and all(c.listed_updated is None for c in in_collection):
+        return "the collection states no update times"
+    before = {r.base_path for r in previous.releases if "collection" in r.found_in}
+    lost = before.difference(c.base_path for c in in_collection)
+    if before and len(lost) * 2 > len(before):
+        return f"the collection no longer lists {len(lost)} of its {len(before)} earlier pages"
+    return None
+
+
+def _moved(candidate: _Candidate, kept: Release) -> bool:
+    """Whether the listing says a page changed since ``kept`` was read from it."""
+    if candidate.listed_updated is None or kept.last_updated is None:
+        return True
+    try:
+        listed = _required_timestamp(candidate.listed_updated, candidate.base_path)
+    except ParseError:
+        return True  # unreadable in the listing: read the page, which says it properly
+    if abs(listed - kept.last_updated) > _SAME_TIME:
+        return True
+    if candidate.listed_withdrawn != kept.is_withdrawn:
+        return True
+    return bool(candidate.title) and candidate.title != kept.title
+
+
+def _carried_over(kept: Release, candidate: _Candidate) -> Release:
+    """``kept`` with what the listing (not the page) says about it brought up to date."""
+    update: dict[str, object] = {"found_in": tuple(sorted(candidate.found_in))}
+    if candidate.group != kept.group:
+        update["group"] = candidate.group
+    return kept.model_copy(update=update)
 
 
 def _list_pages(client: Client, *, max_age: float | None, page_size: int) -> _Listing:
@@ -180,6 +281,7 @@ def _list_pages(client: Client, *, max_age: float | None, page_size: int) -> _Li
         item.group = groups.get(doc.content_id or "")
         item.found_in.add("collection")
         item.listed_withdrawn = bool(doc.withdrawn)
+        item.listed_updated = doc.public_updated_at
     ignored = 0
     for result in _search(client, max_age=max_age, page_size=page_size):
         known = candidates.get(result.link)
@@ -188,6 +290,7 @@ def _list_pages(client: Client, *, max_age: float | None, page_size: int) -> _Li
             continue
         if known is None:
             known = candidates[result.link] = _Candidate(result.link, result.title)
+            known.listed_updated = result.public_timestamp
         known.found_in.add("search")
     only_collection = [p for p, c in candidates.items() if c.found_in == {"collection"}]
     only_search = [p for p, c in candidates.items() if c.found_in == {"search"}]
@@ -333,7 +436,11 @@ def _from_api(item: ApiAttachment, base_url: str) -> Attachment:
 
 
 def _assemble(
-    releases: Iterable[Release], listing: _Listing, unclassified: list[str], base_url: str
+    releases: Iterable[Release],
+    listing: _Listing,
+    unclassified: list[str],
+    base_url: str,
+    revalidated_at: datetime | None,
 ) -> Catalogue:
     facts = publication_facts()
     by_id: dict[str, list[Release]] = {pid: [] for pid in PUBLICATION_IDS}
@@ -389,6 +496,7 @@ def _assemble(
         base_url=base_url,
         notes=tuple(notes),
         unclassified=tuple(unclassified),
+        revalidated_at=revalidated_at,
     )
 
 

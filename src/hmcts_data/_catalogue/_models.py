@@ -539,6 +539,9 @@ class Catalogue(_Frozen):
         notes: What discovery noticed (pages only in the Search API, pages it could not
             classify, stale pages) and, for the snapshot, how it was assembled.
         unclassified: Base paths of pages in the collection that match no publication.
+        revalidated_at: When discovery last read every page (a cold discovery or a full
+            refresh); an incremental refresh reads only the pages the collection says are
+            new or updated and keeps this time. ``None`` for the snapshot.
 
     Example:
         >>> cat = hmcts_data.catalogue(offline=True)  # doctest: +SKIP
@@ -552,6 +555,7 @@ class Catalogue(_Frozen):
     base_url: str = "https://www.gov.uk"
     notes: tuple[str, ...] = ()
     unclassified: tuple[str, ...] = ()
+    revalidated_at: UTCDatetime | None = None
 
     def get(self, publication: str) -> Publication:
         """The publication with id ``publication``.

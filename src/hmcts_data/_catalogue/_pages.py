@@ -92,6 +92,7 @@ class LinkedDocument(_Lenient):
     title: str = ""
     content_id: str | None = None
     document_type: str | None = None
+    public_updated_at: str | None = None
     withdrawn: bool | None = None
 
 

@@ -22,7 +22,8 @@ examples:
   hmcts-data catalogue monthly               # monthly releases and their files
   hmcts-data catalogue monthly --json        # the same as JSON, for scripts
   hmcts-data --offline catalogue             # from the cache or the embedded snapshot
-  hmcts-data catalogue --refresh             # discover now, revalidating every page
+  hmcts-data catalogue --refresh             # discover now: only new or updated pages are read
+  hmcts-data catalogue --full-refresh        # discover now, revalidating every page
 
 maintainers:
   hmcts-data catalogue --refresh --write-snapshot src/hmcts_data/_catalogue/snapshot.json
@@ -50,6 +51,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument(
         "--refresh", action="store_true", help="discover now, even if a fresh discovery is cached"
+    )
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="discover now and revalidate every page, whatever the collection says changed",
     )
     parser.add_argument(
         "--all", action="store_true", help=f"list every release (default: newest {_SHOWN})"
@@ -85,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            cat = catalogue(client=client, refresh=args.refresh)
+            cat = catalogue(client=client, refresh="full" if args.full_refresh else args.refresh)
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
     if args.publication:

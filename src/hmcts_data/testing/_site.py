@@ -34,7 +34,7 @@ import io
 import uuid
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Literal
 
@@ -164,6 +164,7 @@ class Site:
     pages: tuple[SitePage, ...]
     ignored_search_links: tuple[str, ...] = field(default=())
     unclassified_paths: tuple[str, ...] = field(default=())
+    _builder: _Builder | None = field(default=None, repr=False, compare=False)
 
     def pages_of(self, publication: str) -> tuple[SitePage, ...]:
         """The pages of one publication."""
@@ -184,6 +185,92 @@ class Site:
     def content_paths(self) -> tuple[str, ...]:
         """The Content API path of every page discovery should read."""
         return tuple("/api/content" + p.base_path for p in self.pages)
+
+    def publish_monthly(
+        self,
+        month: date | None = None,
+        *,
+        at: datetime | None = None,
+        in_search: bool = True,
+    ) -> Site:
+        """Publish one more monthly release on the running site, as GOV.UK would.
+
+        The page is served, listed in the collection (with its update time) and, unless
+        ``in_search`` is false, added to the Search API results.
+
+        Args:
+            month: Its latest data month; the month after the newest monthly release by
+                default.
+            at: When it is first published (timezone-aware); by default the second Thursday
+                two months after ``month``, 9:30 in London.
+            in_search: Whether the search index has it yet.
+
+        Returns:
+            The site with the new page first.
+
+        Example:
+            >>> with FakeGovUK() as fake:
+            ...     site = build_site(fake, monthly=2).publish_monthly()
+            ...     site.pages[0].slug
+            'hmcts-management-information-may-2025'
+        """
+        builder = self._require_builder()
+        if month is None:
+            newest = max(
+                (p.release.latest_month for p in self.pages_of("monthly")),
+                key=lambda m: m or date.min,
+                default=None,
+            )
+            month = _add_months(newest or date(2025, 4, 1), 1)
+        builder.monthly(month, body_fallback=False, withdrawn=False, in_search=in_search, at=at)
+        builder.publish_collection()
+        return replace(self, pages=(builder.pages[-1], *self.pages))
+
+    def update_in_place(
+        self,
+        slug: str,
+        *,
+        at: datetime,
+        note: str = "SYNTHETIC: figures revised.",
+        files: Sequence[SiteFile] | None = None,
+    ) -> Site:
+        """Update a published page in place: a new change note, a later update time.
+
+        The page's ``public_updated_at`` and ``change_history`` move to ``at``, and so does its
+        entry in the collection (the Search API index keeps the old time: it lags).
+
+        Args:
+            slug: The page to update.
+            at: When it is updated (timezone-aware).
+            note: The change note.
+            files: New attachments to serve instead (same names are served at the same
+                URLs with new bodies); ``None`` keeps them.
+
+        Returns:
+            The site, with the page's files replaced when ``files`` is given.
+
+        Raises:
+            KeyError: No page has this slug.
+
+        Example:
+            >>> from datetime import UTC, datetime
+            >>> with FakeGovUK() as fake:
+            ...     site = build_site(fake, monthly=2)
+            ...     when = datetime(2025, 6, 20, 9, 30, tzinfo=UTC)
+            ...     page = site.update_in_place(site.pages[0].slug, at=when).pages[0]
+            ...     page.slug == site.pages[0].slug
+            True
+        """
+        builder = self._require_builder()
+        page = self.page(slug)
+        new_page = builder.update(page, at=at, note=note, files=files)
+        builder.publish_collection()
+        return replace(self, pages=tuple(new_page if p.slug == slug else p for p in self.pages))
+
+    def _require_builder(self) -> _Builder:
+        if self._builder is None:
+            raise RuntimeError("this Site was not made by build_site(); it cannot be changed")
+        return self._builder
 
 
 def build_site(
@@ -242,6 +329,7 @@ def build_site(
         tuple(builder.pages),
         tuple(builder.ignored_links),
         tuple(builder.unclassified_paths),
+        builder,
     )
 
 
@@ -364,12 +452,19 @@ class _Builder:
         self.groups: dict[str, list[str]] = {}
         self.ignored_links: list[str] = []
         self.unclassified_paths: list[str] = []
+        self.payloads: dict[str, dict[str, Any]] = {}
         self._counter = 0
 
     # -- publications ----------------------------------------------------------------------
 
     def monthly(
-        self, month: date, *, body_fallback: bool, withdrawn: bool, in_search: bool
+        self,
+        month: date,
+        *,
+        body_fallback: bool,
+        withdrawn: bool,
+        in_search: bool,
+        at: datetime | None = None,
     ) -> None:
         first = _add_months(month, -12)
         name = month.strftime("%B %Y")
@@ -387,6 +482,7 @@ class _Builder:
             body_fallback=body_fallback,
             withdrawn=withdrawn,
             in_search=in_search,
+            at=at,
         )
 
     def weekly(self, start: date, end: date, *, withdrawn: bool) -> None:
@@ -534,6 +630,7 @@ class _Builder:
         base: str = _SDS,
         schema: str = "statistical_data_set",
         published: date | None = None,
+        at: datetime | None = None,
     ) -> None:
         self._counter += 1
         n = self._counter
@@ -541,8 +638,8 @@ class _Builder:
         content_id = str(uuid.uuid5(_NAMESPACE, base_path))
         files = tuple(self.hook(release) or default_files(release))
         urls = tuple(self._serve_file(base_path, f, legacy=body_fallback) for f in files)
-        first = _published(release.latest_month, published or date(2020, 1, 1))
-        updated = first + timedelta(days=7) if n % 5 == 0 else first
+        first = at or _published(release.latest_month, published or date(2020, 1, 1))
+        updated = first + timedelta(days=7) if n % 5 == 0 and at is None else first
         changes = [{"note": "First published.", "public_timestamp": _stamp(first, n)}]
         if updated != first:
             changes.append(
@@ -604,6 +701,7 @@ class _Builder:
                 "withdrawn_at": _stamp(updated + timedelta(days=30), n),
             }
         self.fake.add_json("/api/content" + base_path, page)
+        self.payloads[base_path] = page
         if in_collection:
             self.documents.append(
                 {
@@ -646,6 +744,34 @@ class _Builder:
                 first_published=first,
             )
         )
+
+    def update(
+        self,
+        page: SitePage,
+        *,
+        at: datetime,
+        note: str,
+        files: Sequence[SiteFile] | None,
+    ) -> SitePage:
+        payload = self.payloads[page.base_path]
+        stamp = _stamp(at, 0)
+        payload["public_updated_at"] = stamp
+        payload["updated_at"] = _stamp(at + timedelta(minutes=1), 0)
+        payload["details"]["change_history"].append({"note": note, "public_timestamp": stamp})
+        new_files, urls = page.files, page.file_urls
+        if files is not None:
+            new_files = tuple(files)
+            urls = tuple(
+                self._serve_file(page.base_path, f, legacy=page.body_fallback) for f in new_files
+            )
+            if "attachments" in payload["details"]:
+                for entry, item in zip(payload["details"]["attachments"], new_files, strict=False):
+                    entry["file_size"] = len(item.body)
+        self.fake.add_json("/api/content" + page.base_path, payload)
+        for doc in self.documents:
+            if doc["base_path"] == page.base_path:
+                doc["public_updated_at"] = stamp
+        return replace(page, files=new_files, file_urls=urls)
 
     def _serve_file(self, base_path: str, item: SiteFile, *, legacy: bool) -> str:
         digest = hashlib.sha256(f"{base_path}/{item.filename}".encode()).hexdigest()
