@@ -3,10 +3,10 @@
 Cases: a cold discovery (empty cache), a warm one (the cached discovery is fresh: no request),
 a warm one from the page cache alone, a full revalidation (``refresh="full"``: every request
 conditional, answered 304) and an incremental refresh (``refresh=True``: the collection and the
-search page; the note gives the requests after one new monthly release). The baseline, measured in the same run, is a plain pooled
-``httpx.Client`` fetching the same API URLs one after another with no cache, no validation
-and no rate limit. The rate limit is raised to 1000/s on loopback; at GOV.UK's 10/s a cold
-discovery is bound by the limit (requests / 10 seconds).
+search page; the note gives the requests after one new monthly release). The baseline,
+measured in the same run, is a plain pooled ``httpx.Client`` fetching the same API URLs one
+after another with no cache, no validation and no rate limit. The rate limit is raised to
+1000/s on loopback; at GOV.UK's 10/s a cold discovery is bound by the limit (requests / 10 s).
 """
 
 from __future__ import annotations
