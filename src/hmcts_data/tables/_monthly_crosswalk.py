@@ -170,6 +170,11 @@ class Crosswalk:
     by_id: dict[str, Series]
     by_header: dict[str, tuple[Series, frozenset[str]]]
 
+    @property
+    def series_by_key(self) -> dict[tuple[str, str, str], tuple[str, str]]:
+        """Every series' key -> ``(series id, unit)``, for the header interpreter."""
+        return {s.key: (s.id, s.unit) for s in self.series}
+
     def match(self, headers: Sequence[str]) -> list[Match | None]:
         """Map each header (position 0 is the month column) to its series.
 

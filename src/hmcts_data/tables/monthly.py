@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from hmcts_data._errors import ParseError, SchemaDriftError
 from hmcts_data.tables import OnUnknown
 from hmcts_data.tables._grid import Grid, load_grids, padded_rows
+from hmcts_data.tables._interpret import HeaderMapping, interpret_headers
 from hmcts_data.tables._monthly_crosswalk import Match, load_crosswalk, normalise_header
 from hmcts_data.tables._periods import parse_month_column
 from hmcts_data.tables._schema import ColumnSpec, Provenance, column_letter, locate, melt_wide
@@ -25,7 +26,7 @@ from hmcts_data.tables._schema import ColumnSpec, Provenance, column_letter, loc
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["parse"]
+__all__ = ["map_headers", "parse"]
 
 _log = logging.getLogger("hmcts_data")
 _MONTH_HEADERS = frozenset({"month"})
@@ -153,23 +154,16 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
         [row[j] if j < len(row) else None for _, row in data_rows] for j in range(width)
     ]
 
-    matches = load_crosswalk().match(headers)
+    crosswalk = load_crosswalk()
+    matches = crosswalk.match(headers)
     unknown = [(j, headers[j]) for j in range(1, width) if matches[j] is None]
-    if unknown and len(unknown) == width - 1:
-        raise ParseError(
-            f"{where} is not an HMCTS monthly management information table: none of its "
-            f"{width - 1} headers is known (first: {headers[1]!r}). Check that this is the "
-            "monthly MI file, not another publication.",
-            file=name,
-            sheet=sheet_name,
-            row=header_row,
-        )
     if unknown and on_unknown == "raise":
         shown = ", ".join(f"{column_letter(j)} {label!r}" for j, label in unknown)
         raise SchemaDriftError(
-            f"{where} has {len(unknown)} header(s) the monthly crosswalk does not know: "
-            f"{shown}. The layout has probably changed. Pass on_unknown='keep' to keep these "
-            "figures with a null jurisdiction and measure, and please report the headers.",
+            f"{where} has {len(unknown)} header(s) the monthly crosswalk does not record: "
+            f"{shown}. The layout has probably changed. Leave on_unknown at its default "
+            "('keep') to interpret them where certain and keep the rest with a null "
+            "jurisdiction and measure, and please report the headers.",
             labels=[label for _, label in unknown],
             file=name,
             sheet=sheet_name,
@@ -177,6 +171,16 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
             column=column_letter(unknown[0][0]),
         )
     _check_repeats(matches, headers, where=where, name=name, sheet=sheet_name, row=header_row)
+    mappings = map_headers(tuple(headers))
+    if all(m is None or m.mapping is None for m in mappings):
+        raise ParseError(
+            f"{where} is not an HMCTS monthly management information table: none of its "
+            f"{width - 1} headers is known or can be read (first: {headers[1]!r}). Check that "
+            "this is the monthly MI file, not another publication.",
+            file=name,
+            sheet=sheet_name,
+            row=header_row,
+        )
     _log.debug(
         "monthly: %s matches layout(s) %s",
         where,
@@ -188,29 +192,77 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
     )
     specs = []
     for j in range(1, width):
-        match = matches[j]
+        m = mappings[j]
+        assert m is not None
         specs.append(
             ColumnSpec(
                 label=headers[j],
-                jurisdiction=match.series.jurisdiction if match else None,
-                measure=match.series.measure if match else None,
-                breakdown=match.series.breakdown if match else "",
-                unit=match.series.unit if match else "unknown",
+                jurisdiction=m.jurisdiction,
+                measure=m.measure,
+                breakdown=m.breakdown,
+                unit=m.unit,
                 cells=cells_by_column[j],
                 position=j,
                 row_numbers=numbers,
+                mapping=m.mapping or "exact",
             )
         )
     frame = melt_wide(periods, specs, provenance)
-    if unknown:
-        warnings.warn(
-            f"{where}: kept {len(unknown)} column(s) the monthly crosswalk does not know, with "
-            f"null jurisdiction and measure: {', '.join(repr(label) for _, label in unknown)}. "
-            "Please report them so the crosswalk can learn them.",
-            UserWarning,
-            stacklevel=2,
-        )
+    _warn_unrecorded(headers, mappings, where)
     return frame
+
+
+def map_headers(headers: tuple[str, ...]) -> tuple[HeaderMapping | None, ...]:
+    """Map a monthly header row: exact crosswalk, then the header interpreter, else unmapped.
+
+    A pure function of the header row (position 0 is the month column), so it may be cached.
+
+    Example:
+        >>> out = map_headers(("Month", "Civil Claims received", "Employment Tribunals - receipts"))
+        >>> [(m.series, m.mapping) for m in out[1:]]
+        [('civil.receipts', 'exact'), ('employment_tribunal.receipts', 'inferred')]
+    """
+    crosswalk = load_crosswalk()
+    exact = [
+        (m.series.key, m.series.id, m.series.unit) if m is not None else None
+        for m in crosswalk.match(headers)
+    ]
+    return interpret_headers(headers, exact, crosswalk.series_by_key)
+
+
+def _warn_unrecorded(
+    headers: Sequence[str], mappings: Sequence[HeaderMapping | None], where: str
+) -> None:
+    """One warning per file naming the inferred and the unmapped headers."""
+    inferred = [
+        f"{headers[j]!r} -> {m.series or '.'.join(k for k in m.key or () if k) + ' (new)'}"
+        for j, m in enumerate(mappings)
+        if m is not None and m.mapping == "inferred"
+    ]
+    unmapped = [
+        f"{headers[j]!r} ({m.reason})"
+        for j, m in enumerate(mappings)
+        if m is not None and m.mapping is None
+    ]
+    if not inferred and not unmapped:
+        return
+    parts = []
+    if inferred:
+        parts.append(
+            f"interpreted {len(inferred)} header(s) the crosswalk does not record "
+            f"(mapping 'inferred'): {', '.join(inferred)}"
+        )
+    if unmapped:
+        parts.append(
+            f"kept {len(unmapped)} column(s) it cannot map with null jurisdiction and measure: "
+            f"{', '.join(unmapped)}"
+        )
+    warnings.warn(
+        f"{where}: " + "; ".join(parts) + ". Pass on_unknown='raise' to refuse anything beyond "
+        "the exact crosswalk, and please report the headers so the crosswalk can learn them.",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def _eras(matches: Sequence[Match | None]) -> set[str]:
