@@ -45,7 +45,7 @@ _UNITS: Final = ("weeks", "days", "percent")
 
 _SUPERSCRIPT = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079]+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
-_NOTE = re.compile(r"\[\s*(?:note|notes|footnote)?\s*[a-z0-9]{0,3}\s*\]", re.IGNORECASE)
+_NOTE = re.compile(r"\[[\s_]*(?:note|notes|footnote)?[\s_]*[a-z0-9]{0,3}[\s_]*\]")
 # A footnote number glued to a word of three or more letters ("petition5"; not "S8", "S31") or
 # to a closing bracket.
 _GLUED = re.compile(r"(?:(?<=[a-z]{3})|(?<=\)))\d{1,2}\b")
@@ -92,10 +92,11 @@ def words(label: str) -> tuple[str, ...]:
     text = _SUPERSCRIPT.sub(" ", label)
     text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
     text = _DASHES.sub("-", text)
+    text = text.replace("'", "").replace("\u2019", "").casefold().replace("_", " ")
     text = _NOTE.sub(" ", text)
     text = _GLUED.sub("", text)
-    text = text.replace("'", "").replace("\u2019", "").casefold()
-    text = text.replace("&", " and ").replace("_", " ").replace("%", " % ").replace("+", " + ")
+    text = text.replace("&", " and ").replace("%", " % ").replace("+", " + ")
+    text = " ".join(text.split())
     text = _AGE_RANGE.sub(lambda m: f" {_AGE_PREFIX}{m[1]}_to_{m[2]}_months ", text)
     text = _AGE_OVER.sub(lambda m: f" {_AGE_PREFIX}{m[1] or m[2]}_months_and_over ", text)
     text = _AGE_UNDER.sub(lambda m: f" {_AGE_PREFIX}under_{m[1]}_months ", text)
