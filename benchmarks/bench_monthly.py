@@ -1,12 +1,12 @@
 """Benchmark: parsing monthly MI files into the tidy frame, against a plain pandas read.
 
-``run()`` returns one dict per case: ``name``, ``seconds`` (best of ``repeat`` parses),
-``baseline_seconds`` (best plain ``pandas.read_csv`` / ``pandas.read_excel(engine="calamine")``
-of the same bytes, which yields a wide frame with no mapping, melting or validation) and
-``rows``/``cells``. The real published files are used when the folder in
-``HMCTS_DATA_REAL_SAMPLES`` (default ``../shared/real-samples`` beside the project) exists,
-and skipped otherwise; synthetic files are always measured. For XLSX the openpyxl engine is
-timed too, to show why calamine is the reader.
+``run()`` returns one dict per case: ``name``, ``seconds`` (median of ``repeat`` interleaved
+parses), ``baseline_seconds`` (median plain ``pandas.read_csv`` /
+``pandas.read_excel(engine="calamine")`` of the same bytes, which yields a wide frame with no
+mapping, melting or validation) and ``rows``/``cells``. The real published files are used when
+the folder in ``HMCTS_DATA_REAL_SAMPLES`` (default ``../shared/real-samples`` beside the
+project) exists, and skipped with a message otherwise; synthetic files are always measured.
+For XLSX the openpyxl engine is timed too, to show why calamine is the reader.
 
 Run alone with ``python benchmarks/bench_monthly.py``.
 """
@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks import best_of
+from benchmarks import interleaved, real_samples, skip
 
 REAL = (
     "HMCTS_raw_data_for_Apr18_to_Apr19.csv",
@@ -28,11 +27,6 @@ REAL = (
     "HMCTS_Management_Information_April_2021_to_April_2022.xlsx",
     "HMCTS_MI_output_accessible__Apr2024-Apr2025.csv",
 )
-
-
-def _samples_dir() -> Path:
-    env = os.environ.get("HMCTS_DATA_REAL_SAMPLES")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "real-samples"
 
 
 def _case(name: str, data: bytes, repeat: int) -> list[dict[str, Any]]:
@@ -46,15 +40,15 @@ def _case(name: str, data: bytes, repeat: int) -> list[dict[str, Any]]:
     frame = parse(data, prov)
     fmt = sniff_format(data, name=name)
     if fmt == "csv":
-        baseline = best_of(lambda: pd.read_csv(io.BytesIO(data)), repeat=repeat, warmup=True)
+        base = lambda: pd.read_csv(io.BytesIO(data))  # noqa: E731
     else:
-        baseline = best_of(
-            lambda: pd.read_excel(io.BytesIO(data), engine="calamine"), repeat=repeat, warmup=True
-        )
+        base = lambda: pd.read_excel(io.BytesIO(data), engine="calamine")  # noqa: E731
+    times = interleaved({"lib": lambda: parse(data, prov), "base": base}, repeat=repeat)
+    baseline = times["base"]
     out = [
         {
             "name": f"monthly parse {name}",
-            "seconds": best_of(lambda: parse(data, prov), repeat=repeat, warmup=True),
+            "seconds": times["lib"],
             "baseline_seconds": baseline,
             "baseline": "pandas.read_csv" if fmt == "csv" else "pandas.read_excel calamine",
             "rows": len(frame),
@@ -69,11 +63,10 @@ def _case(name: str, data: bytes, repeat: int) -> list[dict[str, Any]]:
         out.append(
             {
                 "name": f"pandas.read_excel openpyxl {name}",
-                "seconds": best_of(
-                    lambda: pd.read_excel(io.BytesIO(data), engine="openpyxl"),
-                    repeat=repeat,
-                    warmup=True,
-                ),
+                "seconds": interleaved(
+                    {"f": lambda: pd.read_excel(io.BytesIO(data), engine="openpyxl")},
+                    repeat=max(3, repeat // 4),
+                )["f"],
                 "baseline_seconds": baseline,
                 "baseline": "pandas.read_excel calamine",
             }
@@ -101,11 +94,13 @@ def _synthetic() -> list[tuple[str, bytes]]:
 def run(repeat: int = 20) -> list[dict[str, Any]]:
     """Time every case; see the module docstring for the fields."""
     results: list[dict[str, Any]] = []
-    folder = _samples_dir()
-    for name in REAL:
-        path = folder / name
+    folder = real_samples()
+    for name in REAL if folder is not None else ():
+        path = Path(folder or ".") / name
         if path.is_file():
             results += _case(name, path.read_bytes(), repeat)
+        else:
+            skip(f"real sample {name}: not in {folder}")
     for name, data in _synthetic():
         results += _case(name, data, repeat)
     return results

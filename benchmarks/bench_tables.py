@@ -5,7 +5,7 @@ title, preamble rows, a two-row header and weekly rows, some shorthand markers).
 as XLSX XML directly (a real writer such as openpyxl needs many seconds for a million cells)
 and compressed like Excel does. Measured in the same run:
 
-* ``read_tables``: best of 3 reads (time), against ``pandas.read_excel(engine="calamine",
+* ``read_tables``: median of 5 reads (time), against ``pandas.read_excel(engine="calamine",
   sheet_name=None, header=None)`` of the same bytes (the engine alone, no table finding);
 * peak memory of one read, each figure in a fresh subprocess: ``tracemalloc`` peak (Python
   allocations) and the peak growth of the resident set size (includes the Rust engine and
@@ -27,7 +27,7 @@ import zipfile
 from typing import Any
 from xml.sax.saxutils import escape
 
-from benchmarks import best_of
+from benchmarks import median_of
 
 TARGET_BYTES = 5 * 1024 * 1024
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -220,10 +220,10 @@ def run() -> list[dict[str, Any]]:
 
     data = make_workbook()
     size = len(data)
-    seconds = best_of(lambda: read_tables(data), repeat=3, warmup=True)
-    baseline = best_of(
+    seconds = median_of(lambda: read_tables(data), repeat=5, warmup=True)
+    baseline = median_of(
         lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine"),
-        repeat=3,
+        repeat=5,
         warmup=True,
     )
     memory = _memory(data)

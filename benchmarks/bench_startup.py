@@ -1,0 +1,100 @@
+"""Benchmark: what a fresh process pays to start, against the libraries underneath.
+
+Each case is a new Python process (medians over interleaved repeats):
+
+* ``import hmcts_data; hmcts_data.read("monthly", file)`` against
+  ``import pandas; pandas.read_csv(file)`` on the same SYNTHETIC accessible CSV;
+* ``hmcts-data catalogue --offline`` (empty cache: the embedded snapshot) against
+  ``python -c "import pydantic"``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from benchmarks import Result, interleaved
+
+REPEAT = 9
+
+
+def _process(args: list[str], env: dict[str, str]) -> Callable[[], None]:
+    def call() -> None:
+        quiet = subprocess.DEVNULL
+        subprocess.run(args, env=env, check=True, stdout=quiet, stderr=quiet)
+
+    return call
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).with_name("hmcts-data")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from hmcts_data.cli import main; sys.exit(main())"]
+
+
+def run() -> list[Result]:
+    """Time fresh-process start-up against plain pandas and plain pydantic."""
+    from hmcts_data.testing._monthly_files import monthly_csv
+
+    root = Path(tempfile.mkdtemp(prefix="hmcts-bench-startup-"))
+    try:
+        made = monthly_csv("D", date(2025, 4, 1), 1)
+        path = root / made.filename
+        path.write_bytes(made.data)
+        env = {
+            **os.environ,
+            "HMCTS_DATA_CACHE_DIR": str(root / "cache"),
+            "HMCTS_DATA_OFFLINE": "1",
+        }
+        py = sys.executable
+        read = interleaved(
+            {
+                "lib": _process(
+                    [py, "-c", f"import hmcts_data; hmcts_data.read('monthly', {str(path)!r})"],
+                    env,
+                ),
+                "base": _process([py, "-c", f"import pandas; pandas.read_csv({str(path)!r})"], env),
+            },
+            repeat=REPEAT,
+        )
+        cli = interleaved(
+            {
+                "lib": _process([*_cli(), "--offline", "catalogue"], env),
+                "base": _process([py, "-c", "import pydantic"], env),
+            },
+            repeat=REPEAT,
+        )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    note = f"fresh process each, median of {REPEAT}"
+    return [
+        Result(
+            "fresh process: import hmcts_data; read(csv)",
+            read["lib"],
+            read["base"],
+            "import pandas; read_csv (same file)",
+            note,
+            target=1.2,
+        ),
+        Result(
+            "hmcts-data catalogue --offline",
+            cli["lib"],
+            cli["base"],
+            'python -c "import pydantic"',
+            note + "; empty cache: embedded snapshot",
+            target=2.0,
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    from benchmarks.__main__ import table
+
+    print(table([("startup", r) for r in run()]))

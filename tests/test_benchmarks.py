@@ -1,0 +1,88 @@
+"""The benchmark runner's own behaviour (timings live in ``python -m benchmarks``, not here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import benchmarks
+import pytest
+from benchmarks import Result, interleaved
+from benchmarks.__main__ import discover, table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_help_prints_usage_and_exits_0() -> None:
+    done = _run("--help")
+    assert done.returncode == 0
+    assert "usage: python -m benchmarks" in done.stdout
+    assert "HMCTS_DATA_REAL_SAMPLES" in done.stdout
+
+
+def test_list_names_every_module_and_unknown_name_is_a_usage_error() -> None:
+    listed = _run("--list")
+    assert listed.returncode == 0
+    assert set(listed.stdout.split()) == {n.removeprefix("bench_") for n in discover()}
+    assert "load" in listed.stdout.split()
+    unknown = _run("no-such-benchmark")
+    assert unknown.returncode == 2
+    assert "--list" in unknown.stderr
+
+
+def test_interleaved_reports_medians_and_alternates_cases() -> None:
+    order: list[str] = []
+    times = interleaved(
+        {"a": lambda: order.append("a"), "b": lambda: order.append("b")}, repeat=4, warmup=False
+    )
+    assert set(times) == {"a", "b"}
+    # Rotated rounds: neither case always runs first.
+    firsts = order[::2]
+    assert set(firsts) == {"a", "b"}
+    assert order.count("a") == order.count("b") == 4
+
+
+def test_real_samples_from_env_or_skip_message(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(benchmarks.SAMPLES_ENV, str(tmp_path))
+    assert benchmarks.real_samples() == tmp_path
+    missing = tmp_path / "absent"
+    monkeypatch.setenv(benchmarks.SAMPLES_ENV, str(missing))
+    assert benchmarks.real_samples() is None
+    assert str(missing) in capsys.readouterr().err
+    assert any(str(missing) in m for m in benchmarks.skipped())
+
+
+def test_table_shows_ratio_target_and_verdict() -> None:
+    rows = [
+        ("m", Result("fast", 0.1, 0.1, "base", target=1.5)),
+        ("m", Result("slow", 0.3, 0.1, "base", target=1.5)),
+        ("m", Result("refresh", 4, 59, "every page", limit=6, unit="requests")),
+    ]
+    lines = table(rows).splitlines()
+    assert lines[2].split()[6:10] == ["1.00x", "<=", "1.5x", "yes"]
+    assert lines[3].split()[6:10] == ["3.00x", "<=", "1.5x", "NO"]
+    assert lines[4].split()[2:11] == [
+        "4",
+        "requests",
+        "59",
+        "requests",
+        "0.07x",
+        "<=",
+        "6",
+        "requests",
+        "yes",
+    ]
