@@ -36,9 +36,11 @@ if TYPE_CHECKING:
     from hmcts_data._api import load, read, series
     from hmcts_data._cache import CachedFile, CacheInfo
     from hmcts_data._catalogue import Attachment, Catalogue, Publication, Release, catalogue
+    from hmcts_data._catalogue._calendar import ExpectedRelease
     from hmcts_data._client import Client, cache_info, clear_cache, download
     from hmcts_data._export import read_duckdb, read_parquet, to_duckdb, to_parquet, write
     from hmcts_data._settings import Settings
+    from hmcts_data._whatsnew import ReleaseEvent, WhatsNew, whats_new
     from hmcts_data.tables._reader import Table, read_tables
     from hmcts_data.tables._vintages import revisions
 
@@ -49,6 +51,10 @@ _LAZY: dict[str, str] = {
     "Publication": "hmcts_data._catalogue",
     "Release": "hmcts_data._catalogue",
     "catalogue": "hmcts_data._catalogue",
+    "ExpectedRelease": "hmcts_data._catalogue._calendar",
+    "ReleaseEvent": "hmcts_data._whatsnew",
+    "WhatsNew": "hmcts_data._whatsnew",
+    "whats_new": "hmcts_data._whatsnew",
     "CacheInfo": "hmcts_data._cache",
     "CachedFile": "hmcts_data._cache",
     "Client": "hmcts_data._client",
@@ -79,6 +85,7 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "DownloadError",
+    "ExpectedRelease",
     "HMCTSDataError",
     "HostNotAllowedError",
     "IncompleteProposalError",
@@ -89,10 +96,12 @@ __all__ = [
     "ParseError",
     "Publication",
     "Release",
+    "ReleaseEvent",
     "SchemaDriftError",
     "Settings",
     "StaleDataWarning",
     "Table",
+    "WhatsNew",
     "__version__",
     "cache_info",
     "catalogue",
@@ -109,6 +118,7 @@ __all__ = [
     "series",
     "to_duckdb",
     "to_parquet",
+    "whats_new",
     "write",
 ]
 

@@ -29,6 +29,7 @@ from hmcts_data._catalogue._render import html_table, text_table
 from hmcts_data._errors import NotFoundError, OfflineError
 
 if TYPE_CHECKING:
+    from hmcts_data._catalogue._calendar import ExpectedRelease
     from hmcts_data._client import Client
     from hmcts_data._progress import ProgressCallback
 
@@ -445,6 +446,53 @@ class Publication(_Frozen):
             "latest",
             [],
         )
+
+    def next_release(self, *, now: datetime | None = None) -> ExpectedRelease | None:
+        """When the release after the newest one in this catalogue is expected.
+
+        From the release calendar (a date HMCTS listed, else the published rule: the monthly MI
+        aims for the second Thursday of the month at 9:30 UK time). The data month it should
+        carry is inferred from the lag the catalogue's dated releases show. A time already past
+        means the release is due (see :meth:`is_due`); refresh the catalogue to check.
+
+        Args:
+            now: Aware current time, used only when there is no release to follow.
+
+        Returns:
+            The expectation (``expected_at`` in Europe/London time, ``basis`` ``"listed"`` or
+            ``"rule"``), or ``None`` for a publication with no schedule (ended or irregular).
+
+        Raises:
+            ConfigurationError: ``now`` has no time zone.
+
+        Example:
+            >>> cat = hmcts_data.catalogue(refresh=True)  # doctest: +SKIP
+            >>> cat.get("monthly").next_release().expected_at  # doctest: +SKIP
+            datetime.datetime(2025, 7, 10, 9, 30, tzinfo=zoneinfo.ZoneInfo(key='Europe/London'))
+        """
+        from hmcts_data._catalogue._calendar import next_release
+
+        return next_release(self, now=now)
+
+    def is_due(self, *, now: datetime | None = None) -> bool:
+        """Whether a release expected by now has not appeared in this catalogue.
+
+        Args:
+            now: Aware current time; the clock by default.
+
+        Returns:
+            ``True`` when :meth:`next_release` is at or before ``now``; ``False`` when it is
+            still to come or the publication has no schedule.
+
+        Raises:
+            ConfigurationError: ``now`` has no time zone.
+
+        Example:
+            >>> hmcts_data.catalogue(refresh=True).get("monthly").is_due()  # doctest: +SKIP
+            False
+        """
+        expected = self.next_release(now=now)
+        return expected is not None and expected.is_past(now)
 
     def release(self, key: str | date | Release) -> Release:
         """Find a release by data month, slug, base path, URL, date or :class:`Release`.

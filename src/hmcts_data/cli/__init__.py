@@ -50,7 +50,7 @@ EXIT_CODES: dict[type[BaseException], int] = {
 }
 
 # One module per subcommand; each exposes ``register(subparsers)``.
-_COMMANDS: tuple[str, ...] = ("catalogue", "data", "routes", "cache", "demo")
+_COMMANDS: tuple[str, ...] = ("catalogue", "whatsnew", "data", "routes", "cache", "demo")
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):

@@ -1,0 +1,369 @@
+"""The release calendar: when the next release of a scheduled publication is expected.
+
+The facts live in ``calendar.toml`` (validated at load): the published rule (the monthly MI
+aims for the second Thursday of each month at 9:30 UK time) and the dates HMCTS has listed,
+which override the rule for their month. Which data month a release carries is not stated
+anywhere; the lag between data month and publication month is inferred from the catalogue's own
+dated releases, and only assumed (from the data file) when the catalogue has none.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from hmcts_data._catalogue._publications import PUBLICATION_IDS, PublicationId
+from hmcts_data._errors import ConfigurationError, ParseError
+
+if TYPE_CHECKING:
+    from hmcts_data._catalogue._models import Publication
+
+__all__ = [
+    "CalendarFile",
+    "ExpectedRelease",
+    "ListedDate",
+    "Schedule",
+    "expected_at",
+    "infer_lag",
+    "load_calendar",
+    "next_release",
+]
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# A lag outside this range is a page misread, not a schedule.
+_LAG_RANGE = range(7)
+# How many recent releases the lag is inferred from.
+_LAG_WINDOW = 12
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ListedDate(_Strict):
+    """A release date HMCTS has listed or announced (overrides the rule for its month)."""
+
+    date: date
+    time: str | None = None
+    note: str | None = None
+
+    @field_validator("time")
+    @classmethod
+    def _hh_mm(cls, value: str | None) -> str | None:
+        if value is not None and not _TIME.match(value):
+            raise ValueError(f"time must be HH:MM (24-hour), got {value!r}")
+        return value
+
+
+class Schedule(_Strict):
+    """One publication's schedule: the rule, its time and zone, and the listed dates."""
+
+    rule: Literal["second-thursday"]
+    time: str
+    timezone: str
+    assumed_lag_months: int = Field(ge=0, le=6)
+    source: str
+    listed: tuple[ListedDate, ...] = ()
+
+    @field_validator("time")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        if not _TIME.match(value):
+            raise ValueError(f"time must be HH:MM (24-hour), got {value!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        _zone(value)
+        return value
+
+    @field_validator("listed")
+    @classmethod
+    def _one_per_month(cls, value: tuple[ListedDate, ...]) -> tuple[ListedDate, ...]:
+        months = Counter((d.date.year, d.date.month) for d in value)
+        twice = sorted(f"{y}-{m:02d}" for (y, m), n in months.items() if n > 1)
+        if twice:
+            raise ValueError(f"more than one listed date in {', '.join(twice)}")
+        return tuple(sorted(value, key=lambda d: d.date))
+
+
+class CalendarFile(_Strict):
+    """The whole of ``calendar.toml``: a schedule per scheduled publication id."""
+
+    schedules: dict[PublicationId, Schedule]
+
+
+class ExpectedRelease(_Strict):
+    """When the next release of a publication is expected, and on what grounds.
+
+    Attributes:
+        publication: The publication id.
+        expected_at: The expected date and time, timezone-aware in UK civil time
+            (``Europe/London``: GMT in winter, BST in summer).
+        basis: ``"listed"`` (a date HMCTS listed) or ``"rule"`` (from the published rule:
+            the second Thursday of the month at 9:30).
+        data_month: The latest data month it is expected to carry (first day), inferred.
+        lag_months: Months between data month and publication month used for ``data_month``.
+        lag_basis: ``"catalogue"`` (inferred from the catalogue's dated releases) or
+            ``"assumed"`` (no dated release: the calendar file's assumption).
+        follows: The key (or slug) of the newest release it follows, if any.
+
+    Example:
+        >>> monthly = hmcts_data.catalogue().get("monthly")  # doctest: +SKIP
+        >>> print(monthly.next_release())  # doctest: +SKIP
+        monthly: expected Thu 10 Jul 2025 09:30 BST (published rule: second Thursday, 09:30) ...
+    """
+
+    publication: PublicationId
+    expected_at: AwareDatetime
+    basis: Literal["listed", "rule"]
+    data_month: date | None = None
+    lag_months: int
+    lag_basis: Literal["catalogue", "assumed"]
+    follows: str | None = None
+
+    def is_past(self, now: datetime | None = None) -> bool:
+        """Whether the expected time has come (``now`` defaults to the current time).
+
+        Example:
+            >>> from datetime import UTC, datetime
+            >>> e = next_release_for_month("monthly", 2025, 7)
+            >>> e.is_past(datetime(2025, 7, 10, 8, 29, tzinfo=UTC)), e.is_past(
+            ...     datetime(2025, 7, 10, 8, 30, tzinfo=UTC))
+            (False, True)
+        """
+        return self.expected_at <= _now(now)
+
+    def __str__(self) -> str:
+        when = self.expected_at.strftime("%a %d %b %Y %H:%M %Z")
+        basis = (
+            "a date HMCTS listed"
+            if self.basis == "listed"
+            else "published rule: second Thursday, " + self.expected_at.strftime("%H:%M")
+        )
+        text = f"{self.publication}: expected {when} ({basis})"
+        if self.data_month is not None:
+            lag = "inferred from the catalogue" if self.lag_basis == "catalogue" else "assumed"
+            text += (
+                f", probably with data to {self.data_month:%B %Y} "
+                f"({self.lag_months}-month lag, {lag})"
+            )
+        return text
+
+
+@cache
+def load_calendar() -> CalendarFile:
+    """Load and validate the packaged ``calendar.toml`` (cached after the first call).
+
+    Returns:
+        The validated calendar.
+
+    Raises:
+        ParseError: The packaged file is malformed (a packaging bug: reinstall).
+
+    Example:
+        >>> load_calendar().schedules["monthly"].rule
+        'second-thursday'
+    """
+    ref = resources.files("hmcts_data._catalogue").joinpath("calendar.toml")
+    try:
+        raw = tomllib.loads(ref.read_text(encoding="utf-8"))
+        unknown = sorted(set(raw) - set(PUBLICATION_IDS))
+        if unknown:
+            raise ValueError(f"unknown publication id(s) {unknown}")
+        return CalendarFile.model_validate({"schedules": raw})
+    except (tomllib.TOMLDecodeError, ValidationError, ValueError) as exc:
+        raise ParseError(
+            f"The packaged calendar.toml is invalid: {exc}. Reinstall hmcts-data, or fix the "
+            "file if you edited it.",
+            file="hmcts_data/_catalogue/calendar.toml",
+        ) from None
+
+
+def expected_at(schedule: Schedule, year: int, month: int) -> tuple[datetime, bool]:
+    """The expected release time in one month, and whether it is a listed date.
+
+    Example:
+        >>> s = load_calendar().schedules["monthly"]
+        >>> when, listed = expected_at(s, 2025, 5)
+        >>> when.isoformat(), listed
+        ('2025-05-08T09:30:00+01:00', False)
+    """
+    zone = _zone(schedule.timezone)
+    for item in schedule.listed:
+        if (item.date.year, item.date.month) == (year, month):
+            return _at(item.date, item.time or schedule.time, zone), True
+    return _at(_second_thursday(year, month), schedule.time, zone), False
+
+
+def infer_lag(publication: Publication, schedule: Schedule) -> tuple[int, bool]:
+    """Months between data month and publication month, and whether the catalogue showed it.
+
+    The most common lag among the newest dated releases (first publication in UK time against
+    the period's last month); the calendar file's assumption when no release is dated.
+
+    Example:
+        >>> from hmcts_data._catalogue._snapshot import load_snapshot
+        >>> infer_lag(load_snapshot().get("monthly"), load_calendar().schedules["monthly"])
+        (2, False)
+    """
+    zone = _zone(schedule.timezone)
+    lags: list[int] = []
+    for release in publication.releases:
+        if release.first_published is None or release.period_end is None:
+            continue
+        published = release.first_published.astimezone(zone)
+        lag = _month_index(published.date()) - _month_index(release.period_end)
+        if lag in _LAG_RANGE:
+            lags.append(lag)
+        if len(lags) == _LAG_WINDOW:
+            break
+    if not lags:
+        return schedule.assumed_lag_months, False
+    counts = Counter(lags)
+    best = max(counts.values())
+    # Ties go to the newest release's lag (releases are newest first).
+    return next(lag for lag in lags if counts[lag] == best), True
+
+
+def next_release(
+    publication: Publication, *, now: datetime | None = None
+) -> ExpectedRelease | None:
+    """When the release after the publication's newest one is expected (``None``: no schedule).
+
+    The newest release's data month plus one, published the inferred lag later, on that
+    month's listed date or else by the rule. A release that came out late therefore does not
+    make the next one look due. With no dated release at all, the first slot after ``now``.
+
+    Args:
+        publication: The publication (its releases as discovered).
+        now: The current time, used only when the publication has no release to follow.
+
+    Returns:
+        The expectation, or ``None`` when the publication has no calendar (ended, irregular).
+
+    Example:
+        >>> from hmcts_data._catalogue._snapshot import load_snapshot
+        >>> e = next_release(load_snapshot().get("monthly"))
+        >>> e.basis, e.lag_basis
+        ('rule', 'assumed')
+    """
+    schedule = load_calendar().schedules.get(publication.id)
+    if schedule is None or publication.status != "live":
+        return None
+    lag, from_catalogue = infer_lag(publication, schedule)
+    lag_basis: Literal["catalogue", "assumed"] = "catalogue" if from_catalogue else "assumed"
+    dated = [r for r in publication.releases if r.period_end is not None]
+    if dated:
+        newest = max(dated, key=lambda r: r.period_end or date.min)
+        assert newest.period_end is not None  # for mypy: filtered above
+        data_month = _month_of(_month_index(newest.period_end) + 1)
+        target = _month_of(_month_index(data_month) + lag)
+        when, listed = expected_at(schedule, target.year, target.month)
+        return ExpectedRelease(
+            publication=publication.id,
+            expected_at=when,
+            basis="listed" if listed else "rule",
+            data_month=data_month,
+            lag_months=lag,
+            lag_basis=lag_basis,
+            follows=newest.key or newest.slug,
+        )
+    published = [r for r in publication.releases if r.first_published is not None]
+    zone = _zone(schedule.timezone)
+    if published:
+        newest_pub = max(published, key=lambda r: r.first_published or datetime.min)
+        assert newest_pub.first_published is not None
+        month = _month_index(newest_pub.first_published.astimezone(zone).date()) + 1
+        follows: str | None = newest_pub.key or newest_pub.slug
+    else:
+        current = _now(now).astimezone(zone)
+        month = _month_index(current.date())
+        when, _ = expected_at(schedule, current.year, current.month)
+        if when <= current:
+            month += 1
+        follows = None
+    target = _month_of(month)
+    when, listed = expected_at(schedule, target.year, target.month)
+    return ExpectedRelease(
+        publication=publication.id,
+        expected_at=when,
+        basis="listed" if listed else "rule",
+        data_month=_month_of(month - lag),
+        lag_months=lag,
+        lag_basis=lag_basis,
+        follows=follows,
+    )
+
+
+def next_release_for_month(publication: PublicationId, year: int, month: int) -> ExpectedRelease:
+    """The expected release in a given publication month (for tests and examples).
+
+    Raises:
+        KeyError: The publication has no schedule.
+
+    Example:
+        >>> str(next_release_for_month("monthly", 2024, 11).expected_at)
+        '2024-11-14 09:30:00+00:00'
+    """
+    schedule = load_calendar().schedules[publication]
+    when, listed = expected_at(schedule, year, month)
+    return ExpectedRelease(
+        publication=publication,
+        expected_at=when,
+        basis="listed" if listed else "rule",
+        lag_months=schedule.assumed_lag_months,
+        lag_basis="assumed",
+    )
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(
+            f"The time zone {name!r} is not available, so release times cannot be computed. "
+            "Install the time zone database: pip install tzdata (pandas, a dependency of "
+            "hmcts-data, normally brings it)."
+        ) from None
+
+
+def _at(day: date, hh_mm: str, zone: ZoneInfo) -> datetime:
+    hour, minute = (int(p) for p in hh_mm.split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=zone)
+
+
+def _second_thursday(year: int, month: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 7)
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_of(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _now(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ConfigurationError(
+            f"now={now!r} has no time zone; pass an aware datetime, e.g. "
+            "datetime.now(UTC) or datetime(..., tzinfo=ZoneInfo('Europe/London'))"
+        )
+    return now
