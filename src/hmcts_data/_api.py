@@ -109,7 +109,8 @@ def read(
             ``"raise"`` (strict mode) raises :class:`SchemaDriftError` for anything beyond the
             exact crosswalk. ``None`` uses the publication's default.
         release: The release's latest data month (``"YYYY-MM"``); by default the latest month
-            in the file.
+            in the file. It must agree with the file: the file's newest period must end in
+            that month (for a week straddling two months, either month).
         published: When the release was published, if known.
         source_url: Where the file came from, if known (kept as provenance).
 
@@ -118,7 +119,8 @@ def read(
 
     Raises:
         NotFoundError: Unknown publication id.
-        ConfigurationError: ``release`` is not a data month ``"YYYY-MM"``.
+        ConfigurationError: ``release`` is not a data month ``"YYYY-MM"``, or the file
+            contradicts it (its newest month is another month).
         ParseError: The file cannot be read; the message names file, sheet, row and column.
         SchemaDriftError: A header the crosswalk does not record (with ``on_unknown="raise"``).
 
@@ -143,7 +145,31 @@ def read(
         source_url=source_url,
     )
     options: dict[str, OnUnknown] = {} if on_unknown is None else {"on_unknown": on_unknown}
-    return parse(data, provenance, **options)
+    frame = parse(data, provenance, **options)
+    if release is not None:
+        _check_release(frame, release, name)
+    return frame
+
+
+def _check_release(frame: pd.DataFrame, release: str, name: str) -> None:
+    """Refuse a ``release=`` the file contradicts: its newest period is not in that month.
+
+    A period shorter than a month (a week) may straddle two months, so its start month is
+    accepted as well as its end month; nothing else is.
+    """
+    if frame.empty:
+        return
+    newest = frame["period_end"].max()
+    starts = frame.loc[frame["period_end"] == newest, "period_start"]
+    months = {f"{newest.year:04d}-{newest.month:02d}"}
+    months.update(f"{d.year:04d}-{d.month:02d}" for d in starts.drop_duplicates())
+    if release not in months:
+        found = f"{newest.year:04d}-{newest.month:02d}"
+        raise ConfigurationError(
+            f"release={release!r} contradicts {name}: the file's newest period ends "
+            f"{newest:%d %b %Y}, so it is the {found} release. Leave release out to take the "
+            f"file's newest month, or pass the file of the {release} release."
+        )
 
 
 def _releases_to_load(

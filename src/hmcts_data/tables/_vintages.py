@@ -131,8 +131,9 @@ def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.Data
             falls back to the newest release that has a value.
 
     Returns:
-        A tidy frame with one row per figure, sorted by jurisdiction, measure, breakdown and
-        period.
+        A tidy frame with one row per figure: each series (jurisdiction, measure, breakdown,
+        unit; an unmapped column's header) in period order, whichever releases and header
+        wordings its rows come from.
 
     Raises:
         ParseError: ``frame`` is not tidy, or one release gives two different values for one
@@ -153,8 +154,22 @@ def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.Data
         work = work.assign(_has_value=work["value"].notna())
         sort = [_KEY, "_has_value", "release", _ORDER]
     work = work.sort_values(sort, kind="stable").drop_duplicates(subset=[_KEY], keep="last")
-    work = work.sort_values(
-        ["publication", "jurisdiction", "measure", "breakdown", "source_label", "period_start"],
+    # Period order within each series. The source label names a series only where it is
+    # unmapped (its trimmed header is its key); a mapped series keeps its key across
+    # rewordings, so sorting by label there would put eras before periods.
+    known = work["measure"].notna() & work["jurisdiction"].notna()
+    unmapped_label = work["source_label"].astype("string").str.strip().where(~known, "")
+    work = work.assign(_unmapped_label=unmapped_label).sort_values(
+        [
+            "publication",
+            "jurisdiction",
+            "measure",
+            "breakdown",
+            "unit",
+            "_unmapped_label",
+            "period_start",
+            "period_end",
+        ],
         kind="stable",
         na_position="last",
     )

@@ -1,0 +1,110 @@
+"""Reading honestly: a ``release=`` the file contradicts is refused; series come out in period
+order within each series, across layout eras (synthetic files, and the real samples when
+present)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import hmcts_data
+from hmcts_data import ConfigurationError
+from hmcts_data.testing._monthly_files import monthly_csv
+from hmcts_data.testing._table_files import publication_csv
+
+
+def test_release_that_contradicts_the_file_is_refused() -> None:
+    made = monthly_csv("A", date(2019, 4, 1), 3)
+    with pytest.raises(ConfigurationError, match=r"2021-04.*2019-04") as info:
+        hmcts_data.read("monthly", made.data, release="2021-04")
+    assert "release" in str(info.value)
+
+
+def test_release_that_agrees_with_the_file_labels_every_row() -> None:
+    made = monthly_csv("D", date(2025, 4, 1), 5)
+    frame = hmcts_data.read("monthly", made.data, release="2025-04")
+    assert set(frame["release"]) == {"2025-04"}
+    # One month off either way is still a contradiction, not a rounding matter.
+    for wrong in ("2025-03", "2025-05"):
+        with pytest.raises(ConfigurationError):
+            hmcts_data.read("monthly", made.data, release=wrong)
+
+
+def test_release_check_for_weekly_files_accepts_either_month_of_a_straddling_week() -> None:
+    data = publication_csv("weekly-covid")
+    frame = hmcts_data.read("weekly-covid", data)
+    newest = frame["period_end"].max()
+    start = frame.loc[frame["period_end"] == newest, "period_start"].min()
+    ok = {f"{newest:%Y-%m}", f"{start:%Y-%m}"}
+    for release in ok:
+        assert set(hmcts_data.read("weekly-covid", data, release=release)["release"]) == {release}
+    with pytest.raises(ConfigurationError, match="contradicts"):
+        hmcts_data.read("weekly-covid", data, release="2021-06")
+
+
+def _assert_period_order(frame: pd.DataFrame) -> int:
+    """Every series' rows are in strictly increasing period order; returns the series count."""
+    known = frame["jurisdiction"].notna() & frame["measure"].notna()
+    label = frame["source_label"].astype("string").str.strip().where(~known, "")
+    keys = ["jurisdiction", "measure", "breakdown", "unit"]
+    work = frame.assign(_label=label)
+    count = 0
+    for _, group in work.groupby([*keys, "_label"], observed=True, dropna=False, sort=False):
+        starts = group["period_start"].tolist()
+        assert starts == sorted(starts), group[["source_label", "period_start"]].head()
+        assert group["period_start"].is_unique
+        # The series' rows are contiguous: nothing of another series in between.
+        assert group.index.max() - group.index.min() + 1 == len(group)
+        count += 1
+    return count
+
+
+def test_series_across_eras_is_in_period_order() -> None:
+    # Era D first (labels sort before era A's capitals would by accident of the alphabet),
+    # then A and B: three wordings of the same figures, out of order on purpose.
+    files = [
+        monthly_csv("D", date(2025, 4, 1), 1),
+        monthly_csv("A", date(2019, 4, 1), 2),
+        monthly_csv("B", date(2021, 4, 1), 3),
+    ]
+    stacked = pd.concat([hmcts_data.read("monthly", f.data) for f in files], ignore_index=True)
+    civil = hmcts_data.series(jurisdiction="civil", measure="receipts", frame=stacked)
+    civil = civil[civil["breakdown"] == ""]
+    labels = civil["source_label"].astype(str).str.strip().unique().tolist()
+    assert len(labels) >= 2, labels  # the series really does span wordings
+    starts = civil["period_start"].tolist()
+    assert starts == sorted(starts)
+    assert civil["period_start"].iloc[-1] == pd.Timestamp(2025, 4, 1)
+    assert _assert_period_order(hmcts_data.series(frame=stacked)) > 20
+
+
+_REAL = (
+    "HMCTS_MI_output_accessible__Apr2024-Apr2025.csv",
+    "HMCTS_raw_data_for_Apr18_to_Apr19.csv",
+    "HMCTS_Management_Information_April_2021_to_April_2022.xlsx",
+    "20210601_HMCTS_raw_data_for_Apr20_to_Apr21.csv",
+)
+
+
+def test_series_of_the_real_samples_is_in_period_order(real_samples: Path) -> None:
+    stacked = pd.concat(
+        [hmcts_data.read("monthly", real_samples / name) for name in _REAL], ignore_index=True
+    )
+    latest = hmcts_data.series(frame=stacked)
+    assert _assert_period_order(latest) > 20
+    et = hmcts_data.series(jurisdiction="employment_tribunal", measure="receipts", frame=stacked)
+    et = et[et["breakdown"] == ""]
+    assert et["source_label"].astype(str).str.strip().nunique() >= 2
+    assert et["period_start"].is_monotonic_increasing
+    assert et["period_start"].iloc[-1] == pd.Timestamp(2025, 4, 1)
+    assert et["period_start"].iloc[0] == pd.Timestamp(2018, 4, 1)
+
+
+def test_real_sample_with_a_contradicting_release_is_refused(real_samples: Path) -> None:
+    path = real_samples / "HMCTS_raw_data_for_Apr18_to_Apr19.csv"
+    with pytest.raises(ConfigurationError, match="2019-04"):
+        hmcts_data.read("monthly", path, release="2021-04")
+    assert len(hmcts_data.read("monthly", path, release="2019-04")) == 390
