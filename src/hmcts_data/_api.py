@@ -32,6 +32,11 @@ __all__ = ["Source", "load", "read", "series"]
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
 
 _DATA_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# Publications whose catalogue month is the file's newest data month as a documented fact (the
+# monthly slug names it), so load() asserts it and a contradiction fails. For the others the
+# catalogue month is read from a title range nobody has checked against a file: load() lets
+# the file say which month it ends in rather than label it with a guess.
+_RELEASE_MONTH_PUBLISHED = frozenset({"monthly"})
 
 
 class _Parser(Protocol):
@@ -216,7 +221,9 @@ def load(
 
     Returns:
         The tidy frame, releases stacked oldest first, each row carrying its ``release``,
-        ``published`` date and ``source_url``.
+        ``published`` date and ``source_url``. For ``monthly`` the release month is the
+        catalogue's and must agree with the file (else :class:`ConfigurationError`); for the
+        other publications it is the file's newest month.
 
     Raises:
         NotFoundError: Unknown publication or release (with close matches), or a release with
@@ -226,6 +233,7 @@ def load(
         IntegrityError: The file is not what GOV.UK described.
         ParseError: The file cannot be parsed (names file, sheet, row, column).
         SchemaDriftError: A header the crosswalk does not know (with ``on_unknown="raise"``).
+        ConfigurationError: A monthly file whose newest month is not its release's month.
 
     Example:
         >>> import hmcts_data
@@ -259,7 +267,7 @@ def load(
                         publication,
                         path,
                         on_unknown=on_unknown,
-                        release=rel.key,
+                        release=rel.key if publication in _RELEASE_MONTH_PUBLISHED else None,
                         published=rel.first_published,
                         source_url=attachment.url,
                     )
