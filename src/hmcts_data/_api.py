@@ -212,7 +212,7 @@ def load(
         release: ``None`` for the latest release; a data month (``"2025-04"``), a GOV.UK slug,
             a date or a :class:`Release` for one release; ``"all"`` for every release with a
             machine-readable file (every vintage is kept: nothing is de-duplicated).
-        client: The client to use; a new one from the environment when ``None``.
+        client: The client to use; ``None`` shares the default client for the environment.
         offline: ``True`` never touches the network (cache and embedded snapshot only).
         on_unknown: What to do with headers the crosswalk does not know (see :func:`read`).
         progress: ``True`` for a progress bar per file actually downloaded (tqdm, from the
@@ -245,16 +245,12 @@ def load(
     from hmcts_data._client import Client, using_client
 
     parser_for(publication)  # an unknown id fails here, before any request
-    if client is None and offline is not None:
-        client = Client(offline=offline)
+    owned = False
+    if client is not None and offline and not client.settings.offline:
+        client = Client(client.settings.model_copy(update={"offline": True}))
         owned = True
-    else:
-        owned = False
-        if client is not None and offline and not client.settings.offline:
-            client = Client(client.settings.model_copy(update={"offline": True}))
-            owned = True
     try:
-        with using_client(client) as active:
+        with using_client(client, offline=offline) as active:
             frames = []
             for rel in sorted(
                 _releases_to_load(publication, release, active),

@@ -14,6 +14,7 @@ network is never touched.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -57,7 +58,15 @@ if TYPE_CHECKING:
 
     from hmcts_data._http import Http
 
-__all__ = ["Client", "ProgressCallback", "cache_info", "clear_cache", "download", "using_client"]
+__all__ = [
+    "Client",
+    "ProgressCallback",
+    "cache_info",
+    "clear_cache",
+    "default_client",
+    "download",
+    "using_client",
+]
 
 logger = logging.getLogger("hmcts_data")
 
@@ -129,9 +138,10 @@ def _stale_allowed(exc: DownloadError) -> bool:
 class Client:
     """Fetches from GOV.UK through one HTTP connection pool and one cache.
 
-    Module-level functions (:func:`hmcts_data.download` ...) build a client from the environment
-    for each call; make your own to choose settings, share a connection pool between calls, or
-    use several configurations in one process. Thread-safe.
+    Module-level functions (:func:`hmcts_data.download`, :func:`hmcts_data.load` ...) share one
+    default client per configuration (the ``HMCTS_DATA_*`` environment), so repeated calls reuse
+    its connection pool and cache; make your own to choose settings or to control when its
+    connections close. Thread-safe.
 
     Args:
         settings: Settings to use; ``None`` reads the ``HMCTS_DATA_*`` environment.
@@ -569,20 +579,81 @@ def _stream_to_temp(
     )
 
 
+# The default clients, keyed on what their settings are read from. A notebook calling
+# hmcts_data.load() ten times pays for settings, cache and connection pool once; a changed
+# environment (another cache directory, offline switched on) gets a client of its own.
+_DEFAULTS: dict[tuple[object, ...], Client] = {}
+_DEFAULTS_LOCK = threading.Lock()
+#: Default clients kept at once; older ones are dropped (not closed: a thread may be using one).
+_MAX_DEFAULTS = 8
+# Variables outside HMCTS_DATA_* that move the default cache directory (platformdirs).
+_CACHE_DIR_VARS = ("XDG_CACHE_HOME", "HOME", "LOCALAPPDATA")
+
+
+def _environment_key(overrides: Mapping[str, Any]) -> tuple[object, ...]:
+    hmcts = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("HMCTS_DATA_")))
+    dirs = tuple(os.environ.get(k) for k in _CACHE_DIR_VARS)
+    given = tuple(sorted((k, repr(v)) for k, v in overrides.items() if v is not None))
+    return hmcts, dirs, given
+
+
+def default_client(**overrides: Any) -> Client:
+    """Return the shared client for the current environment (built on first use).
+
+    One client per configuration: the same ``HMCTS_DATA_*`` environment and ``overrides``
+    give the same client, with its connection pool and cache already open. Thread-safe; the
+    clients are closed when the interpreter exits.
+
+    Args:
+        **overrides: Settings fields that win over the environment (``None`` is ignored).
+
+    Returns:
+        The shared :class:`Client`.
+
+    Raises:
+        ConfigurationError: An environment variable or override is invalid.
+
+    Example:
+        >>> default_client() is default_client()
+        True
+    """
+    key = _environment_key(overrides)
+    found = _DEFAULTS.get(key)
+    if found is not None:
+        return found
+    with _DEFAULTS_LOCK:
+        found = _DEFAULTS.get(key)
+        if found is None:
+            found = Client(**overrides)
+            while len(_DEFAULTS) >= _MAX_DEFAULTS:
+                _DEFAULTS.pop(next(iter(_DEFAULTS)))
+            _DEFAULTS[key] = found
+        return found
+
+
+@atexit.register
+def _close_defaults() -> None:
+    with _DEFAULTS_LOCK:
+        clients = list(_DEFAULTS.values())
+        _DEFAULTS.clear()
+    for client in clients:
+        client.close()
+
+
 @contextlib.contextmanager
-def using_client(client: Client | None) -> Iterator[Client]:
-    """Yield ``client`` unchanged, or a fresh :class:`Client` from the environment, closed after.
+def using_client(client: Client | None, **overrides: Any) -> Iterator[Client]:
+    """Yield ``client`` unchanged, or the shared :func:`default_client` for the environment.
+
+    Args:
+        client: The caller's client, or ``None``.
+        **overrides: Settings for the default client (ignored when ``client`` is given).
 
     Example:
         >>> with using_client(None) as client:
-        ...     isinstance(client, Client)
+        ...     client is default_client()
         True
     """
-    if client is not None:
-        yield client
-        return
-    with Client() as fresh:
-        yield fresh
+    yield client if client is not None else default_client(**overrides)
 
 
 def download(
@@ -606,7 +677,7 @@ def download(
         expect: What the file should be (``"csv"``, ``"xlsx"``, ...; ``"any"`` infers it).
         cache_key: Key the cache entry on this instead of the URL.
         progress: ``True``, a callable ``(done, total)``, or ``None`` (silent).
-        client: The client to use; ``None`` builds one from the environment.
+        client: The client to use; ``None`` shares the default client for the environment.
 
     Returns:
         The path of the cached file (do not modify it).
@@ -637,7 +708,7 @@ def cache_info(*, client: Client | None = None) -> CacheInfo:
     """Return the cache's location, number of files, total size and entries.
 
     Args:
-        client: The client whose cache to describe; ``None`` uses the environment's.
+        client: The client whose cache to describe; ``None`` uses the default client.
 
     Returns:
         A :class:`~hmcts_data.CacheInfo`.
@@ -655,7 +726,7 @@ def clear_cache(*, client: Client | None = None) -> int:
     """Delete everything in the cache and return how many cached files and pages went.
 
     Args:
-        client: The client whose cache to clear; ``None`` uses the environment's.
+        client: The client whose cache to clear; ``None`` uses the default client.
 
     Returns:
         The number of entries removed.

@@ -51,7 +51,7 @@ def catalogue(
     cached discovery, else the snapshot. ``catalogue.source`` says which one you got.
 
     Args:
-        client: The client to use; a new one from the environment when ``None``.
+        client: The client to use; the shared default client for the environment when ``None``.
         offline: Override the client's offline setting.
         refresh: ``True``: discover now even if a fresh discovery is cached (incremental).
             ``"full"``: discover now and revalidate every page, whatever the collection says.

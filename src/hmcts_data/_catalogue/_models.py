@@ -140,7 +140,7 @@ class Attachment(_Frozen):
         in place of a CSV is refused).
 
         Args:
-            client: The client to use; a new one from the environment when ``None``.
+            client: The client to use; the shared default client for the environment when ``None``.
             cache_key: Extra cache key, such as the release's base path (file names repeat
                 across releases).
             progress: ``True`` for a progress bar (tqdm, from the ``progress`` extra) or log
@@ -337,7 +337,7 @@ class Release(_Frozen):
         """Download the release's :meth:`data_file` through the cache.
 
         Args:
-            client: The client to use; a new one from the environment when ``None``.
+            client: The client to use; the shared default client for the environment when ``None``.
             progress: As for :meth:`Attachment.download`.
 
         Returns:
