@@ -273,7 +273,10 @@ def load(
             client.close()
     if len(frames) == 1:
         return frames[0]
-    return pd.concat(frames, ignore_index=True)
+    from hmcts_data.tables._confirm import confirm_inferred
+
+    # Inferred mappings must agree with the series they join on the months releases share.
+    return confirm_inferred(pd.concat(frames, ignore_index=True), stacklevel=3)
 
 
 def series(
@@ -329,7 +332,10 @@ def series(
     if frame is None:
         frame = load(publication, "all", client=client, offline=offline, progress=progress)
     else:
-        frame = frame[frame["publication"] == publication]
+        from hmcts_data.tables._confirm import confirm_inferred
+
+        # Before filtering: a demoted column must not stay in the series it was refused from.
+        frame = confirm_inferred(frame[frame["publication"] == publication], stacklevel=3)
     if jurisdiction is not None:
         frame = frame[frame["jurisdiction"] == jurisdiction]
     if measure is not None:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from hmcts_data._errors import ParseError
+from hmcts_data.tables._confirm import confirm_inferred
 from hmcts_data.tables._schema import TIDY_COLUMNS, validate_tidy
 
 if TYPE_CHECKING:
@@ -148,7 +149,8 @@ def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.Data
         >>> latest_series(both).groupby("release").size().to_dict()
         {'2025-04': 59, '2025-05': 767}
     """
-    work = _one_per_release(_prepare(frame))
+    # An inferred mapping that disagrees with the series it joins is demoted first.
+    work = _one_per_release(_prepare(confirm_inferred(frame, stacklevel=3)))
     sort = [_KEY, "release", _ORDER]
     if skip_missing:
         work = work.assign(_has_value=work["value"].notna())
@@ -216,7 +218,7 @@ def revisions(frame: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    work = _one_per_release(_prepare(frame))
+    work = _one_per_release(_prepare(confirm_inferred(frame, stacklevel=3)))
     work = work.sort_values([_KEY, "release", _ORDER], kind="stable")
     grouped = work.groupby(_KEY, sort=False)
     old_value = grouped["value"].shift(1)

@@ -1,0 +1,74 @@
+"""Confirmation across releases: inferred mappings must agree with the series they join."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date
+
+import pandas as pd
+import pytest
+
+import hmcts_data
+from hmcts_data.tables._confirm import confirm_inferred
+from hmcts_data.testing._monthly_files import MonthlyFile, monthly_releases
+from hmcts_data.testing._reworded import REWORDED_D, reword_headers
+
+
+def _read(data: bytes) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return hmcts_data.read("monthly", data)
+
+
+def _swap(data: bytes, first: str, second: str) -> bytes:
+    header, _, rest = data.partition(b"\n")
+    a, b = REWORDED_D[first].encode(), REWORDED_D[second].encode()
+    header = header.replace(a, b"\0").replace(b, a).replace(b"\0", b)
+    return header + b"\n" + rest
+
+
+@pytest.fixture(scope="module")
+def runs() -> list[MonthlyFile]:
+    return monthly_releases("D", date(2025, 2, 1), 3, seed=11)
+
+
+def test_a_reworded_release_that_agrees_is_kept(runs: list[MonthlyFile]) -> None:
+    frames = [_read(r.data) for r in runs[:-1]] + [_read(reword_headers(runs[-1].data))]
+    every = pd.concat(frames, ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no demotion warning
+        out = confirm_inferred(every)
+    assert out is every
+    newest = every[every["release"] == "2025-04"]
+    assert (newest["mapping"] == "inferred").sum() == 13 * len(REWORDED_D)
+    # revisions() sees one series across the rewording: only real revisions, no new figures.
+    changes = hmcts_data.revisions(every)
+    assert changes["source_label"].isin(list(REWORDED_D.values())).any()
+
+
+def test_a_mapping_that_disagrees_is_demoted_with_a_warning(runs: list[MonthlyFile]) -> None:
+    # Receipts and disposals swapped in the reworded header: each reads as the other series.
+    wrong = _swap(
+        reword_headers(runs[-1].data),
+        "Employment Tribunal Receipts",
+        "Employment Tribunal Disposals",
+    )
+    every = pd.concat([_read(runs[0].data), _read(runs[1].data), _read(wrong)], ignore_index=True)
+    with pytest.warns(UserWarning, match="demoted to unmapped") as record:
+        out = confirm_inferred(every)
+    demoted = {str(w.message).split("'")[1] for w in record if "demoted" in str(w.message)}
+    assert demoted == {
+        REWORDED_D["Employment Tribunal Receipts"],
+        REWORDED_D["Employment Tribunal Disposals"],
+    }
+    rows = out[out["source_label"].isin(demoted)]
+    assert rows["jurisdiction"].isna().all()
+    assert rows["mapping"].isna().all()
+    assert rows["value"].equals(every.loc[rows.index, "value"])  # figures kept
+    hmcts_data.tables._schema.validate_tidy(out)
+    # series() and load(all)-style frames go through the same check.
+    with pytest.warns(UserWarning, match="demoted"):
+        receipts = hmcts_data.series(
+            frame=every, jurisdiction="employment_tribunal", measure="receipts"
+        )
+    assert set(receipts["release"]) <= {"2025-02", "2025-03"}
