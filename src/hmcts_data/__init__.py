@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from hmcts_data._settings import Settings
     from hmcts_data._whatsnew import ReleaseEvent, WhatsNew, whats_new
     from hmcts_data.tables._reader import Table, read_tables
-    from hmcts_data.tables._vintages import revisions
+    from hmcts_data.tables._schema import Provenance
+    from hmcts_data.tables._vintages import latest_series, revisions
 
 # name -> module that defines it (a module itself when the name is a submodule).
 _LAZY: dict[str, str] = {
@@ -71,8 +72,10 @@ _LAZY: dict[str, str] = {
     "load": "hmcts_data._api",
     "read": "hmcts_data._api",
     "series": "hmcts_data._api",
+    "latest_series": "hmcts_data.tables._vintages",
     "revisions": "hmcts_data.tables._vintages",
     "routes": "hmcts_data.routes",
+    "Provenance": "hmcts_data.tables._schema",
     "Table": "hmcts_data.tables._reader",
     "read_tables": "hmcts_data.tables._reader",
 }
@@ -94,6 +97,7 @@ __all__ = [
     "NotFoundError",
     "OfflineError",
     "ParseError",
+    "Provenance",
     "Publication",
     "Release",
     "ReleaseEvent",
@@ -107,6 +111,7 @@ __all__ = [
     "catalogue",
     "clear_cache",
     "download",
+    "latest_series",
     "load",
     "plot",
     "read",

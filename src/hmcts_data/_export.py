@@ -116,8 +116,7 @@ def read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     Returns:
         The frame. When the file holds every tidy column, they come back in contract order
-        and dtypes (see :func:`hmcts_data.tables._schema.coerce_tidy`), followed by any extra
-        columns.
+        and dtypes (see the tidy contract in the docs), followed by any extra columns.
 
     Raises:
         MissingDependencyError: pyarrow is not installed.

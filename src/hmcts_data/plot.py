@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SAVE_FORMATS", "revisions", "save", "trend"]
 
-#: Suffixes :func:`save` writes.
 SAVE_FORMATS: tuple[str, ...] = (".png", ".svg", ".pdf")
+"""The file suffixes :func:`save` writes (PNG, SVG, PDF)."""
 
 _NEEDED: tuple[str, ...] = (
     "publication",

@@ -144,6 +144,9 @@ class Sourced(_Frozen):
 class Fact(Sourced):
     """A sourced statement of free text (what a route covers, a criterion, a legal basis ...).
 
+    Attributes:
+        text: The statement.
+
     Example:
         >>> Fact(text="Apply by email.", confidence="official", sources=("dap",)).tagged()
         'Apply by email. [official]'

@@ -105,6 +105,15 @@ class DataAccessProposal(_Frozen):
     :attr:`MIN_WORDS` gives for it (a word is a run of letters or digits). A field that is empty
     or only a placeholder (``tbc``, ``n/a``, ``-`` ...) is missing.
 
+    Attributes:
+        title: The title of the research.
+        data_requirements: Which data you need (records, fields, courts, period).
+        gdpr_conditions: The UK GDPR conditions for processing the data (lawful basis).
+        purpose_and_scope: The purpose and scope of the research.
+        researchers: Who will see the data, each with institution and accreditation.
+        funding_and_ethics: The funding and ethics approvals held or still to be obtained.
+        timeline: The project timeline.
+
     Example:
         >>> proposal = DataAccessProposal(title="Delay in possession claims")
         >>> [p.field for p in proposal.problems()][:2]

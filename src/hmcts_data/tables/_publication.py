@@ -56,7 +56,7 @@ def publication_parser(publication: str) -> PublicationParser:
         ``parse(data, provenance, *, on_unknown="keep", week_dates=None)``.
 
     Example:
-        >>> from hmcts_data.tables._schema import Provenance
+        >>> from hmcts_data import Provenance
         >>> parse = publication_parser("remote-hearings")
         >>> raw = b"Table 1: Hearings by mode\n\nWeek ending,Crown Court - Video\n12/04/2020,5\n"
         >>> frame = parse(raw, Provenance("remote-hearings", "h.csv", "0" * 64))

@@ -175,6 +175,7 @@ class Table:
         markers: Every data cell holding a marker, with where it was found.
         label_columns: Positions (in :attr:`columns`) of the label columns: columns with no
             figure in them (row labels, periods).
+        tables_in_sheet: How many tables of figures the sheet holds (this one included).
     """
 
     file: str
@@ -234,7 +235,7 @@ class Table:
                 marker (names file, sheet, row and column).
 
         Example:
-            >>> from hmcts_data.tables._schema import Provenance
+            >>> from hmcts_data import Provenance
             >>> tables = read_tables(b"Week ending,Hearings\n12/04/2020,5\n")
             >>> tidy = tables[0].to_tidy(Provenance("ad-hoc", "h.csv", "0" * 64))
             >>> tidy.loc[0, "period_start"], tidy.loc[0, "period_end"], tidy["value"].tolist()

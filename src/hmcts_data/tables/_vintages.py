@@ -143,7 +143,7 @@ def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.Data
     Example:
         >>> from datetime import date
         >>> import pandas, hmcts_data
-        >>> from hmcts_data.testing._monthly_files import monthly_releases
+        >>> from hmcts_data.testing import monthly_releases
         >>> apr, may = monthly_releases("D", date(2025, 4, 1), 2, seed=1)
         >>> both = pandas.concat([hmcts_data.read("monthly", f.data) for f in (apr, may)])
         >>> latest_series(both).groupby("release").size().to_dict()
@@ -210,7 +210,7 @@ def revisions(frame: pd.DataFrame) -> pd.DataFrame:
     Example:
         >>> from datetime import date
         >>> import pandas, hmcts_data
-        >>> from hmcts_data.testing._monthly_files import monthly_releases
+        >>> from hmcts_data.testing import monthly_releases
         >>> apr, may = monthly_releases("D", date(2025, 4, 1), 2, seed=1)
         >>> both = pandas.concat([hmcts_data.read("monthly", f.data) for f in (apr, may)])
         >>> sorted(set(hmcts_data.revisions(both)["kind"]))

@@ -9,7 +9,11 @@ API and asset files, with ETag/Last-Modified revalidation and injectable faults
 missing values) for testing code that consumes frames, with no file and no server.
 :func:`build_site` fills a :class:`FakeGovUK` with a SYNTHETIC HMCTS management information
 site (the collection, several dozen release pages of every publication, attachments, paged
-Search API results) for testing catalogue discovery end to end.
+Search API results) for testing catalogue discovery end to end; :func:`build_data_site` serves
+a site whose attachments are real SYNTHETIC data files that parse into tidy frames.
+:func:`monthly_csv` and :func:`monthly_releases` write SYNTHETIC monthly MI CSV files in every
+published layout (with the cells each holds), and :func:`publication_csv` a CSV in the shape of
+another publication's tables, for testing code that reads files.
 
 Example:
     >>> from hmcts_data.testing import FakeGovUK
@@ -21,18 +25,29 @@ Example:
 
 from __future__ import annotations
 
+from hmcts_data.testing._demo import DataSite, build_data_site
 from hmcts_data.testing._faults import Delay, Drop, Empty, Fault, Html, ShortBody, Status
 from hmcts_data.testing._frames import synthetic_tidy
+from hmcts_data.testing._monthly_files import (
+    ExpectedCell,
+    MonthlyFile,
+    monthly_csv,
+    monthly_releases,
+)
 from hmcts_data.testing._server import FakeGovUK, RecordedRequest
 from hmcts_data.testing._site import Site, SiteFile, SitePage, SiteRelease, build_site
+from hmcts_data.testing._table_files import publication_csv
 
 __all__ = [
+    "DataSite",
     "Delay",
     "Drop",
     "Empty",
+    "ExpectedCell",
     "FakeGovUK",
     "Fault",
     "Html",
+    "MonthlyFile",
     "RecordedRequest",
     "ShortBody",
     "Site",
@@ -40,6 +55,10 @@ __all__ = [
     "SitePage",
     "SiteRelease",
     "Status",
+    "build_data_site",
     "build_site",
+    "monthly_csv",
+    "monthly_releases",
+    "publication_csv",
     "synthetic_tidy",
 ]

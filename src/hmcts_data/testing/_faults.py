@@ -30,6 +30,9 @@ class Status:
 class Drop:
     """Send the headers and ``after_bytes`` bytes of the body, then close the connection.
 
+    Attributes:
+        after_bytes: How many bytes of the body are sent before the connection closes.
+
     Example:
         >>> Drop(after_bytes=100).after_bytes
         100
@@ -42,6 +45,9 @@ class Drop:
 class ShortBody:
     """Announce a ``Content-Length`` ``missing`` bytes larger than the body sent, then close.
 
+    Attributes:
+        missing: How many bytes short of the announced length the body is.
+
     Example:
         >>> ShortBody(missing=10).missing
         10
@@ -53,6 +59,9 @@ class ShortBody:
 @dataclass(frozen=True)
 class Delay:
     """Wait ``seconds`` before answering (to drive a client past its timeout).
+
+    Attributes:
+        seconds: How long to wait before answering.
 
     Example:
         >>> Delay(0.5).seconds

@@ -238,7 +238,15 @@ class ExpectedCell:
 
 @dataclass(frozen=True)
 class MonthlyFile:
-    """A generated file: its published-style name, its bytes and the cells it holds."""
+    """A generated file: its published-style name, its bytes and the cells it holds.
+
+    Attributes:
+        filename: The file name, in the layout's published pattern.
+        data: The CSV bytes.
+        expected: Every data cell the file holds, as :class:`ExpectedCell`.
+        era: The CSV layout (``"A"``, ``"A'"``, ``"B"``, ``"D"`` or ``"D'"``).
+        last_month: The latest data month (first day).
+    """
 
     filename: str
     data: bytes

@@ -124,7 +124,7 @@ def reword_headers(data: bytes) -> bytes:
 
     Example:
         >>> from datetime import date
-        >>> from hmcts_data.testing._monthly_files import monthly_csv
+        >>> from hmcts_data.testing import monthly_csv
         >>> out = reword_headers(monthly_csv("D", date(2025, 4, 1), 13).data)
         >>> out.split(b"\\n")[0].split(b",")[1]
         b'County Court - civil claims received'

@@ -9,7 +9,7 @@ it must give: ``expected[(source_label, period_start)] = (value, marker)``.
 Used by the offline demo and the tests; CSV only, so it needs neither openpyxl nor odfpy.
 
 Example:
-    >>> from hmcts_data.testing._table_files import publication_csv
+    >>> from hmcts_data.testing import publication_csv
     >>> publication_csv("remote-hearings").splitlines()[0]
     b'"Table 1: Hearings by mode and jurisdiction, weekly"'
 """
