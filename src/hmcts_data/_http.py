@@ -8,7 +8,10 @@ Every request goes through :meth:`Http.get`, which
 * retries GETs on transport errors (connect, read, protocol, timeouts), a body shorter than
   its ``Content-Length``, 429 and 5xx, with exponential backoff and full jitter, honouring
   ``Retry-After`` (seconds or HTTP date, capped at ``Settings.retry_after_cap``);
-* never retries other 4xx answers.
+* never retries other 4xx answers;
+* bounds time: each attempt (connect, redirects, headers and body together) must finish
+  within ``Settings.deadline`` however slowly the server trickles it (:mod:`hmcts_data._deadline`),
+  and the whole call, retries and waits included, within ``Settings.retry_budget``.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception
 
+from hmcts_data._deadline import DeadlineExceeded, deadline, install
 from hmcts_data._errors import DownloadError, HostNotAllowedError, IntegrityError
 from hmcts_data._settings import Settings, is_loopback_host
 
@@ -119,9 +123,17 @@ def check_allowed(url: str, settings: Settings, *, via: str | None = None) -> No
         ...
         hmcts_data._errors.HostNotAllowedError: Refusing to fetch https://evil.example/x: ...
     """
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
     origin = f" (redirected from {via})" if via else ""
+    try:
+        httpx.URL(url)  # what httpx will refuse (backslashes, bad characters ...), refused here
+        parts = urlsplit(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise HostNotAllowedError(
+            f"Refusing to fetch {url!r}{origin}: not a valid URL ({exc}). Check the link; "
+            "nothing was sent.",
+            url=url,
+        ) from None
+    host = (parts.hostname or "").lower()
     if parts.scheme not in {"http", "https"} or not host:
         raise HostNotAllowedError(
             f"Refusing to fetch {url}{origin}: only http(s) URLs with a host are fetched.",
@@ -141,6 +153,29 @@ def check_allowed(url: str, settings: Settings, *, via: str | None = None) -> No
             "use https.",
             url=url,
         )
+    port = _port(url, parts.scheme)
+    base = urlsplit(settings.base_url)
+    own = host == settings.base_host and port == _port(settings.base_url, base.scheme)
+    if port != _DEFAULT_PORTS[parts.scheme] and not own:
+        raise HostNotAllowedError(
+            f"Refusing to fetch {url}{origin}: port {port} is not the standard "
+            f"{parts.scheme} port; allowed hosts are fetched on ports 80 and 443 only (and the "
+            "base URL on its own port).",
+            url=url,
+        )
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _port(url: str, scheme: str) -> int:
+    try:
+        port = urlsplit(url).port
+    except ValueError:  # a port that is not a number, or out of range
+        raise HostNotAllowedError(
+            f"Refusing to fetch {url}: its port is not a valid number.", url=url
+        ) from None
+    return _DEFAULT_PORTS.get(scheme, 0) if port is None else port
 
 
 class RateLimiter:
@@ -177,10 +212,84 @@ class RateLimiter:
         return wait
 
 
+class BudgetSpentError(Exception):
+    """The next retry would end past the call's retry budget (internal)."""
+
+    def __init__(self, cause: BaseException, elapsed: float, wait: float) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.elapsed = elapsed
+        self.wait = wait
+
+
+class _Plan:
+    """The wait before the next attempt, computed once whether tenacity asks stop or wait first."""
+
+    def __init__(self, http: Http, started: float) -> None:
+        self.http = http
+        self.started = started
+        self.next: float | None = None
+
+    def wait(self, state: RetryCallState) -> float:
+        if self.next is None:
+            self.next = self.http._wait(state)
+        wait, self.next = self.next, None
+        exc = state.outcome.exception() if state.outcome else None
+        logger.info("attempt %d failed (%s); retrying in %.2fs", state.attempt_number, exc, wait)
+        return wait
+
+    def stop(self, state: RetryCallState) -> bool:
+        if state.attempt_number >= self.http.settings.retries + 1:
+            return True
+        if self.next is None:
+            self.next = self.http._wait(state)
+        elapsed = time.monotonic() - self.started
+        if elapsed + self.next >= self.http.settings.retry_budget:
+            exc = state.outcome.exception() if state.outcome else None
+            if exc is not None and _retryable(exc):
+                raise BudgetSpentError(exc, elapsed, self.next)
+            return True
+        return False
+
+
 def _retryable(exc: BaseException) -> bool:
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
         return False
     return isinstance(exc, RetryableStatusError | IncompleteBodyError | httpx.TransportError)
+
+
+_LOCATION = "hmcts_data.location"
+
+
+def _hold_location(response: httpx.Response) -> None:
+    # httpx parses a redirect's Location itself even when not following it, and turns a bad
+    # one into InvalidURL or a (retried) RemoteProtocolError. Held aside here, it is checked
+    # by check_allowed like every other URL instead.
+    if response.status_code in _REDIRECTS and "Location" in response.headers:
+        response.extensions[_LOCATION] = response.headers["Location"]
+        del response.headers["Location"]
+
+
+def _redirect_target(current: str, location: str) -> str:
+    r"""The absolute URL a ``Location`` points at, refusing what browsers would read otherwise.
+
+    A backslash is a slash to a browser (``\\evil.example`` is another host) and a control
+    character or space has no place in a URL, so neither is guessed at.
+    """
+    if any(ch == "\\" or ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in location):
+        raise HostNotAllowedError(
+            f"Refusing the redirect from {current} to {location!r}: the Location is not a "
+            "valid URL (backslash, space or control character). Nothing was sent there.",
+            url=current,
+        )
+    try:
+        return urljoin(current, location)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise HostNotAllowedError(
+            f"Refusing the redirect from {current} to {location!r}: the Location is not a "
+            f"valid URL ({exc}). Nothing was sent there.",
+            url=current,
+        ) from None
 
 
 def _phrase(status: int) -> str:
@@ -205,7 +314,12 @@ class Http:
             headers={"User-Agent": settings.user_agent},
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,
+            event_hooks={"response": [_hold_location]},
         )
+        if not install(self._client):  # pragma: no cover - depends on httpx internals
+            logger.warning(
+                "this httpx cannot take a request deadline; only the body is bounded in time"
+            )
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -225,7 +339,6 @@ class Http:
             # Full jitter: uniform in [0, backoff * 2^(n-1)], so clients do not retry in step.
             ceiling = min(MAX_BACKOFF, self.settings.backoff * 2 ** (state.attempt_number - 1))
             wait = random.uniform(0, ceiling)
-        logger.info("attempt %d failed (%s); retrying in %.2fs", state.attempt_number, exc, wait)
         return wait
 
     def get(
@@ -254,47 +367,107 @@ class Http:
                 transport failure).
             IntegrityError: The body kept arriving shorter than its ``Content-Length``.
         """
+        started = time.monotonic()
+        plan = _Plan(self, started)
         retrying = Retrying(
-            stop=stop_after_attempt(self.settings.retries + 1),
-            wait=self._wait,
+            stop=plan.stop,
+            wait=plan.wait,
             retry=retry_if_exception(_retryable),
             reraise=True,
         )
+        note = ""
         try:
-            result: T = retrying(self._attempt, url, dict(headers or {}), consume)
+            result: T = retrying(self._attempt, url, dict(headers or {}), consume, started)
             return result
-        except RetryableStatusError as exc:
-            attempts = retrying.statistics.get("attempt_number", 1)
-            raise DownloadError(
+        except BudgetSpentError as spent:
+            failure: BaseException = spent.cause
+            note = (
+                f" Gave up after {spent.elapsed:.0f}s: waiting {spent.wait:.0f}s more would pass "
+                f"the {self.settings.retry_budget:g}s retry budget (HMCTS_DATA_RETRY_BUDGET)."
+            )
+        except (
+            RetryableStatusError,
+            IncompleteBodyError,
+            DeadlineExceeded,
+            httpx.HTTPError,
+            httpx.InvalidURL,
+            httpx.StreamError,
+        ) as exc:
+            failure = exc
+        attempts = retrying.statistics.get("attempt_number", 1)
+        raise self._failure(failure, url, attempts, note) from (
+            failure if isinstance(failure, httpx.HTTPError) else None
+        )
+
+    def _failure(self, exc: BaseException, url: str, attempts: int, note: str) -> Exception:
+        """The package error for what ended a call (every httpx exception path included)."""
+        if isinstance(exc, RetryableStatusError):
+            return DownloadError(
                 f"GET {exc.url} answered HTTP {_phrase(exc.status)} after {attempts} "
                 "attempt(s). GOV.UK may be busy or down: try again later, or raise "
-                "HMCTS_DATA_RETRIES.",
+                f"HMCTS_DATA_RETRIES.{note}",
                 url=exc.url,
                 status=exc.status,
-            ) from None
-        except IncompleteBodyError as exc:
-            raise IntegrityError(
+            )
+        if isinstance(exc, IncompleteBodyError):
+            return IntegrityError(
                 f"{exc.url} sent {exc.received} of the {exc.expected} bytes its Content-Length "
-                "announced, on every attempt. Nothing was cached; try again later.",
+                f"announced, on every attempt. Nothing was cached; try again later.{note}",
                 url=exc.url,
-            ) from None
-        except httpx.TimeoutException as exc:
-            raise DownloadError(
+            )
+        if isinstance(exc, DeadlineExceeded):
+            return DownloadError(
+                f"GET {url} did not complete within its deadline ({self.settings.deadline:g}s "
+                "for connecting, headers and body together, or less when the retry budget "
+                "ran short); the server is answering too slowly. Nothing was cached. Try again "
+                f"later, or raise HMCTS_DATA_DEADLINE.{note}",
+                url=url,
+            )
+        if isinstance(exc, httpx.InvalidURL):
+            return HostNotAllowedError(
+                f"Refusing to fetch {url}: a URL on the way is not a valid http(s) URL "
+                f"({exc}). Check the link; nothing was sent.",
+                url=url,
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return DownloadError(
                 f"GET {url} timed out ({type(exc).__name__}, limit "
                 f"{self.settings.timeout:g}s) on every attempt. Try again later, or raise "
-                "HMCTS_DATA_TIMEOUT.",
+                f"HMCTS_DATA_TIMEOUT.{note}",
                 url=url,
-            ) from exc
-        except httpx.TransportError as exc:
-            raise DownloadError(
+            )
+        if isinstance(exc, httpx.DecodingError):
+            return IntegrityError(
+                f"{url}: the body could not be decoded ({exc}); it is corrupt or its "
+                f"Content-Encoding is wrong. Nothing was cached; try again later.{note}",
+                url=url,
+            )
+        if isinstance(exc, httpx.TransportError):
+            return DownloadError(
                 f"GET {url} failed: {type(exc).__name__}: {exc}. Check your connection and "
-                "try again, or use offline mode (HMCTS_DATA_OFFLINE=1) with a filled cache.",
+                "try again, or use offline mode (HMCTS_DATA_OFFLINE=1) with a filled cache."
+                f"{note}",
                 url=url,
-            ) from exc
+            )
+        # TooManyRedirects, StreamError and any other httpx error: still a typed failure.
+        return DownloadError(
+            f"GET {url} failed: {type(exc).__name__}: {exc}. Try again later.{note}", url=url
+        )
 
     def _attempt(
-        self, url: str, headers: dict[str, str], consume: Callable[[httpx.Response], T]
+        self,
+        url: str,
+        headers: dict[str, str],
+        consume: Callable[[httpx.Response], T],
+        started: float,
     ) -> T:
+        # One deadline for the whole attempt (redirect hops and the body included), cut to
+        # what is left of the call's retry budget.
+        end = min(time.monotonic() + self.settings.deadline, started + self.settings.retry_budget)
+        with deadline(end):
+            return self._hops(url, headers, consume)
+
+    def _hops(self, url: str, headers: dict[str, str], consume: Callable[[httpx.Response], T]) -> T:
         current, via = url, None
         for _ in range(MAX_REDIRECTS + 1):
             check_allowed(current, self.settings, via=via)
@@ -304,14 +477,14 @@ class Http:
             try:
                 status = response.status_code
                 if status in _REDIRECTS:
-                    location = response.headers.get("Location")
+                    location = response.extensions.get(_LOCATION)
                     if not location:
                         raise DownloadError(
                             f"{current} answered HTTP {_phrase(status)} without a Location.",
                             url=current,
                             status=status,
                         )
-                    current, via = urljoin(current, location), current
+                    current, via = _redirect_target(current, location), current
                     continue
                 if status == 429 or status >= 500:
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -328,9 +501,12 @@ class Http:
                         url=current,
                         status=status,
                     )
-                if status != 304 and not 200 <= status < 300:
+                if status not in {200, 304}:
+                    # 206 or 299 is not the whole file (no Range was sent); never cache it.
                     raise DownloadError(
-                        f"GET {current} answered unexpected HTTP {_phrase(status)}.",
+                        f"GET {current} answered unexpected HTTP {_phrase(status)} (only "
+                        "200 is taken as the whole resource). Nothing was cached; try again "
+                        "later.",
                         url=current,
                         status=status,
                     )

@@ -11,6 +11,10 @@ Environment variables (part of the public contract):
 ``HMCTS_DATA_RATE_LIMIT``     requests per second to GOV.UK (10, GOV.UK's published limit)
 ``HMCTS_DATA_API_MAX_AGE``    seconds an API page is used without revalidation (3600)
 ``HMCTS_DATA_FILE_MAX_AGE``   seconds a data file is used without revalidation (86400)
+``HMCTS_DATA_DEADLINE``       seconds one request may take in all: connect, headers, body (120)
+``HMCTS_DATA_RETRY_BUDGET``   seconds one call may take across all its attempts and waits (180)
+``HMCTS_DATA_MAX_FILE_SIZE``  largest data file downloaded, in bytes (256 MiB)
+``HMCTS_DATA_MAX_JSON_SIZE``  largest API page read, in bytes, after decompression (32 MiB)
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ _ENV: dict[str, str] = {
     "rate_limit": "HMCTS_DATA_RATE_LIMIT",
     "api_max_age": "HMCTS_DATA_API_MAX_AGE",
     "file_max_age": "HMCTS_DATA_FILE_MAX_AGE",
+    "deadline": "HMCTS_DATA_DEADLINE",
+    "retry_budget": "HMCTS_DATA_RETRY_BUDGET",
+    "max_file_size": "HMCTS_DATA_MAX_FILE_SIZE",
+    "max_json_size": "HMCTS_DATA_MAX_JSON_SIZE",
 }
 
 
@@ -91,6 +99,13 @@ class Settings(BaseModel):
         backoff: First backoff wait in seconds (doubles each retry, with jitter).
         api_max_age: Seconds an API page is served from cache without revalidation.
         file_max_age: Seconds a data file is served from cache without revalidation.
+        deadline: Seconds one request may take from connecting to the last byte of its body
+            (redirects included), however the server trickles it. Not retried when passed.
+        retry_budget: Seconds one call may take across all its attempts and the waits
+            between them (backoff, ``Retry-After``); no retry starts that would end later.
+        max_file_size: Largest data file downloaded, in bytes (the published MI files are
+            a few kilobytes to about a megabyte). Larger answers are refused.
+        max_json_size: Largest API page read, in bytes after any decompression.
 
     Example:
         >>> s = Settings(base_url="http://127.0.0.1:8000", offline=True)
@@ -111,6 +126,10 @@ class Settings(BaseModel):
     backoff: float = Field(default=0.5, ge=0)
     api_max_age: float = Field(default=3600.0, ge=0)
     file_max_age: float = Field(default=86400.0, ge=0)
+    deadline: float = Field(default=120.0, gt=0, le=86400)
+    retry_budget: float = Field(default=180.0, gt=0, le=86400)
+    max_file_size: int = Field(default=256 * 2**20, gt=0)
+    max_json_size: int = Field(default=32 * 2**20, gt=0)
 
     @field_validator("base_url")
     @classmethod

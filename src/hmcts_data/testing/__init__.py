@@ -3,7 +3,8 @@
 :class:`FakeGovUK` is a real HTTP server on ``127.0.0.1`` serving Content API pages, the Search
 API and asset files, with ETag/Last-Modified revalidation and injectable faults
 (:class:`Status`, :class:`Drop`, :class:`ShortBody`, :class:`Delay`, :class:`Html`,
-:class:`Empty`). With pytest, the ``fake_govuk`` fixture (registered automatically when
+:class:`Empty`, :class:`Trickle`, :class:`GzipBomb`, :class:`HugeBody`, :class:`Success`,
+:class:`NotModified`). With pytest, the ``fake_govuk`` fixture (registered automatically when
 ``hmcts-data`` is installed) yields a started server and points ``HMCTS_DATA_BASE_URL`` at it.
 :func:`synthetic_tidy` builds a small SYNTHETIC tidy frame (several releases, revisions,
 missing values) for testing code that consumes frames, with no file and no server.
@@ -26,7 +27,20 @@ Example:
 from __future__ import annotations
 
 from hmcts_data.testing._demo import DataSite, build_data_site
-from hmcts_data.testing._faults import Delay, Drop, Empty, Fault, Html, ShortBody, Status
+from hmcts_data.testing._faults import (
+    Delay,
+    Drop,
+    Empty,
+    Fault,
+    GzipBomb,
+    Html,
+    HugeBody,
+    NotModified,
+    ShortBody,
+    Status,
+    Success,
+    Trickle,
+)
 from hmcts_data.testing._frames import synthetic_tidy
 from hmcts_data.testing._monthly_files import (
     ExpectedCell,
@@ -46,8 +60,11 @@ __all__ = [
     "ExpectedCell",
     "FakeGovUK",
     "Fault",
+    "GzipBomb",
     "Html",
+    "HugeBody",
     "MonthlyFile",
+    "NotModified",
     "RecordedRequest",
     "ShortBody",
     "Site",
@@ -55,6 +72,8 @@ __all__ = [
     "SitePage",
     "SiteRelease",
     "Status",
+    "Success",
+    "Trickle",
     "build_data_site",
     "build_site",
     "monthly_csv",

@@ -14,6 +14,7 @@ import re
 import socket
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,20 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from hmcts_data.testing._faults import Delay, Drop, Empty, Fault, Html, ShortBody, Status
+from hmcts_data.testing._faults import (
+    Delay,
+    Drop,
+    Empty,
+    Fault,
+    GzipBomb,
+    Html,
+    HugeBody,
+    NotModified,
+    ShortBody,
+    Status,
+    Success,
+    Trickle,
+)
 
 __all__ = ["FakeGovUK", "RecordedRequest"]
 
@@ -42,6 +56,9 @@ _NOT_FOUND_PAGE = (
     b'<!DOCTYPE html>\n<html lang="en"><head><title>Page not found - GOV.UK</title></head>'
     b"<body><h1>Page not found</h1></body></html>\n"
 )
+_XML_HTML_PAGE = b'<?xml version="1.0" encoding="utf-8"?>\n' + _HTML_PAGE.split(b"\n", 1)[1]
+#: A server streaming an endless body stops here, whatever the client does.
+_HUGE_BODY_STOP = 8 * 2**30
 # Parameters the real Search API documents; anything else is answered with 422 like it does.
 _SEARCH_PARAMS = {"q", "count", "start", "order", "fields", "fields[]", "c"}
 _SEARCH_PREFIXES = ("filter_", "reject_", "aggregate_")
@@ -375,7 +392,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(fault.code, fault.body, "text/plain; charset=utf-8", extra, send_body)
             return
         if isinstance(fault, Html):
-            self._reply(200, _HTML_PAGE, "text/html; charset=utf-8", {}, send_body)
+            page = _XML_HTML_PAGE if fault.xml_declaration else _HTML_PAGE
+            self._reply(200, page, fault.content_type, {}, send_body)
+            return
+        if isinstance(fault, GzipBomb):
+            self._gzip_bomb(fault.size)
+            return
+        if isinstance(fault, HugeBody):
+            self._huge_body(fault.length)
             return
 
         route = fake._route(request.path)
@@ -399,6 +423,18 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(fault, Empty):
             self._reply(200, b"", route.content_type, validators, send_body)
             return
+        if isinstance(fault, NotModified):
+            sent = {"ETag": fault.etag}
+            if fault.last_modified is not None:
+                sent["Last-Modified"] = fault.last_modified
+            self._reply(304, b"", None, sent, send_body)
+            return
+        if isinstance(fault, Success):
+            self._reply(fault.code, route.body, route.content_type, validators, send_body)
+            return
+        if isinstance(fault, Trickle):
+            self._trickle(route, validators, fault)
+            return
         if self._not_modified(route):
             self._reply(304, b"", None, validators, send_body)
             return
@@ -417,6 +453,58 @@ class _Handler(BaseHTTPRequestHandler):
             )
         else:
             self._reply(200, route.body, route.content_type, validators, send_body)
+
+    def _trickle(self, route: _Resource, validators: Mapping[str, str], fault: Trickle) -> None:
+        lines = [f"HTTP/1.1 200 {HTTPStatus(200).phrase}", f"Content-Type: {route.content_type}"]
+        lines += [f"{name}: {value}" for name, value in validators.items()]
+        lines += [f"Content-Length: {len(route.body)}", "Connection: close", "", ""]
+        head = "\r\n".join(lines).encode("latin-1")
+        self.close_connection = True
+        self.wfile.flush()
+        if not fault.headers:
+            self.wfile.write(head)
+            head = b""
+        # One byte at a time until done or the client hangs up (the write then fails).
+        for byte in head + route.body:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(fault.interval)
+
+    def _gzip_bomb(self, size: int) -> None:
+        # Compressed on the fly, so a refused bomb costs the server nothing either.
+        self.send_response(200, "OK")
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Connection", "close")  # the body ends when the connection does
+        self.close_connection = True
+        self.end_headers()
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip wrapper
+        zeros = bytes(2**20)
+        left = size
+        while left > 0:
+            piece = packer.compress(zeros[: min(left, len(zeros))])
+            left -= min(left, len(zeros))
+            if piece:
+                self.wfile.write(piece)
+        self.wfile.write(packer.flush())
+        self.wfile.flush()
+
+    def _huge_body(self, length: int | None) -> None:
+        self.send_response(200, "OK")
+        self.send_header("Content-Type", "text/csv")
+        if length is None:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(length))
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.end_headers()
+        zeros = b"0" * _CHUNK
+        framed = b"%x\r\n%s\r\n" % (len(zeros), zeros) if length is None else zeros
+        sent = 0
+        while sent < min(length or _HUGE_BODY_STOP, _HUGE_BODY_STOP):
+            self.wfile.write(framed)
+            sent += len(zeros)
 
     def _not_modified(self, route: _Resource) -> bool:
         inm = self.headers.get("If-None-Match")
