@@ -167,6 +167,9 @@ class HugeBody:
 class Success:
     """Answer with another success code (206, 299 ...) and the resource's whole body.
 
+    Attributes:
+        code: The status code to answer with.
+
     Example:
         >>> Success(206).code
         206
