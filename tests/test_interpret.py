@@ -216,3 +216,38 @@ def test_a_reworded_release_reads_with_defaults_and_its_series_continue(
         assert len(latest) == 13
         for start, value in zip(latest["period_start"], latest["value"], strict=True):
             assert value == expected[(pd.Timestamp(start).date(), old_label)]
+
+
+# -- the same vocabulary for the other publications ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (["First-tier Tribunal (Immigration & Asylum Chamber)", "Video"], "immigration_asylum"),
+        (["Employment Tribunals", "Audio hearings"], "employment_tribunal"),
+        (["The County Court \u2013 face-to-face"], "civil"),
+        (["First-tier Tribunal (Social Security and Child Support)", "Paper"], "sscs"),
+    ],
+)
+def test_other_publications_share_the_jurisdiction_vocabulary(
+    parts: list[str], expected: str
+) -> None:
+    from hmcts_data.tables._crosswalk import load_crosswalk as publication_crosswalk
+
+    meaning = publication_crosswalk("remote-hearings").classify(parts, None)
+    assert (meaning.jurisdiction, meaning.measure, meaning.mapping) == (
+        expected,
+        "hearings",
+        "inferred",
+    )
+    assert meaning.breakdown in {"video", "audio", "in_person", "paper"}
+
+
+def test_monthly_short_names_are_not_words_elsewhere() -> None:
+    from hmcts_data.tables._crosswalk import load_crosswalk as publication_crosswalk
+
+    meaning = publication_crosswalk("ad-hoc").classify(
+        ["Cases received"], "Magistrates' courts activity after the public disorder"
+    )
+    assert (meaning.jurisdiction, meaning.measure) == ("magistrates_courts", "receipts")

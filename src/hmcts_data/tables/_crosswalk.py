@@ -1,5 +1,12 @@
 """Label crosswalks for publications whose layouts are not known in advance.
 
+These publications share the monthly MI's header interpreter vocabulary: labels are normalised
+by the same rules (:func:`hmcts_data.tables._interpret.words`: case, punctuation, dashes, "&",
+plurals, footnote marks) and jurisdictions are named by the same phrases, official titles
+included (``header_vocabulary.toml``). A publication's crosswalk only adds its exceptions: the
+measures and breakdowns it reports, and ``common_crosswalk.toml`` the aggregate jurisdictions
+(criminal, tribunals, all) the monthly MI never uses.
+
 A crosswalk (``<publication>_crosswalk.toml``) is a list of label rules. Each rule names the
 phrases (``match``) that, found as whole words in a normalised label, set some of jurisdiction,
 measure, breakdown and unit. A series' labels (row labels, section heading, column header) are
@@ -21,6 +28,7 @@ from importlib import resources
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from hmcts_data._errors import ParseError
+from hmcts_data.tables._interpret import jurisdiction_phrases
 from hmcts_data.tables._reader import LabelMeaning
 from hmcts_data.tables._schema import vocabulary
 
@@ -36,21 +44,21 @@ __all__ = [
 
 _PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\bproportion\b|\bshare\b", re.IGNORECASE)
 _BRACKETS = re.compile(r"\[[^\]]*\]")
-_PUNCT = re.compile(r"[^a-z0-9%]+")
 _FIELDS = ("jurisdiction", "measure", "breakdown", "unit")
 #: Rules shared by every crosswalk of this module (jurisdiction names).
 _COMMON = "common_crosswalk.toml"
 
 
 def normalise(text: str) -> str:
-    r"""Lower-case, drop ``[...]`` codes and punctuation, collapse whitespace.
+    r"""Normalise a label as the header interpreter does, then drop ``[...]`` codes.
 
     Example:
         >>> normalise("Magistrates' Courts - Hearings\nadjourned [note 3]")
-        'magistrates courts hearings adjourned'
+        'magistrates court hearing adjourned'
     """
-    text = _BRACKETS.sub(" ", text.lower()).replace("'", "").replace("\u2019", "")
-    return " ".join(_PUNCT.sub(" ", text).split())
+    from hmcts_data.tables._interpret import words
+
+    return " ".join(words(_BRACKETS.sub(" ", text)))
 
 
 class LabelRule(BaseModel):
@@ -209,7 +217,11 @@ def load_crosswalk(publication: str) -> Crosswalk:
         package = resources.files("hmcts_data.tables")
         raw = tomllib.loads(package.joinpath(file).read_text(encoding="utf-8"))
         common = tomllib.loads(package.joinpath(_COMMON).read_text(encoding="utf-8"))
-        raw["labels"] = [*raw.get("labels", []), *common["labels"]]
+        shared = [
+            {"match": list(phrases), "jurisdiction": jurisdiction}
+            for jurisdiction, phrases in jurisdiction_phrases().items()
+        ]
+        raw["labels"] = [*raw.get("labels", []), *common["labels"], *shared]
         return Crosswalk.model_validate(raw)
     except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
         raise ParseError(
@@ -263,8 +275,9 @@ def crosswalks_markdown() -> str:
         parts.append(f"### {publication}\n\n{entry.label}: {entry.description}\n")
         parts.append(describe_crosswalk(publication))
     parts.append(
-        "### Shared jurisdiction phrases\n\nEvery crosswalk above also uses the jurisdiction "
-        "phrases of `common_crosswalk.toml` (merged after the publication's own rules), shown "
-        "at the end of each table.\n"
+        "### Shared jurisdiction phrases\n\nEvery crosswalk above also uses the aggregate "
+        "jurisdictions of `common_crosswalk.toml` and the jurisdiction phrases of the monthly "
+        "MI's header interpreter (`header_vocabulary.toml`, official titles included), merged "
+        "after the publication's own rules and shown at the end of each table.\n"
     )
     return "\n".join(parts)

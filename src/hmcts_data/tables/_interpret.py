@@ -36,6 +36,7 @@ __all__ = [
     "Vocabulary",
     "interpret_headers",
     "interpret_label",
+    "jurisdiction_phrases",
     "load_vocabulary",
     "words",
 ]
@@ -141,6 +142,8 @@ class Vocabulary(BaseModel):
         units: Unit -> words stating it.
         qualifiers: Breakdown qualifier -> its slot (order inside a composed breakdown).
         measures: Measure -> what it implies.
+        monthly_only: Short names only the monthly MI's headers use in that sense ("public",
+            "private" ...): not shared with the other publications, where they are ordinary words.
         phrase: The phrases.
     """
 
@@ -151,6 +154,7 @@ class Vocabulary(BaseModel):
     units: dict[str, tuple[str, ...]]
     qualifiers: dict[str, int]
     measures: dict[str, MeasureRule] = {}
+    monthly_only: tuple[str, ...] = ()
     phrase: tuple[Phrase, ...]
 
     @model_validator(mode="after")
@@ -172,6 +176,10 @@ class Vocabulary(BaseModel):
             for q in rule.drops:
                 if q not in self.qualifiers:
                     raise ValueError(f"measures.{name}: unknown qualifier {q!r}")
+        listed = {m for p in self.phrase for m in p.match}
+        for short in self.monthly_only:
+            if short not in listed:
+                raise ValueError(f"monthly_only: {short!r} is not a phrase")
         for p in self.phrase:
             if p.jurisdiction is not None and p.jurisdiction not in vocab.jurisdiction:
                 raise ValueError(f"phrase {p.match}: unknown jurisdiction {p.jurisdiction!r}")
@@ -215,6 +223,25 @@ def load_vocabulary() -> Vocabulary:
             "(or reinstall hmcts_data).",
             file=_FILE,
         ) from exc
+
+
+def jurisdiction_phrases() -> dict[str, tuple[str, ...]]:
+    """Jurisdiction -> the phrases that name it and nothing else (for the other publications).
+
+    Example:
+        >>> phrases = jurisdiction_phrases()
+        >>> "first tier tribunal immigration and asylum chamber" in phrases["immigration_asylum"]
+        True
+        >>> "public" in phrases["family_public_law"]  # a monthly-only short name
+        False
+    """
+    vocab = load_vocabulary()
+    only = set(vocab.monthly_only)
+    out: dict[str, list[str]] = {}
+    for p in vocab.phrase:
+        if p.jurisdiction and not (p.measure or p.qualifier or p.by_unit or p.scope):
+            out.setdefault(p.jurisdiction, []).extend(m for m in p.match if m not in only)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @cache
