@@ -54,7 +54,7 @@ def normalise(text: str) -> str:
 
     Example:
         >>> normalise("Magistrates' Courts - Hearings\nadjourned [note 3]")
-        'magistrates court hearing adjourned'
+        'magistrate court hearing adjourned'
     """
     from hmcts_data.tables._interpret import words
 
