@@ -70,7 +70,6 @@ __all__ = [
 
 logger = logging.getLogger("hmcts_data")
 
-_CHUNK = 256 * 1024
 _HEAD = 1024
 #: Status codes after which a cached copy may stand in (RFC 5861 stale-if-error).
 _STALE_OK = {429, 500, 502, 503, 504}
@@ -88,6 +87,13 @@ class _Fetched:
     sha256: str
     temp: Path | None = None
     body: bytes = b""
+
+
+@dataclass(frozen=True)
+class _NotModified:
+    """A 304 answer; its headers may carry new validators."""
+
+    headers: httpx.Headers
 
 
 def _with_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settings:
@@ -284,20 +290,26 @@ class Client:
             entry.remove_leftovers()
             meta = hit[0] if hit is not None else None
             try:
-                fetched = self._transport().get(full, headers=_validators(meta), consume=_read_body)
+                # Only gzip, decoded by body_chunks under the size cap (httpx would also
+                # offer deflate, br or zstd and inflate them without a cap).
+                headers = {"Accept-Encoding": "gzip", **_validators(meta)}
+                limit = self.settings.max_json_size
+                fetched = self._transport().get(
+                    full, headers=headers, consume=lambda r: _read_body(r, limit)
+                )
             except DownloadError as exc:
                 if hit is not None and _stale_allowed(exc):
                     self._warn_stale(full, exc, hit[0])
                     return hit[2]
                 raise
-            if fetched is None:
+            if isinstance(fetched, _NotModified):
                 if hit is None:
                     raise DownloadError(
                         f"{full} answered 304 Not Modified to an unconditional request.",
                         url=full,
                         status=304,
                     )
-                entry.write_sidecar(self._renewed(hit[0]))
+                entry.write_sidecar(self._renewed(hit[0], fetched.headers))
                 return hit[2]
             try:
                 data = json.loads(fetched.body)
@@ -400,7 +412,7 @@ class Client:
             report = reporter(progress, label=filename_for(full))
             headers = {"Accept-Encoding": "identity", **_validators(hit[0] if hit else None)}
 
-            def consume(response: httpx.Response) -> _Fetched | None:
+            def consume(response: httpx.Response) -> _Fetched | _NotModified:
                 return _stream_to_temp(
                     response,
                     entry,
@@ -408,6 +420,7 @@ class Client:
                     kind=kind,
                     expected_size=expected_size,
                     expected_sha256=expected_sha256,
+                    limit=self.settings.max_file_size,
                 )
 
             try:
@@ -419,14 +432,14 @@ class Client:
                 raise
             finally:
                 report.close()
-            if fetched is None:
+            if isinstance(fetched, _NotModified):
                 if hit is None:
                     raise DownloadError(
                         f"{full} answered 304 Not Modified to an unconditional request.",
                         url=full,
                         status=304,
                     )
-                renewed = self._renewed(hit[0])
+                renewed = self._renewed(hit[0], fetched.headers)
                 entry.write_sidecar(renewed)
                 return _cached_file((renewed, hit[1]), "revalidated")
             assert fetched.temp is not None
@@ -483,8 +496,14 @@ class Client:
         )
 
     @staticmethod
-    def _renewed(meta: Sidecar) -> Sidecar:
-        return meta.model_copy(update={"validated_at": now_utc()})
+    def _renewed(meta: Sidecar, headers: httpx.Headers) -> Sidecar:
+        # A 304 may carry new validators (RFC 9111 4.3.4): keep them for the next request.
+        update: dict[str, Any] = {"validated_at": now_utc()}
+        if headers.get("ETag"):
+            update["etag"] = headers["ETag"]
+        if headers.get("Last-Modified"):
+            update["last_modified"] = headers["Last-Modified"]
+        return meta.model_copy(update=update)
 
     @staticmethod
     def _warn_stale(url: str, exc: DownloadError, meta: Sidecar) -> None:
@@ -513,12 +532,15 @@ def _cached_file(found: tuple[Sidecar, Path], status: Any) -> CachedFile:
     )
 
 
-def _read_body(response: httpx.Response) -> _Fetched | None:
-    from hmcts_data._http import check_length
+def _read_body(response: httpx.Response, limit: int) -> _Fetched | _NotModified:
+    from hmcts_data._http import body_chunks, check_length
 
     if response.status_code == 304:
-        return None
-    body = response.read()
+        return _NotModified(response.headers)
+    chunks = body_chunks(
+        response, limit=limit, what="API pages", setting="HMCTS_DATA_MAX_JSON_SIZE", gzip=True
+    )
+    body = b"".join(chunks)
     check_length(response)
     return _Fetched(
         final_url=str(response.url),
@@ -537,12 +559,13 @@ def _stream_to_temp(
     kind: Expect,
     expected_size: int | None,
     expected_sha256: str | None,
-) -> _Fetched | None:
+    limit: int,
+) -> _Fetched | _NotModified:
     """Stream a 200 body to a temp file in the entry, checking it; remove it on any failure."""
-    from hmcts_data._http import check_length
+    from hmcts_data._http import body_chunks, check_length
 
     if response.status_code == 304:
-        return None
+        return _NotModified(response.headers)
     announced = response.headers.get("Content-Length")
     total = int(announced) if announced and announced.isdigit() else None
     final_url = str(response.url)
@@ -552,7 +575,14 @@ def _stream_to_temp(
         head = b""
         size = 0
         with handle:
-            for chunk in response.iter_bytes(_CHUNK):
+            chunks = body_chunks(
+                response,
+                limit=limit,
+                what="data files",
+                setting="HMCTS_DATA_MAX_FILE_SIZE",
+                gzip=False,
+            )
+            for chunk in chunks:
                 handle.write(chunk)
                 digest.update(chunk)
                 if len(head) < _HEAD:

@@ -20,7 +20,8 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -39,6 +40,7 @@ __all__ = [
     "IncompleteBodyError",
     "RateLimiter",
     "RetryableStatusError",
+    "body_chunks",
     "check_allowed",
     "check_length",
     "parse_retry_after",
@@ -515,6 +517,87 @@ class Http:
                 response.close()
         raise DownloadError(
             f"GET {url} was redirected more than {MAX_REDIRECTS} times; last {current}.",
+            url=url,
+        )
+
+
+def _too_large(url: str, what: str, limit: int, setting: str, detail: str) -> IntegrityError:
+    return IntegrityError(
+        f"{url}: {detail}, more than the {_size(limit)} limit for {what}. Nothing was cached. "
+        f"If it really is that large, raise {setting}.",
+        url=url,
+    )
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:g} {unit}"
+    return f"{n} bytes"
+
+
+def body_chunks(
+    response: httpx.Response, *, limit: int, what: str, setting: str, gzip: bool
+) -> Iterator[bytes]:
+    """Yield the body of ``response``, decoded, refusing more than ``limit`` bytes of it.
+
+    Decoding is done here (from ``iter_raw``), not by httpx, so a small compressed body can
+    never inflate past ``limit``: at most ``limit + 1`` bytes are ever decompressed. A
+    ``Content-Length`` above ``limit`` is refused before any of the body is read.
+
+    Args:
+        response: A streamed 200 response.
+        limit: Most bytes of decoded body accepted.
+        what: What the body is, for the message (``"data files"``).
+        setting: The variable that raises the limit, for the message.
+        gzip: Accept ``Content-Encoding: gzip`` (asked for by API requests). Otherwise any
+            encoding but ``identity`` is refused: files are requested unencoded, and a server
+            that compresses anyway is not trusted to have compressed honestly.
+
+    Raises:
+        IntegrityError: Too large (announced or received), an encoding not asked for, or a
+            corrupt gzip stream.
+    """
+    url = str(response.url)
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower() or "identity"
+    if encoding not in ({"identity", "gzip"} if gzip else {"identity"}):
+        raise IntegrityError(
+            f"{url}: the server sent the body with Content-Encoding {encoding!r}, which was "
+            f"not asked for (asked: {'gzip or identity' if gzip else 'identity'}). Nothing "
+            "was cached; try again later.",
+            url=url,
+        )
+    announced = response.headers.get("Content-Length", "").strip()
+    if announced.isdigit() and int(announced) > limit:
+        raise _too_large(url, what, limit, setting, f"the server announced {announced} bytes")
+    inflate = zlib.decompressobj(31) if encoding == "gzip" else None  # 31: gzip wrapper
+    total = 0
+    for raw in response.iter_raw():
+        pending = raw
+        while pending:
+            if inflate is None:
+                piece, pending = pending, b""
+            else:
+                try:
+                    # Never more than one byte past the limit, however well it compresses.
+                    piece = inflate.decompress(pending, limit + 1 - total)
+                except zlib.error as exc:
+                    raise IntegrityError(
+                        f"{url}: the gzip body is corrupt ({exc}). Nothing was cached; try "
+                        "again later.",
+                        url=url,
+                    ) from None
+                pending = inflate.unconsumed_tail
+            total += len(piece)
+            if total > limit:
+                detail = "the body inflates to" if inflate is not None else "the body runs to"
+                raise _too_large(url, what, limit, setting, f"{detail} over {limit} bytes")
+            if piece:
+                yield piece
+    if inflate is not None and not inflate.eof:
+        raise IntegrityError(
+            f"{url}: the gzip body ends before its end marker (truncated). Nothing was "
+            "cached; try again later.",
             url=url,
         )
 

@@ -44,6 +44,13 @@ def expected_kind(url: str, expect: Expect) -> Expect:
 
 def _looks_like_html(head: bytes) -> bool:
     start = head.removeprefix(_BOM).lstrip().lower()
+    # An XHTML error page opens with an XML declaration (and maybe comments) before <html>.
+    while start.startswith((b"<?xml", b"<!--")):
+        close = b"?>" if start.startswith(b"<?xml") else b"-->"
+        end = start.find(close)
+        if end < 0:
+            break
+        start = start[end + len(close) :].lstrip()
     return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
 
 

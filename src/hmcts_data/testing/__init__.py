@@ -3,9 +3,10 @@
 :class:`FakeGovUK` is a real HTTP server on ``127.0.0.1`` serving Content API pages, the Search
 API and asset files, with ETag/Last-Modified revalidation and injectable faults
 (:class:`Status`, :class:`Drop`, :class:`ShortBody`, :class:`Delay`, :class:`Html`,
-:class:`Empty`, :class:`Trickle`, :class:`GzipBomb`, :class:`HugeBody`, :class:`Success`,
-:class:`NotModified`). With pytest, the ``fake_govuk`` fixture (registered automatically when
-``hmcts-data`` is installed) yields a started server and points ``HMCTS_DATA_BASE_URL`` at it.
+:class:`Empty`, :class:`Trickle`, :class:`GzipBomb`, :class:`Gzipped`, :class:`HugeBody`,
+:class:`Success`, :class:`NotModified`). With pytest, the ``fake_govuk`` fixture (registered
+automatically when ``hmcts-data`` is installed) yields a started server and points
+``HMCTS_DATA_BASE_URL`` at it.
 :func:`synthetic_tidy` builds a small SYNTHETIC tidy frame (several releases, revisions,
 missing values) for testing code that consumes frames, with no file and no server.
 :func:`build_site` fills a :class:`FakeGovUK` with a SYNTHETIC HMCTS management information
@@ -33,6 +34,7 @@ from hmcts_data.testing._faults import (
     Empty,
     Fault,
     GzipBomb,
+    Gzipped,
     Html,
     HugeBody,
     NotModified,
@@ -61,6 +63,7 @@ __all__ = [
     "FakeGovUK",
     "Fault",
     "GzipBomb",
+    "Gzipped",
     "Html",
     "HugeBody",
     "MonthlyFile",

@@ -10,6 +10,7 @@ __all__ = [
     "Empty",
     "Fault",
     "GzipBomb",
+    "Gzipped",
     "Html",
     "HugeBody",
     "NotModified",
@@ -149,6 +150,18 @@ class GzipBomb:
 
 
 @dataclass(frozen=True)
+class Gzipped:
+    """Answer 200 with the resource gzip-compressed (``Content-Encoding: gzip``).
+
+    Sent whatever the request's ``Accept-Encoding`` said, as GOV.UK's API does when asked.
+
+    Example:
+        >>> Gzipped()
+        Gzipped()
+    """
+
+
+@dataclass(frozen=True)
 class HugeBody:
     """Announce ``Content-Length: length`` (or none, chunked) and stream zeros until hung up.
 
@@ -205,6 +218,7 @@ Fault = (
     | Empty
     | Trickle
     | GzipBomb
+    | Gzipped
     | HugeBody
     | Success
     | NotModified

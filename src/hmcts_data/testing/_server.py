@@ -32,6 +32,7 @@ from hmcts_data.testing._faults import (
     Empty,
     Fault,
     GzipBomb,
+    Gzipped,
     Html,
     HugeBody,
     NotModified,
@@ -434,6 +435,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if isinstance(fault, Trickle):
             self._trickle(route, validators, fault)
+            return
+        if isinstance(fault, Gzipped):
+            packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+            packed = packer.compress(route.body) + packer.flush()
+            extra = {**validators, "Content-Encoding": "gzip"}
+            self._reply(200, packed, route.content_type, extra, send_body)
             return
         if self._not_modified(route):
             self._reply(304, b"", None, validators, send_body)
