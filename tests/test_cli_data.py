@@ -371,6 +371,30 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
     assert "usage: hmcts-data" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["load", "read", "series", "revisions"])
+def test_output_into_a_missing_folder_is_a_usage_error(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "mi.csv"
+    source.write_bytes(monthly_csv("D", LAST_MONTH, 5).data)
+    target = tmp_path / "no" / "such" / "x.csv"
+    argv = {
+        "load": ["load", "monthly"],
+        "read": ["read", "monthly", str(source)],
+        "series": ["series"],
+        "revisions": ["revisions"],
+    }[command]
+    # No server is needed: the path is checked before any download or parse.
+    with pytest.raises(SystemExit) as info:
+        main([*argv, "-o", str(target)])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: hmcts-data" in err
+    assert "does not exist" in err
+    assert f"mkdir -p {target.parent}" in err
+    assert not (tmp_path / "no").exists()  # no folder was created
+
+
 def test_read_with_a_release_that_is_not_a_month_exits_9(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -214,7 +214,7 @@ def test_trend_draws_into_given_axes(frame: pd.DataFrame, tmp_path: Path) -> Non
 
 
 def test_revisions_one_line_per_period_across_releases(frame: pd.DataFrame, tmp_path: Path) -> None:
-    fig = plot.revisions(frame, jurisdiction="civil", measure="receipts")
+    fig = plot.revisions(frame, jurisdiction="civil", measure="receipts", show="level")
     ax = fig.axes[0]
     rows = frame[
         (frame["jurisdiction"] == "civil")
@@ -233,6 +233,7 @@ def test_revisions_one_line_per_period_across_releases(frame: pd.DataFrame, tmp_
             float(v) for v in published["value"]
         ]
     assert ax.get_ylabel() == "Receipts (cases)"
+    assert ax.get_ylim()[0] == 0.0  # levels on an axis from zero: a small revision looks small
     assert "Release" in ax.get_xlabel()
     assert _tick_labels(fig) == ["Jan 2024", "Feb 2024", "Mar 2024", "Apr 2024"]
     _assert_legend_outside(fig)
@@ -338,3 +339,108 @@ def test_drawing_leaves_matplotlib_global_state_alone(tmp_path: Path) -> None:
     )
     assert out.stdout.strip() == "ok", out.stderr
     assert (tmp_path / "x.png").stat().st_size > 5_000
+
+
+# --- Charts that do not mislead -----------------------------------------------------------
+
+
+def _credit_texts(fig: Figure) -> list[str]:
+    from matplotlib.text import Text
+
+    return [
+        t.get_text()
+        for t in fig.findobj(Text)
+        if "Source:" in t.get_text() or "SYNTHETIC" in t.get_text()
+    ]
+
+
+def _real(frame: pd.DataFrame) -> pd.DataFrame:
+    """The synthetic frame relabelled as if read from a published file (not SYNTHETIC)."""
+    name = pd.Series("HMCTS_MI_output_accessible.csv", index=frame.index, dtype="string")
+    return frame.assign(source_file=name)
+
+
+def test_trend_breaks_the_line_where_months_are_missing(frame: pd.DataFrame) -> None:
+    # Two files a year apart: no figure for the months between, so no line across them.
+    rows = frame[(frame["jurisdiction"] == "civil") & (frame["measure"] == "receipts")]
+    months = sorted(rows["period_start"].unique())
+    dropped = set(months[3:6])
+    holed = frame[~frame["period_start"].isin(dropped)]
+    fig = plot.trend(holed, "receipts", jurisdictions=["civil"])
+    (line,) = fig.axes[0].get_lines()
+    x = pd.to_datetime(np.asarray(line.get_xdata()))
+    y = np.asarray(line.get_ydata(), dtype=float)
+    gap = [i for i, v in enumerate(y) if np.isnan(v)]
+    # Exactly one NaN point, at the first missing month, between the last month before the
+    # gap and the first one after it: matplotlib draws no segment across a NaN.
+    assert [x[i] for i in gap] == [pd.Timestamp(months[3])]
+    (i,) = gap
+    assert x[i - 1] == pd.Timestamp(months[2])
+    assert x[i + 1] == pd.Timestamp(months[6])
+    # Every drawn segment joins consecutive months.
+    for a, b, va, vb in zip(x[:-1], x[1:], y[:-1], y[1:], strict=True):
+        if not (np.isnan(va) or np.isnan(vb)):
+            assert (b.year * 12 + b.month) - (a.year * 12 + a.month) == 1
+    # No gap: no NaN is added.
+    fig = plot.trend(frame, "receipts", jurisdictions=["civil"])
+    (line,) = fig.axes[0].get_lines()
+    assert len(np.asarray(line.get_xdata())) == len(months)
+
+
+def test_every_chart_credits_its_source_and_releases(frame: pd.DataFrame) -> None:
+    real = _real(frame)
+    trend = plot.trend(real, "receipts")
+    (credit,) = _credit_texts(trend)
+    assert credit.startswith("Source: HMCTS management information, OGL v3.0")
+    assert "2024-01 to 2024-04" in credit
+    revisions = plot.revisions(real, jurisdiction="civil", measure="receipts")
+    (credit,) = _credit_texts(revisions)
+    assert "Source: HMCTS management information, OGL v3.0" in credit
+    assert "4 releases, 2024-01 to 2024-04" in credit
+    # SYNTHETIC figures are never credited to HMCTS.
+    (credit,) = _credit_texts(plot.trend(frame, "receipts"))
+    assert "SYNTHETIC" in credit
+    assert "HMCTS management information" not in credit
+
+
+def test_revisions_show_the_change_since_first_published(frame: pd.DataFrame) -> None:
+    fig = plot.revisions(frame, jurisdiction="civil", measure="receipts")
+    ax = fig.axes[0]
+    rows = frame[
+        (frame["jurisdiction"] == "civil")
+        & (frame["measure"] == "receipts")
+        & (frame["breakdown"] == "")
+    ]
+    assert "change since first published (%)" in ax.get_ylabel()
+    low, high = ax.get_ylim()
+    assert low < 0 < high
+    assert low == pytest.approx(-high)  # symmetric: up and down revisions compare
+    for line in ax.get_lines():
+        start = pd.Timestamp(pd.to_datetime(str(line.get_label()), format="%b %Y"))
+        published = rows[rows["period_start"] == start].sort_values("release")["value"]
+        values = published.astype(float).to_numpy()
+        expected = (values / values[0] - 1.0) * 100.0
+        assert np.asarray(line.get_ydata(), dtype=float) == pytest.approx(expected)
+        assert np.asarray(line.get_ydata(), dtype=float)[0] == 0.0
+    with pytest.raises(ConfigurationError, match="show="):
+        plot.revisions(frame, jurisdiction="civil", measure="receipts", show="steep")  # type: ignore[arg-type]
+
+
+def test_revisions_of_percentages_are_in_percentage_points(frame: pd.DataFrame) -> None:
+    # A share published as a percentage: its revisions are differences, not ratios of ratios.
+    unit = pd.Categorical(["percent"] * len(frame), categories=frame["unit"].cat.categories)
+    shares = frame.assign(unit=unit)
+    fig = plot.revisions(shares, jurisdiction="civil", measure="receipts")
+    ax = fig.axes[0]
+    assert ax.get_ylabel().endswith("(percentage points)")
+    rows = shares[
+        (shares["jurisdiction"] == "civil")
+        & (shares["measure"] == "receipts")
+        & (shares["breakdown"] == "")
+    ]
+    line = ax.get_lines()[-1]
+    start = pd.Timestamp(pd.to_datetime(str(line.get_label()), format="%b %Y"))
+    values = rows[rows["period_start"] == start].sort_values("release")["value"].astype(float)
+    assert np.asarray(line.get_ydata(), dtype=float) == pytest.approx(
+        values.to_numpy() - values.iloc[0]
+    )

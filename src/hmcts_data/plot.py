@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from hmcts_data._atomic import atomic_path
 from hmcts_data._errors import ConfigurationError, NotFoundError
@@ -175,14 +175,25 @@ def _style(ax: Axes, ticker: Any, unit: str, *, ylabel: str, legend_title: str) 
     )
 
 
-def _titles(ax: Axes, main: str, note: str) -> None:
-    """The title, with a small grey note (data source, releases) on its own line beneath.
+#: The credit every chart of real figures carries (the data's publisher and licence).
+SOURCE_CREDIT = "Source: HMCTS management information, OGL v3.0"
+#: The credit of a chart whose every figure is SYNTHETIC (the demo and test data).
+SYNTHETIC_CREDIT = "SYNTHETIC data: not HMCTS figures"
+
+
+def _credit(rows: pd.DataFrame) -> str:
+    return SYNTHETIC_CREDIT if _is_synthetic(rows) else SOURCE_CREDIT
+
+
+def _titles(ax: Axes, main: str, credit: str, note: str) -> None:
+    """The title, with a small grey note beneath: the source credit, then the releases drawn.
 
     Stacked rather than side by side so that neither can overlap the other, however narrow
-    the axes; both are laid out by the figure's layout engine.
+    the axes; both are laid out by the figure's layout engine. The credit is part of the
+    figure, so it travels with every saved PNG, SVG or PDF.
     """
     ax.annotate(
-        note,
+        f"{credit}\n{note}",
         xy=(0.0, 1.0),
         xycoords="axes fraction",
         xytext=(0.0, 5.0),
@@ -192,7 +203,7 @@ def _titles(ax: Axes, main: str, note: str) -> None:
         fontsize="small",
         color="0.35",
     )
-    ax.set_title(main, loc="left", fontsize="large", pad=22.0)
+    ax.set_title(main, loc="left", fontsize="large", pad=34.0)
 
 
 def _x_label(rows: pd.DataFrame) -> str:
@@ -222,6 +233,31 @@ def _latest_vintage(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _with_gaps(line: pd.DataFrame) -> tuple[Any, Any]:
+    """Return x (period starts) and y (values) of a line, broken wherever periods are missing.
+
+    A period that does not follow on from the one before (its start is after the previous
+    period's end + 1 day: months or weeks absent from the data) gets a NaN point at the start
+    of the gap, so matplotlib breaks the line there instead of drawing straight across a year
+    with no data. Missing values (``<NA>``) are NaN already and break the line too.
+    """
+    import numpy as np
+    import pandas as pd
+
+    starts = line["period_start"].to_numpy(dtype="datetime64[ns]")
+    ends = line["period_end"].to_numpy(dtype="datetime64[ns]")
+    values = line["value"].astype("float64").to_numpy()
+    if len(starts) < 2:
+        return starts, values
+    next_start = ends[:-1] + np.timedelta64(1, "D")
+    gaps = np.flatnonzero(starts[1:] > next_start)
+    if not len(gaps):
+        return starts, values
+    x = np.insert(starts, gaps + 1, next_start[gaps])
+    y = np.insert(values, gaps + 1, np.nan)
+    return pd.DatetimeIndex(x).to_numpy(), y
+
+
 def trend(
     frame: pd.DataFrame,
     measure: str,
@@ -236,7 +272,10 @@ def trend(
 
     When the frame holds several releases, each period shows its figure from the newest
     release that publishes it (the same rule as ``latest_series``; a missing cell in the newest
-    release stays missing). Missing figures leave a gap in the line, never a zero.
+    release stays missing). Missing figures and missing periods (months absent from the data,
+    such as a year between two files) leave a gap in the line: it is never drawn straight
+    across them, and never through a zero. The figure credits its source and names the
+    releases drawn.
     The y axis names the measure and its unit; dates are labelled concisely; the legend sits
     outside the axes, to the right.
 
@@ -289,9 +328,10 @@ def trend(
         chosen = [str(j) for j in level.sort_values(ascending=False).index]
     for name in chosen:
         line = latest[latest["jurisdiction"] == name].sort_values("period_start")
+        x, y = _with_gaps(line)  # <NA> and absent periods -> NaN: a gap in the line
         axes.plot(
-            line["period_start"].to_numpy(),
-            line["value"].astype("float64").to_numpy(),  # <NA> -> NaN: a gap in the line
+            x,
+            y,
             marker="o",
             markersize=3.5,
             linewidth=1.8,
@@ -304,11 +344,11 @@ def trend(
     _style(axes, ticker, unit, ylabel=_axis_label(measure, unit), legend_title="Jurisdiction")
     releases = sorted({str(r) for r in rows["release"].dropna()})
     span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
-    note = f"{'SYNTHETIC data, ' if _is_synthetic(rows) else ''}release {span}"
+    note = f"release {span}"
     if len(releases) > 1:
         note = note.replace("release ", "latest vintage, releases ")
     default = _label("measure", measure) + (f": {breakdown}" if breakdown else "")
-    _titles(axes, title if title is not None else default, note)
+    _titles(axes, title if title is not None else default, _credit(rows), note)
     return fig
 
 
@@ -333,13 +373,18 @@ def revisions(
     breakdown: str = "",
     period: Period | Iterable[Period] | None = None,
     publication: str | None = None,
+    show: Literal["change", "level"] = "change",
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Draw how figures moved across releases: x = release, y = value, one line per period.
+    """Draw how figures moved across releases: x = release, one line per period.
 
     The monthly MI republishes a rolling window of months, revising recent ones; this shows
-    each period's figure in every release that published it.
+    each period's figure in every release that published it. By default (``show="change"``)
+    the y axis is the change since the period was first published, in percent (percentage
+    points for figures that are percentages), around a zero line: a revision of +0.4% looks
+    like +0.4%, not like a steep climb on an axis cut to the figures' range. With
+    ``show="level"`` the y axis is the published value, starting at zero.
 
     Args:
         frame: A tidy frame holding several releases.
@@ -350,6 +395,8 @@ def revisions(
             day (a month string matches the month). When ``None``: the latest six periods
             published by two or more releases.
         publication: Which publication, when the frame mixes several.
+        show: ``"change"`` (since first published, relative) or ``"level"`` (the values, on
+            an axis from zero).
         ax: Axes to draw into (its figure is returned); a new figure when ``None``.
         title: Title; names the measure and jurisdiction when ``None``.
 
@@ -360,14 +407,17 @@ def revisions(
         MissingDependencyError: matplotlib is not installed (``pip install "hmcts-data[plot]"``).
         NotFoundError: The measure, breakdown, jurisdiction or a period is not in the frame
             (with close matches).
-        ConfigurationError: No period was published by two releases (load more releases), or
-            the figures mix units.
+        ConfigurationError: No period was published by two releases (load more releases), the
+            figures mix units, or ``show`` is neither ``"change"`` nor ``"level"``.
 
     Example:
         >>> fig = revisions(frame, jurisdiction="civil", measure="receipts")  # doctest: +SKIP
     """
+    import numpy as np
     import pandas as pd
 
+    if show not in ("change", "level"):
+        raise ConfigurationError(f"show={show!r}: use 'change' or 'level'.")
     figure_cls, mdates, ticker = _matplotlib("hmcts_data.plot.revisions")
     _check_frame(frame, "hmcts_data.plot.revisions")
     rows = _select(frame, measure=measure, breakdown=breakdown, publication=publication)
@@ -407,12 +457,20 @@ def revisions(
     fig, axes = _new_axes(ax, figure_cls)
     releases = sorted({str(r) for r in rows["release"]})
     colours = _colours(len(wanted))
-    for colour, start in zip(colours, sorted(wanted), strict=True):
-        line = rows[rows["period_start"] == start].sort_values("release")
+    lines = [rows[rows["period_start"] == start].sort_values("release") for start in sorted(wanted)]
+    ys = [line["value"].astype("float64").to_numpy() for line in lines]
+    change_unit = unit
+    if show == "change":
+        ys, change_unit = _changes(ys, unit)
+        # A zero line across the axes (a collection, so get_lines() holds only the figures).
+        axes.hlines(
+            0.0, 0.0, 1.0, transform=axes.get_yaxis_transform(), colors="0.45", linewidth=1.0
+        )
+    for colour, start, line, y in zip(colours, sorted(wanted), lines, ys, strict=True):
         x = pd.to_datetime(line["release"].astype("string") + "-01").to_numpy()
         axes.plot(
             x,
-            line["value"].astype("float64").to_numpy(),
+            y,
             marker="o",
             markersize=4,
             linewidth=1.8,
@@ -427,15 +485,51 @@ def revisions(
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     axes.set_xlabel("Release (latest month of data)")
-    _style(axes, ticker, unit, ylabel=_axis_label(measure, unit), legend_title="Figure for")
+    if show == "change":
+        ylabel = f"{_label('measure', measure)}: change since first published ({change_unit})"
+        _style(axes, ticker, change_unit, ylabel=ylabel, legend_title="Figure for")
+        axes.yaxis.set_major_formatter(_change_formatter(ticker, change_unit))
+        low, high = axes.get_ylim()
+        reach = max(abs(low), abs(high), 0.5 if change_unit == "%" else 1.0)
+        axes.set_ylim(-reach, reach)  # symmetric about zero: up and down revisions compare
+    else:
+        _style(axes, ticker, unit, ylabel=_axis_label(measure, unit), legend_title="Figure for")
+        if all(bool((y[~np.isnan(y)] >= 0).all()) for y in ys):
+            axes.set_ylim(bottom=0.0)
     main = (
         f"Revisions: {_label('measure', measure)}"
         + (f" ({breakdown})" if breakdown else "")
         + f", {_label('jurisdiction', jurisdiction)}"
     )
-    note = f"{'SYNTHETIC data, ' if _is_synthetic(rows) else ''}{len(releases)} releases"
-    _titles(axes, title if title is not None else main, note)
+    note = f"{len(releases)} releases, {releases[0]} to {releases[-1]}"
+    _titles(axes, title if title is not None else main, _credit(rows), note)
     return fig
+
+
+def _changes(ys: list[Any], unit: str) -> tuple[list[Any], str]:
+    """Each line as its change since the first release that published a value.
+
+    Relative (percent) for counts and other levels; percentage points for figures that are
+    percentages; in the figures' unit when a first value is zero (no relative change exists).
+    """
+    import numpy as np
+
+    firsts = [y[~np.isnan(y)][0] if (~np.isnan(y)).any() else np.nan for y in ys]
+    if unit == "percent":
+        return [y - first for y, first in zip(ys, firsts, strict=True)], "percentage points"
+    if any(first == 0 for first in firsts):
+        return [y - first for y, first in zip(ys, firsts, strict=True)], unit
+    return [(y / first - 1.0) * 100.0 for y, first in zip(ys, firsts, strict=True)], "%"
+
+
+def _change_formatter(ticker: Any, change_unit: str) -> Any:
+    suffix = {"%": "%", "percentage points": " pp"}.get(change_unit, "")
+    spec = "{:+,.4g}" if not suffix else "{:+.2g}"
+
+    def fmt(x: float, _pos: int | None = None) -> str:
+        return f"0{suffix}" if abs(x) < 1e-9 else spec.format(x) + suffix
+
+    return ticker.FuncFormatter(fmt)
 
 
 def _colours(n: int) -> list[tuple[float, float, float, float]]:

@@ -39,7 +39,25 @@ def _parser(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-o", "--output", metavar="PATH", help=_OUTPUT_HELP)
+    parser.set_defaults(output_parser=parser)
     return parser
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """Refuse ``-o`` into a folder that does not exist: a usage error (exit 2), before any work.
+
+    Creating the folders silently would hide a typo in the path (the file lands somewhere
+    nobody looks); the message gives the fix.
+    """
+    if not args.output:
+        return
+    folder = os.path.dirname(os.path.abspath(args.output))
+    if not os.path.isdir(folder):
+        shown = os.path.dirname(args.output) or "."
+        args.output_parser.error(
+            f"the folder for -o {args.output!r} does not exist: {shown!r}. Create it first "
+            f"(mkdir -p {shown}) or choose another path."
+        )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -158,6 +176,7 @@ def _on_unknown(args: argparse.Namespace) -> OnUnknown | None:
 
 
 def _run_load(args: argparse.Namespace) -> int:
+    _check_output(args)
     from hmcts_data._api import load
 
     on_unknown = _on_unknown(args)
@@ -173,6 +192,7 @@ def _run_load(args: argparse.Namespace) -> int:
 
 
 def _run_read(args: argparse.Namespace) -> int:
+    _check_output(args)
     from hmcts_data._api import read
 
     on_unknown = _on_unknown(args)
@@ -181,6 +201,7 @@ def _run_read(args: argparse.Namespace) -> int:
 
 
 def _run_series(args: argparse.Namespace) -> int:
+    _check_output(args)
     from hmcts_data._api import series
 
     with client_from_args(args) as client:
@@ -196,6 +217,7 @@ def _run_series(args: argparse.Namespace) -> int:
 
 
 def _run_revisions(args: argparse.Namespace) -> int:
+    _check_output(args)
     from hmcts_data._api import load
     from hmcts_data._errors import NotFoundError
     from hmcts_data.tables._schema import vocabulary
