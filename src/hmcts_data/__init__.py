@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from hmcts_data._errors import (
     ConfigurationError,
+    DiskFullError,
     DownloadError,
     HMCTSDataError,
     HostNotAllowedError,
@@ -28,6 +29,7 @@ from hmcts_data._errors import (
     ParseError,
     SchemaDriftError,
     StaleDataWarning,
+    StorageError,
 )
 from hmcts_data._version import __version__
 
@@ -87,6 +89,7 @@ __all__ = [
     "Catalogue",
     "Client",
     "ConfigurationError",
+    "DiskFullError",
     "DownloadError",
     "ExpectedRelease",
     "HMCTSDataError",
@@ -104,6 +107,7 @@ __all__ = [
     "SchemaDriftError",
     "Settings",
     "StaleDataWarning",
+    "StorageError",
     "Table",
     "WhatsNew",
     "__version__",

@@ -19,23 +19,29 @@ see a partial file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
 import os
 import re
-import shutil
+import stat
 import tempfile
 import warnings
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from hmcts_data._errors import ConfigurationError
+from hmcts_data._errors import (
+    ConfigurationError,
+    DiskFullError,
+    IntegrityError,
+    StorageError,
+)
 from hmcts_data._lock import FileLock
 from hmcts_data._settings import Settings
 
@@ -48,6 +54,7 @@ __all__ = [
     "Sidecar",
     "atomic_write_bytes",
     "resolve_cache_dir",
+    "storage_errors",
 ]
 
 logger = logging.getLogger("hmcts_data")
@@ -59,6 +66,15 @@ _TMP_PREFIX = ".tmp-"
 _API_BODY = "body.json"
 _RESERVED = {_SIDECAR, _LOCK, _API_BODY}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._()+-]+")
+#: What :func:`filename_for` can produce (and ``body.json``): a plain name, no path, no dot first.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9()+_-][A-Za-z0-9._()+-]{0,149}")
+#: A sidecar time this far ahead of the clock is absurd (tampered, or a broken clock).
+_CLOCK_SKEW = timedelta(minutes=5)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_HASH_CHUNK = 1024 * 1024
+#: errno values that mean "no room" and "not allowed", turned into StorageError subclasses.
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_DENIED = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
 class Sidecar(BaseModel):
@@ -84,11 +100,25 @@ class Sidecar(BaseModel):
     etag: str | None = None
     last_modified: str | None = None
     content_type: str | None = None
-    size: int
-    sha256: str
+    size: int = Field(ge=0, le=2**48)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     retrieved_at: datetime
     validated_at: datetime
     filename: str
+
+    @field_validator("filename")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        # A sidecar is data on disk, possibly written by someone else: its file name must be
+        # one the library could have chosen, so the body path can never leave the entry.
+        if not _SAFE_NAME.fullmatch(value) or value in {_SIDECAR, _LOCK}:
+            raise ValueError(f"not a cache file name: {value!r}")
+        return value
+
+    @field_validator("retrieved_at", "validated_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class CachedFile(BaseModel):
@@ -190,8 +220,60 @@ def _writable(directory: Path) -> str | None:
     return None
 
 
+def fallback_cache_dir() -> Path:
+    """Return the per-user fallback cache directory in the system's temporary folder."""
+    suffix = str(os.getuid()) if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"hmcts-data-cache-{suffix}"
+
+
+def check_private(directory: Path) -> None:
+    """Raise unless ``directory`` is a real directory owned by this user and closed to others.
+
+    The fallback cache lives in a shared temporary folder, where another local user could
+    create it first and plant files in it; so it is used only when nobody else could have.
+
+    Raises:
+        ConfigurationError: It is a symlink, not a directory, owned by someone else, or open to
+            the group or others; the message says how to fix it.
+    """
+    try:
+        info = os.lstat(directory)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"Cannot check the fallback cache directory {str(directory)!r} ({exc.strerror}). "
+            "Set HMCTS_DATA_CACHE_DIR to a writable directory of your own."
+        ) from None
+    problem = None
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        problem = "is not a plain directory (a symlink or a file)"
+    elif hasattr(os, "getuid") and info.st_uid != os.getuid():
+        problem = f"belongs to another user (uid {info.st_uid})"
+    elif os.name == "posix" and info.st_mode & 0o077:
+        problem = f"is open to other users (mode {stat.S_IMODE(info.st_mode):o}, not 700)"
+    if problem is not None:
+        raise ConfigurationError(
+            f"The fallback cache directory {str(directory)!r} {problem}, so files in it could "
+            "have been planted by someone else; refusing to use it. Set HMCTS_DATA_CACHE_DIR to "
+            "a directory of your own, or remove that directory (or chmod 700 it if it is "
+            "yours) and try again."
+        )
+
+
+def _private_dir(directory: Path) -> str | None:
+    """Create ``directory`` 0700 if missing, check it is private, and that it is writable."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    check_private(directory)
+    return _writable(directory)
+
+
 def resolve_cache_dir(settings: Settings) -> Path:
-    """Return a writable cache directory: the configured one, else a temporary fallback.
+    """Return a writable cache directory: the configured one, else a private fallback.
+
+    The fallback (``<tmp>/hmcts-data-cache-<uid>``) is created with mode 0700 and used only if
+    it is a real directory owned by this user and closed to others.
 
     Args:
         settings: ``settings.cache_dir`` if set, else the platform's user cache directory.
@@ -200,7 +282,8 @@ def resolve_cache_dir(settings: Settings) -> Path:
         The directory, created if needed.
 
     Raises:
-        ConfigurationError: Neither the configured directory nor the fallback is writable.
+        ConfigurationError: Neither the configured directory nor the fallback is writable, or
+            the fallback is not private to this user.
 
     Example:
         >>> from hmcts_data import Settings
@@ -211,9 +294,8 @@ def resolve_cache_dir(settings: Settings) -> Path:
     problem = _writable(wanted)
     if problem is None:
         return wanted
-    suffix = str(os.getuid()) if hasattr(os, "getuid") else "user"
-    fallback = Path(tempfile.gettempdir()) / f"hmcts-data-cache-{suffix}"
-    if _writable(fallback) is not None:
+    fallback = fallback_cache_dir()
+    if _private_dir(fallback) is not None:
         raise ConfigurationError(
             f"Cache directory {str(wanted)!r} is not writable ({problem}) and neither is the "
             f"fallback {str(fallback)!r}. Set HMCTS_DATA_CACHE_DIR to a writable directory."
@@ -225,6 +307,74 @@ def resolve_cache_dir(settings: Settings) -> Path:
         stacklevel=2,
     )
     return fallback
+
+
+@contextlib.contextmanager
+def storage_errors(where: Path, *, doing: str = "writing to the cache") -> Iterator[None]:
+    """Turn "disk full" and "permission denied" ``OSError`` s in the block into typed errors.
+
+    Args:
+        where: The directory or file being written, for the message.
+        doing: What was being done, for the message.
+
+    Raises:
+        DiskFullError: No space left, quota exceeded or file too large (ENOSPC, EDQUOT, EFBIG).
+        StorageError: Permission denied or a read-only file system (EACCES, EPERM, EROFS).
+
+    Example:
+        >>> import errno
+        >>> with storage_errors(Path("/x")):  # doctest: +ELLIPSIS
+        ...     raise OSError(errno.ENOSPC, "No space left on device")
+        Traceback (most recent call last):
+        ...
+        hmcts_data._errors.DiskFullError: No space left on device while writing to the cache ...
+    """
+    try:
+        yield
+    except StorageError:
+        raise
+    except OSError as exc:
+        if exc.errno in _FULL:
+            raise DiskFullError(
+                f"{exc.strerror or exc} while {doing} ({str(where)!r}). Nothing was kept. Free "
+                "some space (hmcts-data cache clear empties the cache) or point "
+                "HMCTS_DATA_CACHE_DIR / the output path at a disk with room, then try again.",
+                path=str(where),
+            ) from exc
+        if exc.errno in _DENIED:
+            raise StorageError(
+                f"{exc.strerror or exc} while {doing} ({str(where)!r}). Nothing was kept. "
+                "Check the folder's permissions, or choose a folder you can write to "
+                "(HMCTS_DATA_CACHE_DIR for the cache).",
+                path=str(where),
+            ) from exc
+        raise
+
+
+def _is_real_dir(path: Path) -> bool:
+    """Whether ``path`` is a directory itself, not a symlink to one."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _owned(path: Path) -> bool:
+    """Whether this user owns ``path`` (always true where ownership does not exist)."""
+    if not hasattr(os, "getuid"):  # pragma: no cover - Windows
+        return True
+    try:
+        return os.lstat(path).st_uid == os.getuid()
+    except OSError:
+        return False
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -300,17 +450,70 @@ class Entry:
         self.directory = directory
         self.url = url
 
+    def _checked_dir(self) -> bool:
+        """Whether the entry and its kind folder are real directories (absent counts as no).
+
+        A symlinked entry folder (planted in a shared or hijacked cache) is never followed:
+        reading through it could serve any file, and cleaning it could delete any file.
+        """
+        return _is_real_dir(self.directory.parent) and _is_real_dir(self.directory)
+
+    def prepare(self) -> None:
+        """Create the entry's directory, refusing one that is a symlink or not a directory.
+
+        Raises:
+            IntegrityError: The entry folder (or its kind folder) exists but is a symlink or a
+                file; the message says which folder to remove.
+        """
+        with storage_errors(self.directory):
+            # One level at a time, checking each: mkdir(parents=True) would create the entry
+            # inside whatever a symlinked kind folder points at.
+            self.directory.parent.parent.mkdir(parents=True, exist_ok=True)
+            for folder in (self.directory.parent, self.directory):
+                if not os.path.lexists(folder):
+                    with contextlib.suppress(FileExistsError):
+                        folder.mkdir()
+                if not _is_real_dir(folder):
+                    break
+        if not self._checked_dir():
+            raise IntegrityError(
+                f"Cache entry {str(self.directory)!r} is not a plain directory (a symlink or a "
+                "file, which the library never creates); refusing to read or write through it. "
+                "Remove it, or point HMCTS_DATA_CACHE_DIR at a cache only you can write to.",
+                url=self.url or None,
+            )
+
     @property
     def sidecar_path(self) -> Path:
         """Path of ``meta.json``."""
         return self.directory / _SIDECAR
 
     def lock(self) -> FileLock:
-        """Return the entry's cross-process lock (use as a context manager)."""
+        """Return the entry's cross-process lock (use as a context manager).
+
+        The entry directory is created (and checked: never a symlink) first, so the lock file
+        can only ever be made inside the cache.
+        """
+        self.prepare()
         return FileLock(self.directory / _LOCK)
 
-    def read(self) -> tuple[Sidecar, Path] | None:
-        """Return the sidecar and body path when the entry is complete, else ``None``."""
+    def read(self, *, verify: bool = False) -> tuple[Sidecar, Path] | None:
+        """Return the sidecar and body path when the entry is complete, else ``None``.
+
+        The sidecar is validated first (a plain file name, sane size and sha256); the body must
+        be a regular file (not a symlink) of the recorded size. A ``validated_at`` or
+        ``retrieved_at`` in the future is absurd, so such an entry counts as never validated
+        (it is revalidated before use, not served as fresh).
+
+        Args:
+            verify: Also hash the body and compare it with the sidecar's sha256.
+
+        Raises:
+            IntegrityError: With ``verify``, the body's bytes do not match its sidecar (it was
+                modified after download).
+        """
+        if not self._checked_dir():
+            return None
         try:
             raw = self.sidecar_path.read_bytes()
             meta = Sidecar.model_validate_json(raw)
@@ -318,12 +521,28 @@ class Entry:
             return None
         body = self.directory / meta.filename
         try:
-            size = body.stat().st_size
+            info = os.lstat(body)
         except OSError:
             return None
-        if size != meta.size:
+        if not stat.S_ISREG(info.st_mode) or info.st_size != meta.size:
             logger.warning("cache entry %s is inconsistent (size); ignoring it", self.directory)
             return None
+        horizon = now_utc() + _CLOCK_SKEW
+        if meta.validated_at > horizon or meta.retrieved_at > horizon:
+            logger.warning("cache entry %s has a time in the future; revalidating", body)
+            meta = meta.model_copy(update={"validated_at": _EPOCH})
+        if verify:
+            try:
+                actual = _sha256_of(body)
+            except OSError:
+                return None
+            if actual != meta.sha256:
+                raise IntegrityError(
+                    f"Cached file {str(body)!r} does not match the sha256 recorded when it was "
+                    f"downloaded from {meta.url} (it was modified since). Online it is fetched "
+                    "again; offline, go online once to replace it (or clear the cache).",
+                    url=meta.url,
+                )
         return meta, body
 
     def read_verified(self) -> tuple[Sidecar, Path, bytes] | None:
@@ -343,7 +562,9 @@ class Entry:
 
     def open_temp(self) -> tuple[IO[bytes], Path]:
         """Open a temporary file for a new body in the entry's directory."""
-        return open_temp(self.directory)
+        self.prepare()
+        with storage_errors(self.directory):
+            return open_temp(self.directory)
 
     def store(self, body: bytes, meta: Sidecar) -> Path:
         """Write a small body durably and commit it (call while holding the lock).
@@ -353,7 +574,7 @@ class Entry:
         """
         handle, temp = self.open_temp()
         try:
-            with handle:
+            with storage_errors(self.directory), handle:
                 handle.write(body)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -362,13 +583,32 @@ class Entry:
             raise
         return self.commit(temp, meta)
 
+    def _deletable(self, name: str) -> bool:
+        """Whether ``name`` in this entry is a file the library made and may delete.
+
+        Only in an entry folder this user owns (never through a symlink), and only regular
+        files (or stale links) whose names the library itself would have chosen.
+        """
+        if not (self._checked_dir() and _owned(self.directory)):
+            return False
+        if not (_SAFE_NAME.fullmatch(name) or name in {_SIDECAR, _LOCK} or _is_tmp(name)):
+            return False
+        try:
+            mode = os.lstat(self.directory / name).st_mode
+        except OSError:
+            return False
+        return stat.S_ISREG(mode) or stat.S_ISLNK(mode)
+
     def remove_leftovers(self) -> int:
         """Delete temp files left by a killed process (call while holding the lock)."""
         removed = 0
+        if not self._checked_dir():
+            return 0
         with contextlib.suppress(FileNotFoundError):
             for path in self.directory.glob(_TMP_PREFIX + "*"):
-                path.unlink(missing_ok=True)
-                removed += 1
+                if self._deletable(path.name):
+                    path.unlink(missing_ok=True)
+                    removed += 1
         if removed:
             logger.info("removed %d leftover temporary file(s) in %s", removed, self.directory)
         return removed
@@ -379,21 +619,45 @@ class Entry:
         Returns:
             The final path of the body.
         """
-        self.sidecar_path.unlink(missing_ok=True)
+        self.prepare()
         final = self.directory / meta.filename
-        os.replace(temp, final)
-        for other in self.directory.iterdir():
-            if other.name not in {meta.filename, _SIDECAR, _LOCK} and not other.name.startswith(
-                _TMP_PREFIX
-            ):
-                other.unlink(missing_ok=True)  # an older release's file under the same key
-        self.write_sidecar(meta)
+        with storage_errors(self.directory):
+            self.sidecar_path.unlink(missing_ok=True)
+            os.replace(temp, final)
+            for other in self.directory.iterdir():
+                if other.name in {meta.filename, _SIDECAR, _LOCK} or _is_tmp(other.name):
+                    continue
+                if self._deletable(other.name):
+                    other.unlink(missing_ok=True)  # an older release's file under the same key
+            self.write_sidecar(meta)
         return final
 
     def write_sidecar(self, meta: Sidecar) -> None:
         """Write ``meta.json`` atomically."""
         data = json.dumps(meta.model_dump(mode="json"), indent=2, sort_keys=True).encode()
-        atomic_write_bytes(self.sidecar_path, data)
+        self.prepare()
+        with storage_errors(self.directory):
+            atomic_write_bytes(self.sidecar_path, data)
+
+    def clear(self) -> bool:
+        """Delete the entry's own files and its folder (call while holding the lock).
+
+        Returns:
+            Whether the folder is gone; an entry owned by another user, or holding files the
+            library did not make, is left in place (with a log line).
+        """
+        if not (self._checked_dir() and _owned(self.directory)):
+            logger.warning("not clearing %s: not a folder of yours", self.directory)
+            return False
+        for other in self.directory.iterdir():
+            if self._deletable(other.name):
+                other.unlink(missing_ok=True)
+        try:
+            self.directory.rmdir()
+        except OSError:
+            logger.warning("not clearing %s: it holds files not made by hmcts_data", self.directory)
+            return False
+        return True
 
 
 class Cache:
@@ -408,24 +672,37 @@ class Cache:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        # The fallback in the shared temporary folder is re-checked on every use: it must stay
+        # this user's own (mode 0700), or someone else could have planted entries in it.
+        self.private = root == fallback_cache_dir()
+
+    def _check(self) -> None:
+        if self.private:
+            check_private(self.root)
 
     def file_entry(self, url: str, cache_key: str | None = None) -> Entry:
         """Return the entry for a data file, keyed on ``cache_key`` if given, else the URL."""
+        self._check()
         key = _key("key:" + cache_key if cache_key is not None else url)
         return Entry("files", self.root / "files" / key, url)
 
     def api_entry(self, url: str) -> Entry:
         """Return the entry for an API page, keyed on its full URL including the query."""
+        self._check()
         return Entry("api", self.root / "api" / _key(url), url)
 
     def _entries(self) -> Iterator[Entry]:
+        self._check()
         for kind in ("files", "api"):
             folder = self.root / kind
-            if not folder.is_dir():
+            if not _is_real_dir(folder):
                 continue
             for directory in sorted(folder.iterdir()):
-                if directory.is_dir():
+                # Never a symlinked entry: clearing through it would delete files elsewhere.
+                if _is_real_dir(directory):
                     yield Entry(kind, directory, "")
+                elif directory.is_symlink():
+                    logger.warning("skipping %s: a symlink, not a cache entry", directory)
 
     def info(self) -> CacheInfo:
         """Summarise the cache (complete entries only; temp files are not counted)."""
@@ -457,11 +734,15 @@ class Cache:
         removed = 0
         for entry in self._entries():
             with entry.lock():
-                if entry.read() is not None:
-                    removed += 1
+                counted = entry.read() is not None
                 # The lock file goes too; a process waiting on it notices and starts afresh.
-                shutil.rmtree(entry.directory, ignore_errors=True)
+                if entry.clear() and counted:
+                    removed += 1
         return removed
+
+
+def _is_tmp(name: str) -> bool:
+    return name.startswith(_TMP_PREFIX)
 
 
 def now_utc() -> datetime:

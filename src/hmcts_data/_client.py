@@ -40,11 +40,13 @@ from hmcts_data._cache import (
     filename_for,
     now_utc,
     resolve_cache_dir,
+    storage_errors,
 )
 from hmcts_data._errors import (
     ConfigurationError,
     DownloadError,
     HostNotAllowedError,
+    IntegrityError,
     OfflineError,
     ParseError,
     StaleDataWarning,
@@ -387,7 +389,14 @@ class Client:
         entry = self.cache.file_entry(full, cache_key)
 
         def usable() -> tuple[Sidecar, Path] | None:
-            found = entry.read()
+            try:
+                # Hashed on every hit: a byte flipped in the cached file is never served.
+                found = entry.read(verify=True)
+            except IntegrityError as exc:
+                if self.settings.offline:
+                    raise
+                logger.warning("%s; fetching it again", exc)
+                return None
             if found is None:
                 return None
             meta = found[0]
@@ -574,7 +583,7 @@ def _stream_to_temp(
         digest = hashlib.sha256()
         head = b""
         size = 0
-        with handle:
+        with storage_errors(entry.directory), handle:
             chunks = body_chunks(
                 response,
                 limit=limit,

@@ -9,6 +9,8 @@ The tree::
     │   └── HostNotAllowedError    a URL or redirect points at a host or scheme not allowed
     ├── OfflineError               offline mode is on and the cache cannot answer
     ├── IntegrityError             a response or cached file is not what was asked for
+    ├── StorageError               the cache or an export cannot be written (permissions)
+    │   └── DiskFullError          no space left (or a file-size limit) while writing
     ├── IncompleteProposalError    a Data Access Panel summary still has problems to fix
     ├── ParseError                 a file or API page cannot be read (carries file/sheet/row/column)
     │   └── SchemaDriftError       a published layout the library does not know
@@ -30,6 +32,7 @@ from collections.abc import Iterable, Sequence
 
 __all__ = [
     "ConfigurationError",
+    "DiskFullError",
     "DownloadError",
     "HMCTSDataError",
     "HostNotAllowedError",
@@ -41,6 +44,7 @@ __all__ = [
     "ParseError",
     "SchemaDriftError",
     "StaleDataWarning",
+    "StorageError",
 ]
 
 
@@ -137,6 +141,38 @@ class IntegrityError(HMCTSDataError):
     def __init__(self, message: str, *, url: str | None = None) -> None:
         super().__init__(message)
         self.url = url
+
+
+class StorageError(HMCTSDataError):
+    """A file could not be written to the cache or an export path (permission, read-only).
+
+    Nothing half-written is kept. The message names the folder and what to do (fix its
+    permissions, or choose another with ``HMCTS_DATA_CACHE_DIR`` or another output path).
+
+    Attributes:
+        path: The folder or file being written.
+
+    Example:
+        >>> err = StorageError("Permission denied while writing ...", path="/data/cache")
+        >>> err.path, isinstance(err, HMCTSDataError)
+        ('/data/cache', True)
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class DiskFullError(StorageError):
+    """No space left on the device, a quota or a file-size limit was hit while writing.
+
+    Nothing half-written is kept. Free some space (``hmcts-data cache clear`` empties the
+    cache) or write somewhere with room.
+
+    Example:
+        >>> issubclass(DiskFullError, StorageError)
+        True
+    """
 
 
 class IncompleteProposalError(HMCTSDataError, ValueError):

@@ -8,13 +8,18 @@ lock behind.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
 from pathlib import Path
 from types import TracebackType
 
+from hmcts_data._errors import IntegrityError
+
 __all__ = ["FileLock"]
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class FileLock:
@@ -34,7 +39,18 @@ class FileLock:
         """Block until the lock is held."""
         while True:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            # O_NOFOLLOW: a lock file planted as a symlink must not create or open a file
+            # elsewhere (it fails with ELOOP instead).
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+            except OSError as exc:
+                if exc.errno != errno.ELOOP:
+                    raise
+                raise IntegrityError(
+                    f"The lock file {str(self.path)!r} is a symlink, which hmcts_data never "
+                    "creates (the cache may have been tampered with); refusing to follow it. "
+                    "Remove it, or use a cache directory only you can write to."
+                ) from None
             try:
                 _lock(fd)
             except BaseException:
