@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from hmcts_data._cache import CachedFile, CacheInfo
     from hmcts_data._catalogue import Attachment, Catalogue, Publication, Release, catalogue
     from hmcts_data._catalogue._calendar import ExpectedRelease
+    from hmcts_data._changes import ReleaseChanges, release_changes
     from hmcts_data._client import Client, cache_info, clear_cache, download
     from hmcts_data._export import read_duckdb, read_parquet, to_duckdb, to_parquet, write
     from hmcts_data._settings import Settings
@@ -55,6 +56,8 @@ _LAZY: dict[str, str] = {
     "Release": "hmcts_data._catalogue",
     "catalogue": "hmcts_data._catalogue",
     "ExpectedRelease": "hmcts_data._catalogue._calendar",
+    "ReleaseChanges": "hmcts_data._changes",
+    "release_changes": "hmcts_data._changes",
     "ReleaseEvent": "hmcts_data._whatsnew",
     "WhatsNew": "hmcts_data._whatsnew",
     "whats_new": "hmcts_data._whatsnew",
@@ -103,6 +106,7 @@ __all__ = [
     "Provenance",
     "Publication",
     "Release",
+    "ReleaseChanges",
     "ReleaseEvent",
     "SchemaDriftError",
     "Settings",
@@ -122,6 +126,7 @@ __all__ = [
     "read_duckdb",
     "read_parquet",
     "read_tables",
+    "release_changes",
     "revisions",
     "routes",
     "series",

@@ -1,4 +1,4 @@
-"""``hmcts-data whats-new``: releases published or updated since a date, and what is due."""
+"""``hmcts-data whats-new`` (what came out, what is due) and ``what-changed`` (in a release)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,14 @@ examples:
   hmcts-data --offline whats-new                # from the cached catalogue, no request
 
 exit code 0 whether or not anything is new; with --json, test "events" or "due".
+"""
+
+_CHANGED_EPILOG = """\
+examples:
+  hmcts-data what-changed                       # the newest monthly release against the one before
+  hmcts-data what-changed 2025-04 --against 2024-04
+  hmcts-data what-changed --json                # counts, figures, largest revisions, series in/out
+  hmcts-data what-changed -o may-figures.csv    # the newest month's figures as a file too
 """
 
 
@@ -42,6 +50,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.set_defaults(handler=run)
 
+    changed = sub.add_parser(
+        "what-changed",
+        help="a release's newest figures, the revisions it made, series in and out",
+        description=(
+            "Compare a release with the one before it (or --against): the newest period's\n"
+            "figures with their change on the previous period and on a year earlier, how many\n"
+            "earlier figures were revised and the largest revisions, and the series that\n"
+            "appeared or disappeared."
+        ),
+        epilog=_CHANGED_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    changed.add_argument("release", nargs="?", help="the newer release (default: the newest)")
+    changed.add_argument("--against", metavar="RELEASE", help="the older release")
+    changed.add_argument("--publication", default="monthly", help="publication id")
+    changed.add_argument("--top", type=int, default=5, help="largest revisions to list (5)")
+    changed.add_argument("--json", action="store_true", help="print JSON instead of text")
+    changed.add_argument(
+        "-o", "--output", metavar="PATH", help="also write the newest figures (CSV, Parquet ...)"
+    )
+    changed.set_defaults(handler=run_changed)
+
 
 def run(args: argparse.Namespace) -> int:
     """Run ``hmcts-data whats-new``."""
@@ -51,4 +81,23 @@ def run(args: argparse.Namespace) -> int:
     with client_from_args(args) as client:
         news = whats_new(args.since, client=client, refresh=not client.settings.offline)
     print(news.to_json() if args.json else str(news))
+    return 0
+
+
+def run_changed(args: argparse.Namespace) -> int:
+    """Run ``hmcts-data what-changed``."""
+    import sys
+
+    from hmcts_data._changes import release_changes
+
+    with client_from_args(args) as client:
+        changes = release_changes(
+            args.release, args.against, publication=args.publication, client=client
+        )
+    if args.output:
+        from hmcts_data._export import write
+
+        path = write(changes.figures, args.output)
+        print(f"wrote {len(changes.figures)} rows to {path}", file=sys.stderr)
+    print(changes.to_json(top=args.top) if args.json else changes.to_text(top=args.top))
     return 0
