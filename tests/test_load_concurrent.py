@@ -1,0 +1,88 @@
+"""``load(..., "all")`` downloads a few files at once under the shared rate limiter (issue 13)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import hmcts_data
+from hmcts_data import Client, DownloadError
+from hmcts_data.testing import Delay, FakeGovUK, Status
+from hmcts_data.testing._demo import DataSite, build_data_site
+
+RELEASES = 6  # the middle one is withdrawn: five files
+
+
+@pytest.fixture
+def site() -> tuple[FakeGovUK, DataSite]:
+    with FakeGovUK() as fake:
+        yield fake, build_data_site(fake, monthly=RELEASES, last_month=date(2025, 4, 1))
+
+
+def _client(fake: FakeGovUK, root: Path) -> Client:
+    return Client(base_url=fake.base_url, cache_dir=root, rate_limit=1000.0)
+
+
+def _media_paths(fake: FakeGovUK) -> list[str]:
+    return sorted({r.path for r in fake.requests if r.path.startswith("/media")})
+
+
+def test_cold_and_warm_request_counts(site: tuple[FakeGovUK, DataSite], tmp_path: Path) -> None:
+    fake, _ = site
+    with _client(fake, tmp_path) as client:
+        sequential = hmcts_data.load("monthly", "all", client=client)
+    discovery = fake.count("/api")
+    files = fake.count("/media")
+    assert files == sequential["release"].nunique() == RELEASES - 1  # one GET per file
+    assert fake.count() == discovery + files  # nothing else, nothing twice
+    fake.reset_counts()
+    with _client(fake, tmp_path) as client:
+        warm = hmcts_data.load("monthly", "all", client=client)
+    assert fake.count() == 0
+    assert warm.equals(sequential)
+
+
+def test_downloads_overlap_and_results_keep_release_order(
+    site: tuple[FakeGovUK, DataSite], tmp_path: Path
+) -> None:
+    fake, _ = site
+    # Discover first, then slow every file down so the workers must overlap.
+    with _client(fake, tmp_path / "probe") as probe:
+        hmcts_data.catalogue(client=probe)
+        hmcts_data.load("monthly", "all", client=probe)
+    paths = _media_paths(fake)
+    assert len(paths) == RELEASES - 1
+    for path in paths:
+        fake.inject(path, Delay(0.3))
+    threads: set[str] = set()
+    lock = threading.Lock()
+
+    def progress(done: int, total: int | None) -> None:
+        with lock:
+            threads.add(threading.current_thread().name)
+
+    with _client(fake, tmp_path / "cold") as client:
+        hmcts_data.catalogue(client=client)
+        frame = hmcts_data.load("monthly", "all", client=client, progress=progress)
+    assert len({t for t in threads if t.startswith("hmcts-load")}) >= 2
+    releases = list(dict.fromkeys(frame["release"]))
+    assert releases == sorted(releases)  # stacked oldest first, whatever finished first
+
+
+def test_one_failing_file_raises_its_own_error(
+    site: tuple[FakeGovUK, DataSite], tmp_path: Path
+) -> None:
+    fake, _ = site
+    with _client(fake, tmp_path / "probe") as probe:
+        hmcts_data.load("monthly", "all", client=probe)
+    paths = _media_paths(fake)
+    broken = paths[1]
+    fake.inject(broken, *([Status(404)] * 10))
+    with _client(fake, tmp_path / "cold") as client, pytest.raises(DownloadError) as caught:
+        hmcts_data.load("monthly", "all", client=client)
+    assert caught.value.url is not None
+    assert caught.value.url.endswith(broken)
+    assert caught.value.status == 404
