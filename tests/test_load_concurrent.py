@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,7 @@ RELEASES = 6  # the middle one is withdrawn: five files
 
 
 @pytest.fixture
-def site() -> tuple[FakeGovUK, DataSite]:
+def site() -> Iterator[tuple[FakeGovUK, DataSite]]:
     with FakeGovUK() as fake:
         yield fake, build_data_site(fake, monthly=RELEASES, last_month=date(2025, 4, 1))
 

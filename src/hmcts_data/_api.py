@@ -21,7 +21,7 @@ from hmcts_data.tables import PARSERS, OnUnknown
 from hmcts_data.tables._schema import Provenance
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Generator, Sequence
 
     import pandas as pd
 
@@ -209,7 +209,7 @@ def _downloaded(
     progress: bool | ProgressCallback | None,
     *,
     workers: int = DOWNLOAD_WORKERS,
-) -> Iterator[tuple[Release, Attachment, Path]]:
+) -> Generator[tuple[Release, Attachment, Path]]:
     """Yield ``(release, data file, cached path)`` in order, downloading a few files at once.
 
     Each file has its own progress report and its own error: the first failing file (in
