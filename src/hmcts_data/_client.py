@@ -269,6 +269,8 @@ class Client:
             DownloadError: The request failed and nothing is cached.
             HostNotAllowedError: The URL or a redirect goes to a host that is not allowed.
             ParseError: The answer is not valid JSON (it is not cached).
+            IntegrityError: The page is larger than ``settings.max_json_size`` once
+                decompressed, or sent in an encoding not asked for (it is not cached).
 
         Example:
             >>> import hmcts_data
@@ -376,7 +378,8 @@ class Client:
             DownloadError: The request failed (the message names URL and status) and no
                 cached copy could stand in.
             HostNotAllowedError: The URL or a redirect points at a host not allowed.
-            IntegrityError: The body failed a check (nothing was cached).
+            IntegrityError: The body failed a check, or is larger than
+                ``settings.max_file_size`` (nothing was cached).
 
         Example:
             >>> import hmcts_data

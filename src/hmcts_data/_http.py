@@ -365,9 +365,11 @@ class Http:
 
         Raises:
             HostNotAllowedError: The URL or a redirect is not allowed (nothing sent there).
-            DownloadError: A 4xx answer, or retries ran out (``status`` is ``None`` for a
-                transport failure).
-            IntegrityError: The body kept arriving shorter than its ``Content-Length``.
+            DownloadError: A 4xx or non-200 success answer, the attempt's deadline passed,
+                or retries (or the retry budget) ran out (``status`` is ``None`` for a
+                transport failure or a deadline).
+            IntegrityError: The body kept arriving shorter than its ``Content-Length``, or
+                ``consume`` refused it (too large, wrong encoding).
         """
         started = time.monotonic()
         plan = _Plan(self, started)
