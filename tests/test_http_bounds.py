@@ -95,6 +95,17 @@ def test_stalls_stop_at_the_retry_budget(fake: FakeGovUK, tmp_path: Path) -> Non
     assert elapsed < 3.0 + SLACK
 
 
+def test_a_stall_cut_by_the_budget_says_so(fake: FakeGovUK, tmp_path: Path) -> None:
+    # The first attempt fails at once (503); the second stalls until the budget runs out.
+    fake.inject(CSV_PATH, Status(503), Delay(20.0))
+    with make_client(fake, tmp_path, timeout=30.0, retry_budget=2.0) as client:
+        error, elapsed = timed_failure(client, fake.url(CSV_PATH))
+        assert_nothing_cached(client)
+    assert "retry budget ran out" in str(error)
+    assert "HMCTS_DATA_RETRY_BUDGET" in str(error)
+    assert 1.9 <= elapsed < 2.0 + SLACK
+
+
 def test_retry_after_loop_stops_at_the_retry_budget(fake: FakeGovUK, tmp_path: Path) -> None:
     fake.inject(CSV_PATH, *[Status(429, retry_after="2")] * 30)
     with make_client(fake, tmp_path, retries=20, retry_after_cap=2.0, retry_budget=5.0) as client:

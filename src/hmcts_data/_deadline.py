@@ -19,7 +19,7 @@ from contextvars import ContextVar
 
 import httpcore
 
-__all__ = ["DeadlineBackend", "DeadlineExceeded", "deadline", "install"]
+__all__ = ["DeadlineBackend", "DeadlineExceeded", "check", "deadline", "install"]
 
 #: Monotonic time at which the current request must be complete (``None``: no deadline).
 _END: ContextVar[float | None] = ContextVar("hmcts_data_deadline", default=None)
@@ -43,6 +43,16 @@ def deadline(end: float) -> Iterator[None]:
         yield
     finally:
         _END.reset(token)
+
+
+def check() -> None:
+    """Raise :class:`DeadlineExceeded` if this thread's deadline has passed.
+
+    Example:
+        >>> with deadline(time.monotonic() + 5):
+        ...     check()
+    """
+    _left(None)
 
 
 def _left(timeout: float | None) -> float | None:

@@ -31,7 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
-from hmcts_data._deadline import DeadlineExceeded, deadline, install
+from hmcts_data._deadline import DeadlineExceeded, check, deadline, install
 from hmcts_data._errors import DownloadError, HostNotAllowedError, IntegrityError
 from hmcts_data._settings import Settings, is_loopback_host
 
@@ -419,6 +419,13 @@ class Http:
                 f"announced, on every attempt. Nothing was cached; try again later.{note}",
                 url=exc.url,
             )
+        if isinstance(exc, DeadlineExceeded) and attempts > 1:
+            return DownloadError(
+                f"GET {url} failed {attempts - 1} time(s) and attempt {attempts} was still "
+                f"unanswered when the {self.settings.retry_budget:g}s retry budget ran out. "
+                "Nothing was cached. Try again later, or raise HMCTS_DATA_RETRY_BUDGET.",
+                url=url,
+            )
         if isinstance(exc, DeadlineExceeded):
             return DownloadError(
                 f"GET {url} did not complete within its deadline ({self.settings.deadline:g}s "
@@ -575,6 +582,7 @@ def body_chunks(
     inflate = zlib.decompressobj(31) if encoding == "gzip" else None  # 31: gzip wrapper
     total = 0
     for raw in response.iter_raw():
+        check()  # the backend bounds each read; this also holds if it could not be installed
         pending = raw
         while pending:
             if inflate is None:

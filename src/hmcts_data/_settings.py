@@ -12,7 +12,7 @@ Environment variables (part of the public contract):
 ``HMCTS_DATA_API_MAX_AGE``    seconds an API page is used without revalidation (3600)
 ``HMCTS_DATA_FILE_MAX_AGE``   seconds a data file is used without revalidation (86400)
 ``HMCTS_DATA_DEADLINE``       seconds one request may take in all: connect, headers, body (120)
-``HMCTS_DATA_RETRY_BUDGET``   seconds one call may take across all its attempts and waits (180)
+``HMCTS_DATA_RETRY_BUDGET``   seconds one call may take across all its attempts and waits (120)
 ``HMCTS_DATA_MAX_FILE_SIZE``  largest data file downloaded, in bytes (256 MiB)
 ``HMCTS_DATA_MAX_JSON_SIZE``  largest API page read, in bytes, after decompression (32 MiB)
 """
@@ -127,7 +127,7 @@ class Settings(BaseModel):
     api_max_age: float = Field(default=3600.0, ge=0)
     file_max_age: float = Field(default=86400.0, ge=0)
     deadline: float = Field(default=120.0, gt=0, le=86400)
-    retry_budget: float = Field(default=180.0, gt=0, le=86400)
+    retry_budget: float = Field(default=120.0, gt=0, le=86400)
     max_file_size: int = Field(default=256 * 2**20, gt=0)
     max_json_size: int = Field(default=32 * 2**20, gt=0)
 
