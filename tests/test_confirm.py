@@ -72,3 +72,32 @@ def test_a_mapping_that_disagrees_is_demoted_with_a_warning(runs: list[MonthlyFi
             frame=every, jurisdiction="employment_tribunal", measure="receipts"
         )
     assert set(receipts["release"]) <= {"2025-02", "2025-03"}
+
+
+def _one_month(release: str, value: float, mapping: str) -> pd.DataFrame:
+    from hmcts_data.tables._schema import ColumnSpec, Provenance, melt_wide
+
+    label = "ET receipts" if mapping == "exact" else "Employment Tribunals - new cases"
+    spec = ColumnSpec(
+        label, "employment_tribunal", "receipts", "", "cases", [value], mapping=mapping
+    )
+    start = date(2021, 4, 1)
+    return melt_wide(
+        [(start, date(2021, 4, 30))],
+        [spec],
+        Provenance("monthly", f"{release}.csv", "0" * 64, release=release),
+    )
+
+
+@pytest.mark.parametrize(("newer", "kept"), [(1300.0, True), (1900.0, False)])
+def test_a_provisional_only_overlap_allows_large_revisions(newer: float, kept: bool) -> None:
+    # Two releases a year apart share one month, the latest (provisional) one of the older.
+    every = pd.concat(
+        [_one_month("2021-04", 1000.0, "exact"), _one_month("2022-04", newer, "inferred")],
+        ignore_index=True,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = confirm_inferred(every)
+    assert (out["mapping"].iloc[1] == "inferred") is kept
+    assert bool([w for w in caught if "provisional" in str(w.message)]) is not kept

@@ -251,3 +251,20 @@ def test_monthly_short_names_are_not_words_elsewhere() -> None:
         ["Cases received"], "Magistrates' courts activity after the public disorder"
     )
     assert (meaning.jurisdiction, meaning.measure) == ("magistrates_courts", "receipts")
+
+
+def test_the_real_era_d_file_reworded_keeps_every_figure_on_its_series(real_samples: Path) -> None:
+    """Optional: the real 2024-25 file with most headers reworded maps like the original."""
+    path = real_samples / "HMCTS_MI_output_accessible__Apr2024-Apr2025.csv"
+    if not path.is_file():
+        pytest.skip(f"{path.name} not in the real samples")
+    original = hmcts_data.read("monthly", path)
+    with pytest.warns(UserWarning, match="does not record"):
+        reworded = hmcts_data.read("monthly", reword_headers(path.read_bytes()))
+    key = ["jurisdiction", "measure", "breakdown", "unit", "period_start"]
+    inferred = reworded[reworded["mapping"] == "inferred"]
+    assert set(inferred["source_label"]) == set(REWORDED_D.values())
+    joined = inferred.merge(original, on=key, suffixes=("_new", "_old"), validate="one_to_one")
+    assert len(joined) == len(inferred)
+    assert joined["value_new"].equals(joined["value_old"])
+    assert (joined["source_label_old"].map(dict(REWORDED_D)) == joined["source_label_new"]).all()

@@ -13,6 +13,7 @@ import dataclasses
 import logging
 import warnings
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from hmcts_data._errors import ParseError, SchemaDriftError
@@ -212,6 +213,7 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
     return frame
 
 
+@lru_cache(maxsize=64)
 def map_headers(headers: tuple[str, ...]) -> tuple[HeaderMapping | None, ...]:
     """Map a monthly header row: exact crosswalk, then the header interpreter, else unmapped.
 
