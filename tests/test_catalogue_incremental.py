@@ -147,3 +147,25 @@ def test_stale_cached_discovery_refreshes_incrementally(fake: FakeGovUK) -> None
         cat = catalogue(client=client)  # the cached discovery is stale at once
     assert fake.count() == 3
     assert cat.get("monthly").latest().slug == site.pages[0].slug
+
+
+def test_cli_refresh_flags(
+    fake: FakeGovUK,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from hmcts_data.cli import main
+
+    site = build_site(fake, monthly=6)
+    monkeypatch.setenv("HMCTS_DATA_BASE_URL", fake.base_url)
+    monkeypatch.setenv("HMCTS_DATA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("HMCTS_DATA_RATE_LIMIT", "1000")
+    assert main(["catalogue"]) == 0
+    fake.reset_counts()
+    assert main(["catalogue", "--refresh"]) == 0
+    assert fake.count() == 2
+    fake.reset_counts()
+    assert main(["catalogue", "--full-refresh"]) == 0
+    assert fake.count() == full_cost(site)
+    capsys.readouterr()
