@@ -158,6 +158,11 @@ class CachedFile(BaseModel):
     retrieved_at: datetime
     status: Literal["downloaded", "revalidated", "cached", "stale"]
 
+    def _repr_html_(self) -> str:
+        from hmcts_data._catalogue._render import model_html
+
+        return model_html(self, f"Cached file {self.path.name} ({self.status})")
+
 
 class CacheEntry(BaseModel):
     """One entry listed by :func:`cache_info`.
@@ -201,6 +206,32 @@ class CacheInfo(BaseModel):
     files: int
     total_bytes: int
     entries: tuple[CacheEntry, ...]
+
+    def __repr__(self) -> str:
+        # A cache can hold thousands of entries: counts and the newest few, not all of them.
+        lines = [f"<CacheInfo {self.location}: {self.files} files, {self.total_bytes:,} bytes>"]
+        lines += [f"  {e.kind:<5} {e.size:>12,}  {e.url}" for e in self.entries[:_REPR_NEWEST]]
+        if len(self.entries) > _REPR_NEWEST:
+            lines.append(f"  ... {len(self.entries) - _REPR_NEWEST} more in .entries")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from hmcts_data._catalogue._render import html_table
+
+        rows = [
+            [e.kind, f"{e.size:,}", e.retrieved_at.strftime("%Y-%m-%d %H:%M UTC"), e.url]
+            for e in self.entries[:_HTML_ROWS]
+        ]
+        more = len(self.entries) - len(rows)
+        caption = f"Cache at {self.location}: {self.files} files, {self.total_bytes:,} bytes" + (
+            f" (newest {len(rows)} shown, {more} more in .entries)" if more else ""
+        )
+        return html_table(["kind", "bytes", "retrieved", "url"], rows, caption=caption)
+
+
+#: Entries a CacheInfo repr lists (newest first), and rows its HTML table shows.
+_REPR_NEWEST = 5
+_HTML_ROWS = 50
 
 
 def _default_cache_dir() -> Path:

@@ -229,3 +229,9 @@ class Settings(BaseModel):
                 f"Invalid hmcts_data settings: {problems}. Fix the argument or the environment "
                 "variable named."
             ) from None
+
+    def _repr_html_(self) -> str:
+        # Jupyter shows the fields as a table (every public model has an HTML display).
+        from hmcts_data._catalogue._render import model_html
+
+        return model_html(self, "Settings")

@@ -58,6 +58,12 @@ class ReleaseEvent(BaseModel):
     url: str
     note: str | None = None
 
+    def _repr_html_(self) -> str:
+        # Jupyter shows the fields as a table (every public model has an HTML display).
+        from hmcts_data._catalogue._render import model_html
+
+        return model_html(self, "ReleaseEvent")
+
 
 class WhatsNew(BaseModel):
     """What came out since a date: releases published or updated, and releases due.
@@ -127,6 +133,12 @@ class WhatsNew(BaseModel):
         for item in self.upcoming:
             lines.append(f"next: {item}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        # Jupyter shows the fields as a table (every public model has an HTML display).
+        from hmcts_data._catalogue._render import model_html
+
+        return model_html(self, "WhatsNew")
 
 
 def whats_new(

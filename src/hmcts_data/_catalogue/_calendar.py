@@ -159,6 +159,12 @@ class ExpectedRelease(_Strict):
             )
         return text
 
+    def _repr_html_(self) -> str:
+        # Jupyter shows the fields as a table (every public model has an HTML display).
+        from hmcts_data._catalogue._render import model_html
+
+        return model_html(self, "ExpectedRelease")
+
 
 @cache
 def load_calendar() -> CalendarFile:

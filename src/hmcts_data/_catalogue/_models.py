@@ -25,7 +25,7 @@ from pydantic import (
 
 from hmcts_data._catalogue._formats import DATA_FORMAT_ORDER, AttachmentFormat
 from hmcts_data._catalogue._publications import PublicationId
-from hmcts_data._catalogue._render import html_table, text_table
+from hmcts_data._catalogue._render import html_table, model_html, text_table
 from hmcts_data._errors import NotFoundError, OfflineError
 
 if TYPE_CHECKING:
@@ -81,6 +81,25 @@ def _not_found(message: str, what: str, key: str, known: Iterable[str]) -> NotFo
     return error
 
 
+#: Newest releases a publication's repr lists.
+_REPR_NEWEST = 3
+
+
+def _compact_publication(pub: Publication) -> str:
+    """A few lines: what the publication is, how many releases, the newest ones."""
+    n = len(pub.releases)
+    lines = [
+        f"<Publication {pub.id}: {pub.title!r} — {pub.status}, {pub.frequency}; "
+        f"{n} release{'' if n == 1 else 's'}>"
+    ]
+    for release in pub.releases[:_REPR_NEWEST]:
+        withdrawn = " (withdrawn)" if release.withdrawn else ""
+        lines.append(f"  {release.key or '-':<7}  {release.title}{withdrawn}")
+    if n > _REPR_NEWEST:
+        lines.append(f"  ... {n - _REPR_NEWEST} older: print(publication) or .describe() for all")
+    return "\n".join(lines)
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -125,6 +144,13 @@ class Attachment(_Frozen):
     def name(self) -> str:
         """The best short name: file name, else title, else URL."""
         return self.filename or self.title or self.url or "(unnamed attachment)"
+
+    def __repr__(self) -> str:
+        size = "" if self.size is None else f", {self.size:,} bytes"
+        return f"<Attachment {self.name} ({self.format.value}{size})>"
+
+    def _repr_html_(self) -> str:
+        return model_html(self, f"Attachment {self.name}")
 
     def download(
         self,
@@ -377,6 +403,22 @@ class Release(_Frozen):
             lines.append("  (no attachments known)")
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        state = ", WITHDRAWN" if self.withdrawn else ""
+        files = len(self.attachments)
+        return (
+            f"<Release {self.publication} {self.key or self.slug}: {self.title!r}, "
+            f"{files} attachment{'' if files == 1 else 's'}{state}>"
+        )
+
+    def describe(self) -> str:
+        """Return every detail of the release as text: period, dates, notes and each file.
+
+        Example:
+            >>> print(hmcts_data.catalogue().get("monthly").latest().describe())  # doctest: +SKIP
+        """
+        return str(self)
+
     def _repr_html_(self) -> str:
         caption = f"{self.title} — {self.period_label}" + (" (withdrawn)" if self.withdrawn else "")
         return html_table(*_attachment_rows(self.attachments), caption=caption)
@@ -568,6 +610,23 @@ class Publication(_Frozen):
             return head + (f"\n  {self.note}" if self.note else "")
         return head + "\n" + _indent(text_table(*_release_rows(self.releases)))
 
+    def __repr__(self) -> str:
+        return _compact_publication(self)
+
+    def describe(self) -> str:
+        """Return every release of the publication as a text table, titles in full.
+
+        Example:
+            >>> print(hmcts_data.catalogue().get("monthly").describe())  # doctest: +SKIP
+        """
+        head = (
+            f"{self.title} [{self.id}] — {self.status}, {self.frequency}; "
+            f"{len(self.releases)} release(s)"
+        )
+        if not self.releases:
+            return head + (f"\n  {self.note}" if self.note else "")
+        return head + "\n" + _indent(text_table(*_release_rows(self.releases), max_width=400))
+
     def _repr_html_(self) -> str:
         caption = f"{self.title} [{self.id}] — {self.status}, {self.frequency}"
         return html_table(*_release_rows(self.releases), caption=caption)
@@ -658,6 +717,30 @@ class Catalogue(_Frozen):
         if self.source == "cache":
             return f"a cached discovery from {self.base_url}, made {when}"
         return f"the snapshot embedded in hmcts-data, generated {when}"
+
+    def __repr__(self) -> str:
+        releases = sum(len(p.releases) for p in self.publications)
+        lines = [
+            f"<Catalogue: {len(self.publications)} publications, {releases} releases; "
+            f"{self.describe_source()}>"
+        ]
+        width = max((len(p.id) for p in self.publications), default=0)
+        for pub in self.publications:
+            latest = next((r for r in pub.releases if not r.is_withdrawn), None)
+            newest = f", newest {latest.key or latest.slug}" if latest else ""
+            plural = "" if len(pub.releases) == 1 else "s"
+            lines.append(f"  {pub.id.ljust(width)}  {len(pub.releases):>3} release{plural}{newest}")
+        lines.append("  (print(catalogue) for a table, catalogue.describe() for every release)")
+        return "\n".join(lines)
+
+    def describe(self) -> str:
+        """Return the whole catalogue as text: every publication with every release.
+
+        Example:
+            >>> print(hmcts_data.catalogue().describe())  # doctest: +SKIP
+        """
+        head = f"HMCTS open data catalogue — {self.describe_source()}"
+        return "\n\n".join([head, *(p.describe() for p in self.publications)])
 
     def __str__(self) -> str:
         rows = []

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from enum import Enum
+from typing import Any
 
-__all__ = ["html_table", "text_table"]
+__all__ = ["html_table", "model_html", "text_table"]
 
 
 def text_table(
@@ -65,6 +67,53 @@ def html_table(
     )
     cap = f"<caption style='text-align:left'>{html.escape(caption)}</caption>" if caption else ""
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def model_html(model: Any, caption: str, *, max_width: int = 200) -> str:
+    """Render a model's fields (pydantic model or dataclass) as a two-column HTML table.
+
+    Args:
+        model: The object; its pydantic fields, else its dataclass fields, are shown in order.
+        caption: Caption above the table.
+        max_width: Longest value shown; longer ones end with an ellipsis.
+
+    Returns:
+        The HTML text (every cell escaped).
+
+    Example:
+        >>> from dataclasses import dataclass
+        >>> @dataclass
+        ... class Point:
+        ...     x: int
+        >>> "<td style='text-align:left'>x</td>" in model_html(Point(1), "A point")
+        True
+    """
+    import dataclasses
+
+    fields = getattr(type(model), "model_fields", None)
+    if fields is not None:
+        names = list(fields)
+    elif dataclasses.is_dataclass(model):
+        names = [f.name for f in dataclasses.fields(model) if not f.name.startswith("_")]
+    else:  # pragma: no cover - every caller passes a model
+        names = []
+    rows = [[name, _cut(_shown(getattr(model, name)), max_width)] for name in names]
+    return html_table(["field", "value"], rows, caption=caption)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, tuple | list) and len(value) > 3:
+        return f"{len(value)} items: " + ", ".join(_shown(v) for v in value[:3]) + ", …"
+    if isinstance(value, tuple | list):
+        return ", ".join(_shown(v) for v in value) or "(none)"
+    if isinstance(value, BaseException):  # pragma: no cover
+        return str(value)
+    text = getattr(value, "name", None) if hasattr(type(value), "model_fields") else None
+    return str(text) if isinstance(text, str) else str(value)
 
 
 def _cut(text: str, width: int) -> str:

@@ -53,8 +53,8 @@ from hmcts_data.routes._query import (
     search,
     suggest,
 )
+from hmcts_data.routes._render import Routes, Suggestions, unverified_facts
 from hmcts_data.routes._render import docs_page as render_markdown
-from hmcts_data.routes._render import unverified_facts
 
 __all__ = [
     "AccessRoute",
@@ -74,10 +74,12 @@ __all__ = [
     "Problem",
     "Researcher",
     "RouteKind",
+    "Routes",
     "Source",
     "Sourced",
     "Step",
     "Suggestion",
+    "Suggestions",
     "Timescale",
     "Track",
     "data_first_datasets",

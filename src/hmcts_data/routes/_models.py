@@ -86,6 +86,12 @@ HttpsUrl = Annotated[str, StringConstraints(strip_whitespace=True)]
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
+    def _repr_html_(self) -> str:
+        # Every fact model shows as a field/value table in Jupyter; AccessRoute has its own.
+        from hmcts_data._catalogue._render import model_html
+
+        return model_html(self, type(self).__name__)
+
 
 class Confidence(StrEnum):
     """How sure the library is of a fact.
@@ -495,6 +501,9 @@ class AccessRoute(_Frozen):
         from hmcts_data.routes._render import route_markdown
 
         return route_markdown(self)
+
+    def __repr__(self) -> str:
+        return f"<AccessRoute {self.id}: {self.name} ({self.kind})>"
 
     def _repr_html_(self) -> str:
         from hmcts_data.routes._render import route_html

@@ -40,6 +40,12 @@ _DAP_ROUTE = "data-access-panel"
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
+    def _repr_html_(self) -> str:
+        # Jupyter shows the fields as a table (every public model has an HTML display).
+        from hmcts_data._catalogue._render import model_html
+
+        return model_html(self, type(self).__name__)
+
 
 class Researcher(_Frozen):
     """A person who will carry out the research.

@@ -14,6 +14,7 @@ from hmcts_data.routes._models import (
     OtherSource,
     Suggestion,
 )
+from hmcts_data.routes._render import Routes, Suggestions
 
 __all__ = [
     "data_first_datasets",
@@ -55,7 +56,7 @@ def _normalise(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", _LOOSE_DOT.sub(" ", text.lower())).split())
 
 
-def list() -> builtins.list[AccessRoute]:
+def list() -> Routes:
     """Return every access route, in the data file's order.
 
     Returns:
@@ -69,7 +70,7 @@ def list() -> builtins.list[AccessRoute]:
         >>> "data-access-panel" in [r.id for r in routes.list()]
         True
     """
-    return builtins.list(book().route)
+    return Routes(book().route)
 
 
 def _key(text: str) -> str:
@@ -117,7 +118,7 @@ def _route_text(route: AccessRoute, field: str) -> str:
     return " ".join(item.display() for item in getattr(route, field))
 
 
-def search(text: str) -> builtins.list[AccessRoute]:
+def search(text: str) -> Routes:
     """Find routes whose name, purpose, coverage, steps or other facts mention ``text``.
 
     Each query word (ignoring very common words) found at the start of a word in a part of the
@@ -141,7 +142,7 @@ def search(text: str) -> builtins.list[AccessRoute]:
     phrase = _normalise(text)
     words = [w for w in phrase.split() if w not in _STOPWORDS and len(w) > 1]
     if not words:
-        return []
+        return Routes(ranked=True)
     scored: builtins.list[tuple[float, int, AccessRoute]] = []
     for index, route in enumerate(book().route):
         score = 0.0
@@ -152,7 +153,8 @@ def search(text: str) -> builtins.list[AccessRoute]:
                 score += 2 * weight * len(words)
         if score > 0:
             scored.append((-score, index, route))
-    return [route for _, _, route in sorted(scored, key=lambda t: (t[0], t[1]))]
+    ranked = sorted(scored, key=lambda t: (t[0], t[1]))
+    return Routes((route for _, _, route in ranked), ranked=True)
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
@@ -160,7 +162,7 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"\s+".join(words) + r"(?:s|es)?\b")
 
 
-def suggest(need: str) -> builtins.list[Suggestion]:
+def suggest(need: str) -> Suggestions:
     """Suggest the routes that fit a need described in plain words, with the reason.
 
     Matches the need against the phrase table in ``routes.toml`` (one rule per route; longer
@@ -192,7 +194,7 @@ def suggest(need: str) -> builtins.list[Suggestion]:
     order = {r.id: i for i, r in enumerate(book().route)}
     if by_route:
         ranked = sorted(by_route.items(), key=lambda kv: (-kv[1][0], order[kv[0]]))
-        return [
+        return Suggestions(
             Suggestion(
                 route=get(route_id),
                 reason=" ".join(dict.fromkeys(reasons)),
@@ -200,16 +202,16 @@ def suggest(need: str) -> builtins.list[Suggestion]:
                 score=score,
             )
             for route_id, (score, phrases, reasons) in ranked
-        ]
+        )
     found = search(need)
-    return [
+    return Suggestions(
         Suggestion(
             route=route,
             reason=f"No rule in the suggestion table matched; the route's text mentions {need!r}.",
             score=1.0 / (rank + 1),
         )
         for rank, route in enumerate(found[:3])
-    ]
+    )
 
 
 def data_first_datasets() -> builtins.list[DataFirstDataset]:

@@ -9,7 +9,15 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Sequence
 
-from hmcts_data.routes._models import AccessRoute, Confidence, Link, Source, Sourced, Step
+from hmcts_data.routes._models import (
+    AccessRoute,
+    Confidence,
+    Link,
+    Source,
+    Sourced,
+    Step,
+    Suggestion,
+)
 
 __all__ = [
     "docs_page",
@@ -433,3 +441,102 @@ def unverified_facts() -> list[tuple[str, Sourced]]:
             if f.confidence is Confidence.UNVERIFIED
         ]
     return found
+
+
+#: Items a route list's repr names before "... N more".
+_REPR_ITEMS = 8
+
+
+class Routes(list[AccessRoute]):
+    """A list of access routes (what :func:`list` and :func:`search` return) that prints briefly.
+
+    A plain ``list`` in every other way. Its ``repr`` is a few lines (the count and the first
+    routes' ids and names); :meth:`describe` gives every route in full.
+
+    Example:
+        >>> from hmcts_data import routes
+        >>> found = routes.search("EX107")
+        >>> repr(found).splitlines()[0]
+        '<1 access route, best first>'
+    """
+
+    def __init__(self, routes: Iterable[AccessRoute] = (), *, ranked: bool = False) -> None:
+        super().__init__(routes)
+        #: Whether the routes are ranked (search results, best first) or in the data's order.
+        self.ranked = ranked
+
+    def __repr__(self) -> str:
+        n = len(self)
+        order = ", best first" if self.ranked else ""
+        lines = [f"<{n} access route{'' if n == 1 else 's'}{order}>"]
+        width = max((len(r.id) for r in self[:_REPR_ITEMS]), default=0)
+        lines += [f"  {r.id.ljust(width)}  {r.name}" for r in self[:_REPR_ITEMS]]
+        if n > _REPR_ITEMS:
+            lines.append(f"  ... {n - _REPR_ITEMS} more; .describe() shows every route in full")
+        return "\n".join(lines)
+
+    def describe(self) -> str:
+        """Return every route in full (steps, contacts, fees, sources), as ``print(route)`` does.
+
+        Example:
+            >>> from hmcts_data import routes
+            >>> "Data Access Panel" in routes.list().describe()
+            True
+        """
+        return "\n\n".join(str(r) for r in self)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td style='text-align:left'><code>{html.escape(r.id)}</code></td>"
+            f"<td style='text-align:left'>{html.escape(r.name)}</td>"
+            f"<td style='text-align:left'>{html.escape(str(r.kind))}</td></tr>"
+            for r in self
+        )
+        n = len(self)
+        return (
+            f"<table><caption style='text-align:left'>{n} access route{'' if n == 1 else 's'}"
+            "</caption><thead><tr><th style='text-align:left'>id</th>"
+            "<th style='text-align:left'>name</th><th style='text-align:left'>kind</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>"
+        )
+
+
+class Suggestions(list[Suggestion]):
+    """The routes :func:`suggest` proposes, best first, printing briefly (a plain ``list``).
+
+    Example:
+        >>> from hmcts_data import routes
+        >>> repr(routes.suggest("a transcript of my hearing")).splitlines()[1].split(":")[0]
+        '  transcripts'
+    """
+
+    def __repr__(self) -> str:
+        n = len(self)
+        lines = [f"<{n} suggestion{'' if n == 1 else 's'}, best first>"]
+        lines += [f"  {s.route.id}: {s.reason}" for s in self[:_REPR_ITEMS]]
+        if n > _REPR_ITEMS:
+            lines.append(f"  ... {n - _REPR_ITEMS} more; .describe() for every route in full")
+        return "\n".join(lines)
+
+    def describe(self) -> str:
+        """Return each suggestion's reason followed by the route in full.
+
+        Example:
+            >>> from hmcts_data import routes
+            >>> "transcript" in routes.suggest("a transcript of my hearing").describe().lower()
+            True
+        """
+        return "\n\n".join(f"{s.reason}\n{s.route}" for s in self)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td style='text-align:left'><code>{html.escape(s.route.id)}</code></td>"
+            f"<td style='text-align:left'>{html.escape(s.route.name)}</td>"
+            f"<td style='text-align:left'>{html.escape(s.reason)}</td></tr>"
+            for s in self
+        )
+        return (
+            f"<table><caption style='text-align:left'>{len(self)} suggested route(s)</caption>"
+            "<thead><tr><th style='text-align:left'>id</th><th style='text-align:left'>name</th>"
+            f"<th style='text-align:left'>why</th></tr></thead><tbody>{rows}</tbody></table>"
+        )

@@ -410,6 +410,15 @@ class Table:
                 s.rows.append(int(row_numbers[i]))
         return list(series.values())
 
+    def _repr_html_(self) -> str:
+        # Jupyter: the title, where the table is, and its first data rows as published.
+        import html
+
+        where = self.file + (f", sheet {self.sheet!r}" if self.sheet else "")
+        caption = html.escape(f"{self.title or 'Table'} ({where}, {len(self.data)} rows)")
+        body = self.data.head(10).to_html(max_cols=12)
+        return f"<div><p><b>{caption}</b></p>{body}</div>"
+
 
 def _label_text(cell: Cell) -> str:
     if isinstance(cell, datetime):

@@ -342,6 +342,12 @@ class Provenance:
     source_url: str | None = None
     sheet: str | None = None
 
+    def _repr_html_(self) -> str:
+        # Jupyter shows the fields as a table (every public model has an HTML display).
+        from hmcts_data._catalogue._render import model_html
+
+        return model_html(self, "Provenance")
+
 
 @dataclass(frozen=True)
 class ColumnSpec:
