@@ -237,6 +237,20 @@ class ReleaseChanges:
     def __str__(self) -> str:
         return self.to_text()
 
+    def __repr__(self) -> str:
+        # The dataclass repr would print four whole frames; counts instead (print() for all).
+        return (
+            f"<ReleaseChanges {self.publication} {self.new_release} vs {self.old_release}: "
+            f"{len(self.figures)} figures, {self.revised_count} revised of {self.compared} "
+            f"compared, {len(self.appeared)} series appeared, {len(self.disappeared)} "
+            "disappeared; print() for the full report>"
+        )
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<div><pre>{html.escape(self.to_text())}</pre></div>"
+
 
 def release_changes(
     release: str | date | Release | None = None,
