@@ -22,6 +22,7 @@ from hmcts_data.tables._confirm import confirm_inferred
 from hmcts_data.tables._schema import TIDY_COLUMNS, validate_tidy
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = ["REVISION_COLUMNS", "latest_series", "revisions"]
@@ -51,8 +52,17 @@ REVISION_COLUMNS: Final = (
 )
 
 
+#: The columns that identify a figure (with the trimmed header standing in for unknown ones).
+_FIGURE: Final = ("publication", "jurisdiction", "measure", "breakdown", "unit")
+_PERIOD: Final = ("period_start", "period_end")
+
+
 def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the figure key and a sortable publication time; refuse non-tidy frames."""
+    """Add the figure key and a sortable publication time; refuse non-tidy frames.
+
+    The key is an integer code per distinct (publication, period, jurisdiction, measure,
+    breakdown, unit), grouped on the typed columns themselves: no text key is built.
+    """
     import pandas as pd
 
     missing = [c for c in _TIDY if c not in frame.columns]
@@ -61,29 +71,32 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
             f"Not a tidy hmcts_data frame: columns {missing} are missing. Pass the frame that "
             "read()/load() returned (or several of them joined with pandas.concat)."
         )
+    frame = frame.reset_index(drop=True)
     known = frame["measure"].notna() & frame["jurisdiction"].notna()
-    canonical = (
-        frame["jurisdiction"].astype("string")
-        + "|"
-        + frame["measure"].astype("string")
-        + "|"
-        + frame["breakdown"].astype("string")
-    )
-    unknown = "?|" + frame["source_label"].astype("string").str.strip()
-    key = (
-        frame["publication"].astype("string")
-        + "|"
-        + canonical.where(known, unknown)
-        + "|"
-        + frame["unit"].astype("string")
-        + "|"
-        + frame["period_start"].astype("string")
-        + "|"
-        + frame["period_end"].astype("string")
-    )
+    # Unknown columns (null jurisdiction or measure) are told apart by their trimmed header;
+    # known ones share one empty label, so a reworded header still joins its figure.
+    label = pd.Series("", index=frame.index, dtype=object)
+    if not bool(known.all()):
+        label[~known] = "?" + frame.loc[~known, "source_label"].astype(str).str.strip()
+    parts = [frame[c] for c in (*_FIGURE, *_PERIOD)]
+    key = pd.DataFrame({str(k): part for k, part in enumerate([*parts, label])})
+    codes = key.groupby(list(key.columns), sort=False, dropna=False, observed=True).ngroup()
     published = frame["published"]
     order = published.fillna(pd.Timestamp.min.tz_localize("UTC"))
-    return frame.assign(**{_KEY: key, _ORDER: order}).reset_index(drop=True)
+    return frame.assign(**{_KEY: codes, _ORDER: order})
+
+
+def _describe(row: pd.Series) -> str:
+    """The figure of one row, for messages."""
+    import pandas as pd
+
+    known = pd.notna(row["measure"]) and pd.notna(row["jurisdiction"])
+    what = (
+        f"{row['jurisdiction']}|{row['measure']}|{row['breakdown']}"
+        if known
+        else f"?|{str(row['source_label']).strip()}"
+    )
+    return f"{row['publication']}|{what}|{row['unit']}|{row['period_start']}|{row['period_end']}"
 
 
 def _one_per_release(work: pd.DataFrame) -> pd.DataFrame:
@@ -99,8 +112,9 @@ def _one_per_release(work: pd.DataFrame) -> pd.DataFrame:
             key, release = bad[_KEY].iloc[0], bad["release"].iloc[0]
             files = sorted(set(clash.loc[clash[_KEY] == key, "source_file"].astype(str)))
             raise ParseError(
-                f"Release {release} gives two different values for one figure ({key}), from "
-                f"{files}. The same release was loaded twice from different files; keep one."
+                f"Release {release} gives two different values for one figure "
+                f"({_describe(bad.iloc[0])}), from {files}. The same release was loaded twice "
+                "from different files; keep one."
             )
         work = work.drop_duplicates(subset=[_KEY, "release", _ORDER], keep="last")
     return work
@@ -117,6 +131,43 @@ def _difference(old: pd.Series, new: pd.Series, mask: pd.Series) -> pd.Series:
         for o, n in zip(old.loc[rows], new.loc[rows], strict=True)
     ]
     return out
+
+
+def _sort_keys(work: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Integer arrays of the figure, the release (nulls last) and the publication time."""
+    import numpy as np
+    import pandas as pd
+
+    release, _ = pd.factorize(work["release"], sort=True)
+    release = np.where(release < 0, release.max(initial=0) + 1, release)
+    published = work[_ORDER].to_numpy(dtype="datetime64[ns]").view("i8")
+    return work[_KEY].to_numpy(dtype="int64"), release, published
+
+
+def _newest_rows(work: pd.DataFrame, *, skip_missing: bool) -> np.ndarray:
+    """Positions of the newest row of each figure (as a stable sort + keep="last" would give).
+
+    Sorts a few integer arrays instead of the frame; a frame holding one release twice takes
+    the checked path of :func:`_one_per_release` first.
+    """
+    import numpy as np
+
+    key, release, published = _sort_keys(work)
+    order = np.lexsort((published, release, key))
+    k, r, t = key[order], release[order], published[order]
+    if bool(((k[1:] == k[:-1]) & (r[1:] == r[:-1]) & (t[1:] == t[:-1])).any()):
+        kept = _one_per_release(work)
+        positions = work.index.get_indexer(kept.index)
+        sub = _newest_rows(kept.reset_index(drop=True), skip_missing=skip_missing)
+        picked: np.ndarray = positions[sub]
+        return picked
+    if skip_missing:
+        has_value = work["value"].notna().to_numpy()
+        order = np.lexsort((published, release, has_value, key))
+        k = key[order]
+    last = np.ones(len(k), dtype=bool)
+    last[:-1] = k[1:] != k[:-1]
+    return order[last]
 
 
 def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.DataFrame:
@@ -150,12 +201,8 @@ def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.Data
         {'2025-04': 59, '2025-05': 767}
     """
     # An inferred mapping that disagrees with the series it joins is demoted first.
-    work = _one_per_release(_prepare(confirm_inferred(frame, stacklevel=3)))
-    sort = [_KEY, "release", _ORDER]
-    if skip_missing:
-        work = work.assign(_has_value=work["value"].notna())
-        sort = [_KEY, "_has_value", "release", _ORDER]
-    work = work.sort_values(sort, kind="stable").drop_duplicates(subset=[_KEY], keep="last")
+    work = _prepare(confirm_inferred(frame, stacklevel=3))
+    work = work.take(_newest_rows(work, skip_missing=skip_missing))
     # Period order within each series. The source label names a series only where it is
     # unmapped (its trimmed header is its key); a mapped series keeps its key across
     # rewordings, so sorting by label there would put eras before periods.
