@@ -27,7 +27,6 @@ import os
 import re
 import stat
 import tempfile
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,6 +43,7 @@ from hmcts_data._errors import (
 )
 from hmcts_data._lock import FileLock
 from hmcts_data._settings import Settings
+from hmcts_data._warn import warn
 
 __all__ = [
     "Cache",
@@ -331,7 +331,7 @@ def resolve_cache_dir(settings: Settings) -> Path:
             f"Cache directory {str(wanted)!r} is not writable ({problem}) and neither is the "
             f"fallback {str(fallback)!r}. Set HMCTS_DATA_CACHE_DIR to a writable directory."
         )
-    warnings.warn(
+    warn(
         f"Cache directory {str(wanted)!r} is not writable ({problem}); using {str(fallback)!r} "
         "instead, which the system may clear. Set HMCTS_DATA_CACHE_DIR to a writable directory.",
         UserWarning,

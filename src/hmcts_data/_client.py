@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import threading
-import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +53,7 @@ from hmcts_data._errors import (
 from hmcts_data._integrity import Expect, check_body, check_expected, expected_kind
 from hmcts_data._progress import ProgressCallback, Reporter, reporter
 from hmcts_data._settings import Settings
+from hmcts_data._warn import warn
 
 if TYPE_CHECKING:
     import httpx
@@ -519,7 +519,7 @@ class Client:
 
     @staticmethod
     def _warn_stale(url: str, exc: DownloadError, meta: Sidecar) -> None:
-        warnings.warn(
+        warn(
             f"Could not refresh {url} ({exc}). Using the cached copy last confirmed "
             f"{_human_age(_age(meta))} ago (retrieved {meta.retrieved_at:%Y-%m-%d %H:%M} UTC); "
             "it may be out of date.",

@@ -17,6 +17,7 @@ from hmcts_data._errors import (
     OfflineError,
     StaleDataWarning,
 )
+from hmcts_data._warn import warn
 
 if TYPE_CHECKING:
     from hmcts_data._client import Client
@@ -81,7 +82,7 @@ def catalogue(
                 logger.info("offline: using the cached discovery (%s old)", format_age(cached.age))
                 return cached
             snapshot = load_snapshot()
-            warnings.warn(
+            warn(
                 "Offline and no catalogue discovery is cached, so this is "
                 f"{snapshot.describe_source()}; it lists only documented releases. Run "
                 "hmcts_data.catalogue() online once for the full catalogue.",
@@ -119,7 +120,7 @@ def catalogue(
         if failure is not None:
             return _fall_back(cached, failure)
         if stale:
-            warnings.warn(
+            warn(
                 f"GOV.UK could not be reached for {len(stale)} catalogue page(s); cached copies "
                 f"were used, so the catalogue may be out of date. First: {stale[0].message}",
                 StaleDataWarning,
@@ -142,7 +143,7 @@ def catalogue(
 def _fall_back(cached: Catalogue | None, failure: Exception) -> Catalogue:
     chosen = cached if cached is not None else load_snapshot()
     which = "the last cached discovery" if cached is not None else "the embedded snapshot"
-    warnings.warn(
+    warn(
         f"Could not discover the catalogue from GOV.UK ({failure}). Using {which}: "
         f"{chosen.describe_source()}. Try again later, or hmcts_data.catalogue(refresh=True).",
         StaleDataWarning,

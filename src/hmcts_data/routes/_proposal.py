@@ -11,7 +11,6 @@ route data. Nothing is ever sent.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import ClassVar
@@ -19,6 +18,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from hmcts_data._errors import IncompleteProposalError, ParseError
+from hmcts_data._warn import warn
 from hmcts_data.routes._models import Confidence
 
 __all__ = [
@@ -262,7 +262,7 @@ class DataAccessProposal(_Frozen):
                 column="contacts",
             )
         if contact.confidence is not Confidence.OFFICIAL or contact.dated:
-            warnings.warn(
+            warn(
                 f"The panel's address {contact.value} is tagged {contact.tag}: check it on "
                 "the panel's GOV.UK page before sending.",
                 UserWarning,

@@ -16,8 +16,9 @@ older release's latest month, which is provisional. The median relative differen
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Final
+
+from hmcts_data._warn import warn
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -134,7 +135,7 @@ def confirm_inferred(frame: pd.DataFrame, *, stacklevel: int = 2) -> pd.DataFram
     for index, release, label, why in demote:
         out.loc[index, ["jurisdiction", "measure", "mapping"]] = None
         out.loc[index, "breakdown"] = ""
-        warnings.warn(
+        warn(
             f"Release {release}: the inferred mapping of {label!r} is demoted to unmapped: "
             f"{why}. Its figures are kept with a null jurisdiction and measure; please report "
             "the header.",

@@ -11,10 +11,10 @@ with one warning per file naming them; ``on_unknown="raise"`` turns that into
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from typing import TYPE_CHECKING, Protocol
 
 from hmcts_data._errors import SchemaDriftError
+from hmcts_data._warn import warn
 from hmcts_data.tables import OnUnknown
 from hmcts_data.tables._crosswalk import load_crosswalk
 from hmcts_data.tables._reader import read_tables
@@ -158,7 +158,7 @@ def parse_publication(
                 labels=labels,
                 file=provenance.source_file,
             )
-        warnings.warn(
+        warn(
             f"{provenance.source_file}: kept {int(unknown_rows.sum())} figure(s) whose labels "
             f"the {provenance.publication} crosswalk does not know, with null jurisdiction or "
             f"measure: {shown}{more}. Please report the file so the crosswalk can learn them.",

@@ -16,13 +16,13 @@ import dataclasses
 import itertools
 import logging
 import re
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from hmcts_data._errors import ParseError
+from hmcts_data._warn import warn
 from hmcts_data.tables._grid import Cell, Grid, iter_grids
 from hmcts_data.tables._layout import RawTable, find_tables, is_data_cell
 from hmcts_data.tables._periods import month_bounds
@@ -458,7 +458,7 @@ def _upgrade_days(periods: list[Period], week_dates: WeekDates | None, where: st
         return [Period(*month_bounds(d), "month") for d in starts]
     gaps = {(b - a).days for a, b in itertools.pairwise(distinct)}
     if gaps == {7}:
-        warnings.warn(
+        warn(
             f"{where}: the dates are 7 days apart but the file does not say whether they are "
             "week-commencing or week-ending; they were read as single days. Pass "
             "week_dates='commencing' or 'ending' to read them as weeks.",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from hmcts_data._errors import ParseError, SchemaDriftError
+from hmcts_data._warn import warn
 from hmcts_data.tables import OnUnknown
 from hmcts_data.tables._grid import Grid, load_grids, padded_rows
 from hmcts_data.tables._interpret import HeaderMapping, interpret_headers
@@ -259,7 +259,7 @@ def _warn_unrecorded(
             f"kept {len(unmapped)} column(s) it cannot map with null jurisdiction and measure: "
             f"{', '.join(unmapped)}"
         )
-    warnings.warn(
+    warn(
         f"{where}: " + "; ".join(parts) + ". Pass on_unknown='raise' to refuse anything beyond "
         "the exact crosswalk, and please report the headers so the crosswalk can learn them.",
         UserWarning,
