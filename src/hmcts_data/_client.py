@@ -52,6 +52,7 @@ from hmcts_data._errors import (
 )
 from hmcts_data._integrity import Expect, check_body, check_expected, expected_kind
 from hmcts_data._progress import ProgressCallback, Reporter, reporter
+from hmcts_data._settings import _ENV as _SETTINGS_ENV
 from hmcts_data._settings import Settings
 from hmcts_data._warn import warn
 
@@ -630,10 +631,12 @@ _DEFAULTS_LOCK = threading.Lock()
 _MAX_DEFAULTS = 8
 # Variables outside HMCTS_DATA_* that move the default cache directory (platformdirs).
 _CACHE_DIR_VARS = ("XDG_CACHE_HOME", "HOME", "LOCALAPPDATA")
+_SETTINGS_VARS = tuple(_SETTINGS_ENV.values())
 
 
 def _environment_key(overrides: Mapping[str, Any]) -> tuple[object, ...]:
-    hmcts = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("HMCTS_DATA_")))
+    # Only the variables settings are read from: a lookup each, not a scan of the environment.
+    hmcts = tuple(os.environ.get(k) for k in _SETTINGS_VARS)
     dirs = tuple(os.environ.get(k) for k in _CACHE_DIR_VARS)
     given = tuple(sorted((k, repr(v)) for k, v in overrides.items() if v is not None))
     return hmcts, dirs, given
