@@ -54,6 +54,17 @@ def docs(session: nox.Session) -> None:
     """Build the docs strictly, run every code example in them, execute the notebook."""
     session.install("-e", ".[docs,test]")
     session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+    # The examples of every page and the README, the quickstart notebook, and the built
+    # site's API reference (an entry per public name, examples rendered as code).
+    session.run(
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "tests/test_docs_examples.py",
+        "tests/test_notebook.py",
+        "tests/test_docs_site.py",
+    )
 
 
 @nox.session
