@@ -41,7 +41,17 @@ if TYPE_CHECKING:
     from hmcts_data._catalogue._calendar import ExpectedRelease
     from hmcts_data._changes import ReleaseChanges, release_changes
     from hmcts_data._client import Client, cache_info, clear_cache, download
-    from hmcts_data._export import read_duckdb, read_parquet, to_duckdb, to_parquet, write
+    from hmcts_data._export import (
+        from_arrow,
+        from_polars,
+        read_duckdb,
+        read_parquet,
+        to_arrow,
+        to_duckdb,
+        to_parquet,
+        to_polars,
+        write,
+    )
     from hmcts_data._settings import Settings
     from hmcts_data._whatsnew import ReleaseEvent, WhatsNew, whats_new
     from hmcts_data.tables._reader import Table, read_tables
@@ -68,6 +78,10 @@ _LAZY: dict[str, str] = {
     "clear_cache": "hmcts_data._client",
     "download": "hmcts_data._client",
     "plot": "hmcts_data.plot",
+    "from_arrow": "hmcts_data._export",
+    "from_polars": "hmcts_data._export",
+    "to_arrow": "hmcts_data._export",
+    "to_polars": "hmcts_data._export",
     "read_duckdb": "hmcts_data._export",
     "read_parquet": "hmcts_data._export",
     "to_duckdb": "hmcts_data._export",
@@ -119,6 +133,8 @@ __all__ = [
     "catalogue",
     "clear_cache",
     "download",
+    "from_arrow",
+    "from_polars",
     "latest_series",
     "load",
     "plot",
@@ -130,8 +146,10 @@ __all__ = [
     "revisions",
     "routes",
     "series",
+    "to_arrow",
     "to_duckdb",
     "to_parquet",
+    "to_polars",
     "whats_new",
     "write",
 ]

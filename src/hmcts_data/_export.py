@@ -28,10 +28,14 @@ if TYPE_CHECKING:
 __all__ = [
     "WRITERS",
     "formats_markdown",
+    "from_arrow",
+    "from_polars",
     "read_duckdb",
     "read_parquet",
+    "to_arrow",
     "to_duckdb",
     "to_parquet",
+    "to_polars",
     "write",
 ]
 
@@ -144,6 +148,100 @@ def read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
         return _restore(frame)
     except ParseError as exc:
         raise ParseError(f"{exc} (in {str(source)!r})", file=str(source)) from exc
+
+
+def to_arrow(frame: pd.DataFrame) -> Any:
+    """Convert a tidy frame to a ``pyarrow.Table``, keeping its types.
+
+    Categories become dictionary columns, nullable ``Float64`` a ``double`` column with nulls
+    (never NaN for a missing figure), period dates timestamps and ``published`` a UTC
+    timestamp. :func:`from_arrow` restores the tidy dtypes.
+
+    Args:
+        frame: A tidy frame (or any frame; other columns convert as pyarrow converts them).
+
+    Returns:
+        The Arrow table (no index column).
+
+    Raises:
+        MissingDependencyError: pyarrow is not installed (``pip install "hmcts-data[parquet]"``).
+
+    Example:
+        >>> from hmcts_data.testing import synthetic_tidy
+        >>> table = to_arrow(synthetic_tidy(["2024-04"]))  # doctest: +SKIP
+        >>> str(table.schema.field("jurisdiction").type)  # doctest: +SKIP
+        'dictionary<values=string, indices=int8, ordered=0>'
+    """
+    pa = require("pyarrow", extra="parquet", feature="hmcts_data.to_arrow")
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def from_arrow(table: Any) -> pd.DataFrame:
+    """Convert an Arrow table (from :func:`to_arrow`) back to a pandas frame with tidy dtypes.
+
+    Args:
+        table: A ``pyarrow.Table``.
+
+    Returns:
+        The frame; when it holds every tidy column they come back in contract order and
+        dtypes, followed by any extra columns.
+
+    Raises:
+        MissingDependencyError: pyarrow is not installed.
+        ParseError: Its tidy columns hold values outside the contract.
+
+    Example:
+        >>> frame = from_arrow(to_arrow(frame))  # doctest: +SKIP
+    """
+    require("pyarrow", extra="parquet", feature="hmcts_data.from_arrow")
+    return _restore(table.to_pandas())
+
+
+def to_polars(frame: pd.DataFrame) -> Any:
+    """Convert a tidy frame to a ``polars.DataFrame``, keeping its types.
+
+    Goes through Arrow (:func:`to_arrow`): categories become ``Categorical``, missing figures
+    ``null`` in a ``Float64`` column, period dates ``Datetime`` and ``published`` a UTC
+    ``Datetime``. :func:`from_polars` restores the pandas tidy dtypes.
+
+    Args:
+        frame: A tidy frame.
+
+    Returns:
+        The polars frame.
+
+    Raises:
+        MissingDependencyError: polars or pyarrow is not installed
+            (``pip install "hmcts-data[polars]"``).
+
+    Example:
+        >>> df = to_polars(hmcts_data.load("monthly"))  # doctest: +SKIP
+        >>> df.filter(df["jurisdiction"] == "civil").height  # doctest: +SKIP
+    """
+    pl = require("polars", extra="polars", feature="hmcts_data.to_polars")
+    require("pyarrow", extra="polars", feature="hmcts_data.to_polars")
+    return pl.from_arrow(to_arrow(frame))
+
+
+def from_polars(df: Any) -> pd.DataFrame:
+    """Convert a polars frame (from :func:`to_polars`) back to pandas with tidy dtypes.
+
+    Args:
+        df: A ``polars.DataFrame``.
+
+    Returns:
+        The frame, tidy columns in contract order and dtypes when it holds them all.
+
+    Raises:
+        MissingDependencyError: polars or pyarrow is not installed.
+        ParseError: Its tidy columns hold values outside the contract.
+
+    Example:
+        >>> frame = from_polars(df)  # doctest: +SKIP
+    """
+    require("polars", extra="polars", feature="hmcts_data.from_polars")
+    require("pyarrow", extra="polars", feature="hmcts_data.from_polars")
+    return from_arrow(df.to_arrow())
 
 
 @contextlib.contextmanager
