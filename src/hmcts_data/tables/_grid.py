@@ -12,7 +12,9 @@ with rows as padded lists.
   whitespace survive, which pandas would rename or strip): UTF-8 (with or without BOM),
   UTF-16 with a BOM, else cp1252.
 * XLSX/ODS packages pass :func:`hmcts_data.tables._guard.check_package` (zip bombs,
-  encryption, corruption) before the engine (``python-calamine``) opens them. Formula cells
+  encryption, corruption) and :func:`hmcts_data.tables._extent.check_extent` (a sheet's real
+  cell range against row, column and cell limits) before the engine (``python-calamine``)
+  opens them. Formula cells
   give their cached value (a formula that was never calculated has none and reads as empty);
   hyperlink cells give their display text.
 
@@ -35,6 +37,7 @@ from math import copysign
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from hmcts_data._errors import ParseError
+from hmcts_data.tables._extent import check_extent
 from hmcts_data.tables._guard import OLE2_MAGIC, check_package, is_encrypted_office
 
 if TYPE_CHECKING:
@@ -214,6 +217,9 @@ def iter_grids(data: bytes, *, name: str) -> Iterator[Grid]:
     # Zip bombs, lying zip directories, encrypted members and corrupt packages are refused
     # before the engine inflates anything (limits in hmcts_data.tables._guard).
     check_package(data, name=name)
+    # A sheet whose filled cells span an absurd range would abort the engine or exhaust
+    # memory in the grid: measured from the XML before either allocates (limits in _extent).
+    check_extent(data, name=name, kind=kind)
     return _read_workbook(data, name, kind)
 
 
