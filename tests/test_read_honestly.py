@@ -4,6 +4,7 @@ present)."""
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 
 import hmcts_data
-from hmcts_data import ConfigurationError
+from hmcts_data import ConfigurationError, ParseError
 from hmcts_data.testing._monthly_files import monthly_csv
 from hmcts_data.testing._table_files import publication_csv
 
@@ -108,3 +109,71 @@ def test_real_sample_with_a_contradicting_release_is_refused(real_samples: Path)
     with pytest.raises(ConfigurationError, match="2019-04"):
         hmcts_data.read("monthly", path, release="2021-04")
     assert len(hmcts_data.read("monthly", path, release="2019-04")) == 390
+
+
+_OTHERS = ("weekly-covid", "remote-hearings", "reformed-services", "ad-hoc")
+
+
+@pytest.mark.parametrize("publication", _OTHERS)
+@pytest.mark.parametrize("era", ["A", "B", "D"])
+def test_monthly_file_read_as_another_publication_is_refused(publication: str, era: str) -> None:
+    made = monthly_csv(era, date(2021, 4, 1) if era == "B" else date(2025, 4, 1), 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the unknown-label warning may come first
+        with pytest.raises(ParseError, match="looks like a file of the monthly publication"):
+            hmcts_data.read(publication, made.data)
+
+
+@pytest.mark.parametrize("publication", _OTHERS)
+def test_each_publications_own_file_still_reads(publication: str) -> None:
+    frame = hmcts_data.read(publication, publication_csv(publication))
+    assert len(frame) > 0
+
+
+@pytest.mark.parametrize("publication", _OTHERS)
+def test_another_publications_file_read_as_monthly_names_it(publication: str) -> None:
+    with pytest.raises(ParseError, match=f"looks like a file of the .*{publication}"):
+        hmcts_data.read("monthly", publication_csv(publication))
+
+
+@pytest.mark.parametrize(
+    ("source", "requested"),
+    [
+        ("ad-hoc", "weekly-covid"),  # days: not a weekly publication's periods
+        ("reformed-services", "remote-hearings"),  # quarters
+        ("remote-hearings", "reformed-services"),  # weeks
+    ],
+)
+def test_periods_that_fit_another_publication_are_refused(source: str, requested: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ParseError, match=f"looks like a file of the .*{source}") as info:
+            hmcts_data.read(requested, publication_csv(source))
+    assert f"hmcts_data.read({source!r}" in str(info.value)
+
+
+def test_plausible_unseen_layout_of_the_requested_publication_is_not_refused() -> None:
+    # Weekly figures with labels no crosswalk knows: a weekly-covid layout never seen. It fits
+    # the weekly-covid fingerprint, so it reads (with the unknown-label warning), not refused.
+    data = b"Week commencing,Widgets polished\n02/03/2020,5\n09/03/2020,6\n"
+    with pytest.warns(UserWarning, match="Widgets polished"):
+        frame = hmcts_data.read("weekly-covid", data)
+    assert frame["value"].tolist() == [5.0, 6.0]
+
+
+def test_real_sample_read_as_weekly_covid_is_refused(real_samples: Path) -> None:
+    path = real_samples / "HMCTS_MI_output_accessible__Apr2024-Apr2025.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ParseError, match="monthly publication"):
+            hmcts_data.read("weekly-covid", path)
+
+
+def test_fingerprints_cover_every_publication() -> None:
+    from hmcts_data.tables import PARSERS
+    from hmcts_data.tables._fingerprint import fingerprints
+
+    prints = fingerprints()
+    assert set(prints) == set(PARSERS)
+    assert prints["monthly"].evidence == "observed"
+    assert all(p.periods for p in prints.values())

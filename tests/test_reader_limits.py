@@ -48,8 +48,10 @@ _CHILD = textwrap.dedent(
             print(label, "ParseError", exc.file, exc.sheet, str(exc).replace(chr(10), " "))
         else:
             print(label, "read")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    print("maxrss_mb", rss)
+    # Peak resident memory of this process image (ru_maxrss would include the forked parent).
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    print("maxrss_mb", peak // 1024)
     """
 )
 

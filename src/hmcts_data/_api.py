@@ -129,7 +129,8 @@ def read(
         NotFoundError: Unknown publication id.
         ConfigurationError: ``release`` is not a data month ``"YYYY-MM"``, or the file
             contradicts it (its newest month is another month).
-        ParseError: The file cannot be read; the message names file, sheet, row and column.
+        ParseError: The file cannot be read (the message names file, sheet, row and column),
+            or it looks like another publication's file (the message names which).
         SchemaDriftError: A header the crosswalk does not record (with ``on_unknown="raise"``).
 
     Example:
@@ -153,7 +154,17 @@ def read(
         source_url=source_url,
     )
     options: dict[str, OnUnknown] = {} if on_unknown is None else {"on_unknown": on_unknown}
-    frame = parse(data, provenance, **options)
+    from hmcts_data.tables._fingerprint import check_frame, explain_failure
+
+    try:
+        frame = parse(data, provenance, **options)
+    except ParseError as exc:
+        # A file of another publication: say which, rather than what the parser missed.
+        other = explain_failure(publication, data, name) if type(exc) is ParseError else None
+        if other is not None:
+            raise other from exc
+        raise
+    check_frame(publication, frame, data, name)
     if release is not None:
         _check_release(frame, release, name)
     return frame
