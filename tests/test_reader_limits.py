@@ -149,6 +149,9 @@ def test_cells_without_references_take_the_next_position() -> None:
     [
         '<c a="x>y" r="XFD1048576"><v>1</v></c>',  # a ">" inside a quoted attribute
         "<x:c r='XFD1048576'><x:v>1</x:v></x:c>",  # a prefixed element, single quotes
+        '<c\tr="XFD1048576"><v>1</v></c>',  # a tab after the element name
+        '<c r="XFD1048576"><!-- <c r="B1"> --><v>1</v></c>',  # a decoy cell in a comment
+        '<c r="XFD1048576" t="str"><f>1+1</f></c>',  # a formula without a cached value
     ],
 )
 def test_hidden_references_are_still_found(cell: str) -> None:

@@ -77,7 +77,10 @@ def check_extent(data: bytes, *, name: str, kind: Literal["xlsx", "ods"]) -> Non
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if kind == "xlsx":
             for sheet, member in _xlsx_sheets(archive):
-                rows, columns = _xlsx_filled(_stream(archive, member), name=name, sheet=sheet)
+                fast = _xlsx_fast(archive, member, name=name, sheet=sheet)
+                rows, columns = fast if fast is not None else (-1, -1)
+                if rows < 0:
+                    rows, columns = _xlsx_filled(_stream(archive, member), name=name, sheet=sheet)
                 if rows < 0:  # a filled cell without its reference: walk every tag
                     rows, columns = _xlsx_extent(_stream(archive, member), name=name, sheet=sheet)
                 _limit(name, sheet, rows, columns)
@@ -173,6 +176,65 @@ def _column_number(letters: str) -> int:
     for ch in letters.upper():
         number = number * 26 + ord(ch) - 64
     return number
+
+
+# The fast pass finds the children that make a cell filled with C-level searches, and reads the
+# reference of the cell tag just before each. It only runs on sheet data without a colon,
+# "!", tab or line break: anything that could hide a cell from it (prefixed elements, a cell
+# tag followed by white space other than a blank, comments, CDATA) sends the sheet to the
+# regular-expression passes below instead.
+_ODD: Final = (b":", b"!", b"\t", b"\n", b"\r")
+_CHILDREN: Final = (b"<v", b"<is", b"<f")
+_AFTER_NAME: Final = frozenset(b" >/")
+
+
+def _xlsx_fast(
+    archive: zipfile.ZipFile, member: str, *, name: str, sheet: str
+) -> tuple[int, int] | None:
+    """Extent from filled cells, searched for in C; ``None`` when the sheet needs a full pass."""
+    last_row = last_col = 0
+    carry = b""
+    first = True
+    with archive.open(member) as raw:
+        while True:
+            block = raw.read(_CHUNK)
+            chunk = carry + block
+            carry = b""
+            if block:  # cut after a whole row, else before a tag, so no cell is split
+                cut = chunk.rfind(b"</row>")
+                cut = cut + 6 if cut != -1 else chunk.rfind(b"<")
+                if cut > 0:
+                    chunk, carry = chunk[:cut], chunk[cut:]
+            body = chunk
+            if first:  # the root tag declares namespaces (with colons): start at the data
+                first = False
+                data_at = chunk.find(b"<sheetData")
+                body = chunk[data_at:] if data_at != -1 else chunk
+            if any(token in body for token in _ODD):
+                return None
+            for token in _CHILDREN:
+                pos = chunk.find(token)
+                while pos != -1:
+                    after = pos + len(token)
+                    if after < len(chunk) and chunk[after] not in _AFTER_NAME:
+                        pos = chunk.find(token, after)
+                        continue
+                    start = max(chunk.rfind(b"<c ", 0, pos), chunk.rfind(b"<c>", 0, pos))
+                    if start == -1:
+                        return None
+                    tag = _XLSX_TAG.match(chunk[start:pos].decode("utf-8", "replace"))
+                    found = None if tag is None else _R_ATTR.search(tag.group(2))
+                    if found is None:
+                        return None
+                    ref = found.group(1) or found.group(2) or ""
+                    cell = _CELL_REF.fullmatch(ref)
+                    if cell is None:
+                        _bad_reference(name, sheet, ref)
+                    last_row = max(last_row, int(cell.group(2)))
+                    last_col = max(last_col, _column_number(cell.group(1)))
+                    pos = chunk.find(token, pos + 1)
+            if not block:
+                return last_row, last_col
 
 
 def _xlsx_filled(chunks: Iterator[str], *, name: str, sheet: str) -> tuple[int, int]:
