@@ -116,7 +116,7 @@ def period_kinds(frame: pd.DataFrame) -> set[str]:
 
     Example:
         >>> import hmcts_data
-        >>> raw = b"Month,Civil Claims received\\nApr 2024,1\\n"
+        >>> raw = b"Month,Civil Claims received\nApr 2024,1\n"
         >>> period_kinds(hmcts_data.read("monthly", raw))
         {'month'}
     """
