@@ -418,3 +418,21 @@ def test_crosswalk_refuses_a_header_on_two_series() -> None:
     )
     with pytest.raises(ParseError, match=r"also maps to 'x\.y'"):
         build_crosswalk(doc)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_month_column_alone_is_a_parse_error(tmp_path: Any, suffix: str) -> None:
+    path = tmp_path / f"only-month{suffix}"
+    if suffix == ".csv":
+        path.write_text("Month\nApr 2025\n", encoding="utf-8")
+    else:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(["Month"])
+        sheet.append(["Apr 2025"])
+        book.save(path)
+    with pytest.raises(ParseError, match="no figure columns"):
+        hmcts_data.read("monthly", path)

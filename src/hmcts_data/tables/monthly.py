@@ -172,6 +172,14 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
             column=column_letter(unknown[0][0]),
         )
     _check_repeats(matches, headers, where=where, name=name, sheet=sheet_name, row=header_row)
+    if width < 2:
+        raise ParseError(
+            f"{where} has a month column but no figure columns, so it holds no management "
+            "information. Check that this is the whole monthly MI file (one column per measure).",
+            file=name,
+            sheet=sheet_name,
+            row=header_row,
+        )
     mappings = map_headers(tuple(headers))
     if all(m is None or m.mapping is None for m in mappings):
         raise ParseError(
