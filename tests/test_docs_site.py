@@ -160,6 +160,7 @@ def test_no_doctest_directive_blockquote_or_rest_role_reaches_a_reader(
         roles = _ROLE.findall(shown)
         assert not roles, f"{page}: raw reST roles {roles[:5]}"
         assert "::\n" not in shown, page
+        assert not re.search(r"Bases:\s*_", shown), page  # a private base means nothing
 
 
 def test_no_private_module_path_in_the_reference(site: dict[str, str]) -> None:
