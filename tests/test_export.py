@@ -247,7 +247,7 @@ def test_write_refuses_unknown_suffix(frame: pd.DataFrame, tmp_path: Path) -> No
     with pytest.raises(ConfigurationError, match="none"):
         write(frame, tmp_path / "mi")
     assert list(tmp_path.iterdir()) == []
-    assert set(WRITERS) == {".csv", ".json", ".jsonl", ".parquet", ".duckdb"}
+    assert set(WRITERS) == {".csv", ".json", ".jsonl", ".parquet", ".arrow", ".feather", ".duckdb"}
 
 
 def test_top_level_names_are_the_export_functions() -> None:

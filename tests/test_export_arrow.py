@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 import hmcts_data
-from hmcts_data.testing import synthetic_tidy
+from hmcts_data.testing import monthly_csv, synthetic_tidy
 
 pa = pytest.importorskip("pyarrow")
 pl = pytest.importorskip("polars")
@@ -60,3 +63,27 @@ def test_missing_polars_names_the_extra(
     monkeypatch.setitem(sys.modules, "polars", None)
     with pytest.raises(hmcts_data.MissingDependencyError, match=r"hmcts-data\[polars\]"):
         hmcts_data.to_polars(frame)
+
+
+@pytest.mark.parametrize("suffix", [".arrow", ".feather"])
+def test_write_arrow_ipc_files_keep_the_types(
+    frame: pd.DataFrame, tmp_path: Path, suffix: str
+) -> None:
+    target = tmp_path / f"mi{suffix}"
+    assert hmcts_data.write(frame, target) == target
+    table = pa.ipc.open_file(target).read_all()
+    pd.testing.assert_frame_equal(hmcts_data.from_arrow(table), frame)
+    assert pl.read_ipc(target).schema["jurisdiction"] == pl.Categorical
+
+
+def test_cli_writes_arrow_by_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hmcts_data.cli import main
+
+    source = tmp_path / "mi.csv"
+    source.write_bytes(monthly_csv("D", date(2025, 4, 1), 3).data)
+    target = tmp_path / "tidy.arrow"
+    assert main(["read", "monthly", str(source), "-o", str(target)]) == 0
+    expected = hmcts_data.read("monthly", source)
+    pd.testing.assert_frame_equal(
+        hmcts_data.from_arrow(pa.ipc.open_file(target).read_all()), expected
+    )

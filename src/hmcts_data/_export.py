@@ -47,6 +47,8 @@ WRITERS: dict[str, str] = {
     ".json": "JSON: an array of records, ISO 8601 timestamps, missing values null",
     ".jsonl": "JSON Lines: one record per line",
     ".parquet": "Parquet (needs the parquet extra); read back with read_parquet",
+    ".arrow": "Arrow IPC file, types kept (needs the parquet extra); polars.read_ipc reads it",
+    ".feather": "Feather (Arrow IPC), types kept (needs the parquet extra); pandas.read_feather",
     ".duckdb": "DuckDB database, the frame as table 'hmcts' (needs the duckdb extra)",
 }
 
@@ -174,6 +176,15 @@ def to_arrow(frame: pd.DataFrame) -> Any:
     """
     pa = require("pyarrow", extra="parquet", feature="hmcts_data.to_arrow")
     return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _to_ipc(frame: pd.DataFrame, target: Path) -> Path:
+    """Write an Arrow IPC (Feather v2) file atomically."""
+    feather = require("pyarrow.feather", extra="parquet", feature=f"writing {target.suffix}")
+    table = to_arrow(frame)
+    with atomic_path(target) as tmp:
+        feather.write_feather(table, tmp)
+    return target
 
 
 def from_arrow(table: Any) -> pd.DataFrame:
@@ -415,6 +426,8 @@ def write(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         )
     if suffix == ".parquet":
         return to_parquet(frame, target)
+    if suffix in (".arrow", ".feather"):
+        return _to_ipc(frame, target)
     if suffix == ".duckdb":
         require("duckdb", extra="duckdb", feature="hmcts_data.write to .duckdb")
         if target.exists():

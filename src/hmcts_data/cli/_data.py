@@ -19,7 +19,8 @@ __all__ = ["register"]
 _PUBLICATIONS = "monthly, weekly-covid, remote-hearings, reformed-services, ad-hoc"
 
 _OUTPUT_HELP = (
-    "write to this file; the suffix picks the format (.csv, .parquet, .json, .jsonl, .duckdb); "
+    "write to this file; the suffix picks the format (.csv, .parquet, .json, .jsonl, .arrow, "
+    ".feather, .duckdb); "
     "without it, CSV goes to standard output"
 )
 
