@@ -19,12 +19,14 @@ from hmcts_data import (
     DownloadError,
     HostNotAllowedError,
     IntegrityError,
+    NetworkError,
     OfflineError,
     ParseError,
     StaleDataWarning,
 )
 from hmcts_data._http import RateLimiter, parse_retry_after
 from hmcts_data.testing import Delay, Drop, Empty, FakeGovUK, Html, ShortBody, Status
+from tests._network import refused_port
 
 CSV = b"Month,Receipts\n" + b"".join(b"2024-%02d,%d\n" % (m % 12 + 1, m * 37) for m in range(4000))
 CSV_PATH = "/media/abc/HMCTS_MI_output_accessible.csv"
@@ -174,19 +176,55 @@ def test_short_body_every_time_caches_nothing(fake: FakeGovUK, client: Client) -
     assert_nothing_cached(client)
 
 
-def test_slow_response_past_timeout_is_retried(fake: FakeGovUK, tmp_path: Path) -> None:
+def test_silence_is_not_retried_and_opens_the_breaker(fake: FakeGovUK, tmp_path: Path) -> None:
+    # Waiting out silence again is what made a firewalled network cost minutes.
+    fake.inject(CSV_PATH, Delay(1.0), Delay(1.0))
+    with make_client(fake, tmp_path, timeout=0.3) as client:
+        with pytest.raises(NetworkError, match=r"no answer within 0\.3s") as info:
+            client.download(fake.url(CSV_PATH))
+        assert info.value.host == "127.0.0.1"
+        assert "HMCTS_DATA_TIMEOUT" not in str(info.value)  # never "wait longer" for silence
+        assert fake.count(CSV_PATH) == 1
+        started = time.monotonic()
+        with pytest.raises(NetworkError, match="found unreachable"):
+            client.get_json(fake.url("/api/content/other"))
+        assert time.monotonic() - started < 0.25  # nothing was sent
+        assert fake.count("/api/content/other") == 0
+        assert_nothing_cached(client)
+
+
+def test_breaker_closes_after_its_cooldown(fake: FakeGovUK, tmp_path: Path) -> None:
+    fake.inject(CSV_PATH, Delay(1.0))
+    with make_client(fake, tmp_path, timeout=0.3, unreachable_cooldown=0.5) as client:
+        with pytest.raises(NetworkError):
+            client.download(fake.url(CSV_PATH))
+        time.sleep(0.6)
+        assert client.download(fake.url(CSV_PATH)).path.read_bytes() == CSV
+
+
+def test_breaker_outlives_close(fake: FakeGovUK, tmp_path: Path) -> None:
     fake.inject(CSV_PATH, Delay(1.0))
     with make_client(fake, tmp_path, timeout=0.3) as client:
-        assert client.download(fake.url(CSV_PATH)).path.read_bytes() == CSV
-    assert fake.count(CSV_PATH) == 2
-
-
-def test_slow_every_time_raises_timeout(fake: FakeGovUK, tmp_path: Path) -> None:
-    fake.inject(CSV_PATH, Delay(0.8), Delay(0.8))
-    with make_client(fake, tmp_path, timeout=0.2, retries=1) as client:
-        with pytest.raises(DownloadError, match="timed out"):
+        with pytest.raises(NetworkError):
             client.download(fake.url(CSV_PATH))
-        assert_nothing_cached(client)
+        client.close()
+        with pytest.raises(NetworkError, match="found unreachable"):
+            client.download(fake.url(CSV_PATH))
+    assert fake.count(CSV_PATH) == 1
+
+
+def test_refused_connection_is_retried_once(tmp_path: Path) -> None:
+    port = refused_port()
+    with Client(
+        base_url=f"http://127.0.0.1:{port}", cache_dir=tmp_path, backoff=0.01, retries=4
+    ) as client:
+        started = time.monotonic()
+        with pytest.raises(NetworkError, match=r"connection refused.*2 attempt") as info:
+            client.get_json("/api/content/x")
+        assert info.value.status is None
+        with pytest.raises(NetworkError, match="found unreachable"):
+            client.download("/media/x.csv")
+    assert time.monotonic() - started < 5.0
 
 
 def test_html_page_instead_of_csv_is_rejected(fake: FakeGovUK, client: Client) -> None:

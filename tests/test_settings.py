@@ -50,7 +50,8 @@ def test_defaults() -> None:
     assert s.cache_dir is None
     assert s.offline is False
     assert s.rate_limit <= 10
-    assert s.timeout == 30
+    assert s.timeout == 15
+    assert s.connect_timeout <= 10  # a few seconds: interactive use
     assert s.allowed_host_set == frozenset(GOVUK_HOSTS)
 
 
@@ -89,7 +90,7 @@ def test_client_resolution_order(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Client(timeout=6).settings.timeout == 6
     # An explicit Settings object ignores the environment; overrides still apply on top.
     explicit = Client(Settings(), retries=1, offline=None).settings
-    assert (explicit.timeout, explicit.retries, explicit.offline) == (30, 1, False)
+    assert (explicit.timeout, explicit.retries, explicit.offline) == (15, 1, False)
 
 
 def test_client_overrides_are_validated() -> None:

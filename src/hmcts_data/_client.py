@@ -30,6 +30,7 @@ from urllib.parse import urlencode, urlsplit
 
 from pydantic import ValidationError
 
+from hmcts_data._breaker import Breaker
 from hmcts_data._cache import (
     Cache,
     CachedFile,
@@ -152,6 +153,11 @@ class Client:
     its connection pool and cache; make your own to choose settings or to control when its
     connections close. Thread-safe.
 
+    A client fails fast on a network that is down: once a host gives no answer (refused,
+    no DNS, silence), its other requests to that host fail at once with
+    :class:`~hmcts_data.NetworkError` for ``settings.unreachable_cooldown`` seconds (30 by
+    default) instead of each waiting its own timeouts and retries.
+
     Args:
         settings: Settings to use; ``None`` reads the ``HMCTS_DATA_*`` environment.
         **overrides: Settings fields that win over ``settings`` (or over the environment).
@@ -177,6 +183,9 @@ class Client:
         self._init_lock = threading.Lock()
         self._http: Http | None = None
         self._cache: Cache | None = None
+        # On the client, not the transport, so it outlives close(): a notebook that reuses a
+        # client pays for a dead network once per cooldown, not once per cell.
+        self._breaker = Breaker(self.settings.unreachable_cooldown)
 
     def __repr__(self) -> str:
         offline = ", offline" if self.settings.offline else ""
@@ -197,7 +206,7 @@ class Client:
             if self._http is None:
                 from hmcts_data._http import Http
 
-                self._http = Http(self.settings)
+                self._http = Http(self.settings, self._breaker)
             return self._http
 
     def close(self) -> None:

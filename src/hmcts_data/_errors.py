@@ -6,6 +6,7 @@ The tree::
     ├── ConfigurationError         a setting (argument or HMCTS_DATA_* variable) is invalid
     ├── MissingDependencyError     an optional extra (plot, parquet, duckdb ...) is not installed
     ├── DownloadError              an HTTP request failed (carries ``url`` and ``status``)
+    │   ├── NetworkError           GOV.UK could not be reached at all (refused, DNS, silence)
     │   └── HostNotAllowedError    a URL or redirect points at a host or scheme not allowed
     ├── OfflineError               offline mode is on and the cache cannot answer
     ├── IntegrityError             a response or cached file is not what was asked for
@@ -19,6 +20,7 @@ The tree::
 Warnings (``UserWarning`` subclasses, never raised)::
 
     StaleDataWarning               the network failed; an older cached copy was used
+    └── EmbeddedDataWarning        the network failed; a release embedded in the package was used
 
 Every message says what went wrong, where (URL, file, sheet, row) and what the user can do.
 The structured fields (``url``, ``status``, ``file``, ``sheet``, ``row``, ``column``,
@@ -34,11 +36,13 @@ __all__ = [
     "ConfigurationError",
     "DiskFullError",
     "DownloadError",
+    "EmbeddedDataWarning",
     "HMCTSDataError",
     "HostNotAllowedError",
     "IncompleteProposalError",
     "IntegrityError",
     "MissingDependencyError",
+    "NetworkError",
     "NotFoundError",
     "OfflineError",
     "ParseError",
@@ -104,6 +108,32 @@ class DownloadError(HMCTSDataError):
         super().__init__(message)
         self.url = url
         self.status = status
+
+
+class NetworkError(DownloadError):
+    """GOV.UK could not be reached at all: connection refused, no DNS, or no answer in time.
+
+    Raised (instead of a plain :class:`DownloadError`) when no HTTP answer came back, and also
+    without any request when the client found the host unreachable moments earlier (its
+    circuit breaker; see ``docs/caching.md``). ``status`` is always ``None``.
+
+    Attributes:
+        host: The host that could not be reached.
+        tried: What was tried instead (cache, embedded releases), for the message.
+
+    Example:
+        >>> err = NetworkError("www.gov.uk could not be reached", url="https://www.gov.uk/x",
+        ...                    host="www.gov.uk")
+        >>> err.host, err.status
+        ('www.gov.uk', None)
+    """
+
+    def __init__(
+        self, message: str, *, url: str, host: str, tried: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message, url=url, status=None)
+        self.host = host
+        self.tried = tried
 
 
 class HostNotAllowedError(DownloadError):
@@ -272,4 +302,13 @@ class StaleDataWarning(UserWarning):
     The message names the URL, the failure and how long ago the copy was last confirmed.
     Turn it into an error with ``warnings.simplefilter("error", StaleDataWarning)`` when stale
     data is unacceptable.
+    """
+
+
+class EmbeddedDataWarning(StaleDataWarning):
+    """GOV.UK could not be reached, so releases embedded in the package were returned.
+
+    The message names the releases used and how to get current data. Figures from an embedded
+    copy have a ``source_url`` starting with ``"embedded:"``. A :class:`StaleDataWarning`, so
+    ``warnings.simplefilter("error", StaleDataWarning)`` refuses them too.
     """

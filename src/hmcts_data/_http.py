@@ -11,7 +11,11 @@ Every request goes through :meth:`Http.get`, which
 * never retries other 4xx answers;
 * bounds time: each attempt (connect, redirects, headers and body together) must finish
   within ``Settings.deadline`` however slowly the server trickles it (:mod:`hmcts_data._deadline`),
-  and the whole call, retries and waits included, within ``Settings.retry_budget``.
+  and the whole call, retries and waits included, within ``Settings.retry_budget``;
+* fails fast on a network that gives no answer at all: a refused or failed connection is
+  retried once, silence (no answer within ``Settings.timeout``) not at all, and then the
+  client's circuit breaker (:mod:`hmcts_data._breaker`) makes its other requests fail at once
+  with :class:`~hmcts_data.NetworkError`.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
+from hmcts_data._breaker import Breaker
 from hmcts_data._deadline import DeadlineExceeded, check, deadline, install
-from hmcts_data._errors import DownloadError, HostNotAllowedError, IntegrityError
+from hmcts_data._errors import DownloadError, HostNotAllowedError, IntegrityError, NetworkError
 from hmcts_data._settings import Settings, is_loopback_host
 
 __all__ = [
@@ -54,6 +59,49 @@ MAX_REDIRECTS = 10
 #: Longest backoff between two attempts, whatever the attempt number.
 MAX_BACKOFF = 60.0
 _REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class NoAnswerError(Exception):
+    """No HTTP answer from a host: connection failed or silence (internal, retried once)."""
+
+    def __init__(self, url: str, host: str, cause: httpx.TransportError, *, silent: bool) -> None:
+        super().__init__(f"{host}: {type(cause).__name__}: {cause}")
+        self.url = url
+        self.host = host
+        self.cause = cause
+        self.silent = silent
+
+
+class BreakerOpenError(Exception):
+    """The network was found unreachable moments ago (internal, never retried)."""
+
+    def __init__(self, url: str, host: str, reason: str, remaining: float) -> None:
+        super().__init__(f"{host} unreachable ({reason})")
+        self.url = url
+        self.host = host
+        self.reason = reason
+        self.remaining = remaining
+
+
+#: What to do when GOV.UK cannot be reached; the API and CLI layers add their own advice.
+_WAYS_FORWARD = (
+    "Check the connection (or proxy), work offline with HMCTS_DATA_OFFLINE=1, or read() a "
+    "file downloaded in a browser."
+)
+
+
+def _no_answer_reason(exc: NoAnswerError, settings: Settings) -> str:
+    cause = exc.cause
+    if isinstance(cause, httpx.ConnectTimeout):
+        return f"no connection within {settings.connect_timeout:g}s"
+    if exc.silent:
+        return f"connected, but no answer within {settings.timeout:g}s"
+    text = str(cause) or type(cause).__name__
+    if "refused" in text.lower():
+        return "connection refused"
+    if "name" in text.lower() and ("resolution" in text.lower() or "known" in text.lower()):
+        return f"the name {exc.host} could not be resolved (no DNS)"
+    return f"{type(cause).__name__}: {text}"
 
 
 class RetryableStatusError(Exception):
@@ -243,6 +291,9 @@ class _Plan:
     def stop(self, state: RetryCallState) -> bool:
         if state.attempt_number >= self.http.settings.retries + 1:
             return True
+        failed = state.outcome.exception() if state.outcome else None
+        if isinstance(failed, NoAnswerError) and state.attempt_number >= 2:
+            return True  # a failed connection gets one retry (a blip), not all (a dead network)
         if self.next is None:
             self.next = self.http._wait(state)
         elapsed = time.monotonic() - self.started
@@ -257,6 +308,8 @@ class _Plan:
 def _retryable(exc: BaseException) -> bool:
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
         return False
+    if isinstance(exc, NoAnswerError):
+        return not exc.silent  # waiting out silence again is what made a firewall cost minutes
     return isinstance(exc, RetryableStatusError | IncompleteBodyError | httpx.TransportError)
 
 
@@ -309,12 +362,13 @@ class Http:
         ...     http.get("https://www.gov.uk/api/content/x", consume=lambda r: r.read())
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, breaker: Breaker | None = None) -> None:
         self.settings = settings
+        self.breaker = breaker if breaker is not None else Breaker(settings.unreachable_cooldown)
         self._limiter = RateLimiter(settings.rate_limit)
         self._client = httpx.Client(
             headers={"User-Agent": settings.user_agent},
-            timeout=httpx.Timeout(settings.timeout),
+            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
             follow_redirects=False,
             event_hooks={"response": [_hold_location]},
         )
@@ -389,7 +443,16 @@ class Http:
                 f" Gave up after {spent.elapsed:.0f}s: waiting {spent.wait:.0f}s more would pass "
                 f"the {self.settings.retry_budget:g}s retry budget (HMCTS_DATA_RETRY_BUDGET)."
             )
+        except BreakerOpenError as exc:
+            raise NetworkError(
+                f"GET {exc.url} not sent: {exc.host} was found unreachable moments ago "
+                f"({exc.reason}), so this client fails fast for another "
+                f"{exc.remaining:.0f}s instead of waiting again. {_WAYS_FORWARD}",
+                url=exc.url,
+                host=exc.host,
+            ) from None
         except (
+            NoAnswerError,
             RetryableStatusError,
             IncompleteBodyError,
             DeadlineExceeded,
@@ -399,6 +462,15 @@ class Http:
         ) as exc:
             failure = exc
         attempts = retrying.statistics.get("attempt_number", 1)
+        if isinstance(failure, NoAnswerError):
+            reason = _no_answer_reason(failure, self.settings)
+            self.breaker.trip(failure.host, reason)
+            raise NetworkError(
+                f"Could not reach {failure.host} for GET {failure.url}: {reason} ({attempts} "
+                f"attempt(s)). {_WAYS_FORWARD}{note}",
+                url=failure.url,
+                host=failure.host,
+            ) from failure.cause
         raise self._failure(failure, url, attempts, note) from (
             failure if isinstance(failure, httpx.HTTPError) else None
         )
@@ -443,8 +515,8 @@ class Http:
         if isinstance(exc, httpx.TimeoutException):
             return DownloadError(
                 f"GET {url} timed out ({type(exc).__name__}, limit "
-                f"{self.settings.timeout:g}s) on every attempt. Try again later, or raise "
-                f"HMCTS_DATA_TIMEOUT.{note}",
+                f"{self.settings.timeout:g}s) on every attempt while the answer was arriving. "
+                f"Try again later.{note}",
                 url=url,
             )
         if isinstance(exc, httpx.DecodingError):
@@ -482,9 +554,21 @@ class Http:
         current, via = url, None
         for _ in range(MAX_REDIRECTS + 1):
             check_allowed(current, self.settings, via=via)
+            trip = self.breaker.open_for((urlsplit(current).hostname or "").lower())
+            if trip is not None:
+                raise BreakerOpenError(
+                    current, trip.host, trip.reason, self.breaker.remaining(trip)
+                )
             self._limiter.acquire()
             request = self._client.build_request("GET", current, headers=headers)
-            response = self._client.send(request, stream=True)
+            host = (urlsplit(current).hostname or "").lower()
+            try:
+                response = self._client.send(request, stream=True)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                raise NoAnswerError(current, host, exc, silent=False) from exc
+            except httpx.ReadTimeout as exc:
+                raise NoAnswerError(current, host, exc, silent=True) from exc
+            self.breaker.reset(host)  # any HTTP answer: the network works
             try:
                 status = response.status_code
                 if status in _REDIRECTS:

@@ -6,7 +6,8 @@ Environment variables (part of the public contract):
 ``HMCTS_DATA_CACHE_DIR``      cache directory (platformdirs user cache dir for ``hmcts-data``)
 ``HMCTS_DATA_OFFLINE``        ``1``/``true``: never touch the network
 ``HMCTS_DATA_ALLOWED_HOSTS``  comma-separated extra hosts allowed to serve files
-``HMCTS_DATA_TIMEOUT``        seconds per request (30)
+``HMCTS_DATA_TIMEOUT``        seconds to wait for each read: the answer, then each part of a body (15)
+``HMCTS_DATA_CONNECT_TIMEOUT`` seconds to wait for a connection (5)
 ``HMCTS_DATA_RETRIES``        retries after the first attempt (4)
 ``HMCTS_DATA_RATE_LIMIT``     requests per second to GOV.UK (10, GOV.UK's published limit)
 ``HMCTS_DATA_API_MAX_AGE``    seconds an API page is used without revalidation (3600)
@@ -47,6 +48,7 @@ _ENV: dict[str, str] = {
     "offline": "HMCTS_DATA_OFFLINE",
     "allowed_hosts": "HMCTS_DATA_ALLOWED_HOSTS",
     "timeout": "HMCTS_DATA_TIMEOUT",
+    "connect_timeout": "HMCTS_DATA_CONNECT_TIMEOUT",
     "retries": "HMCTS_DATA_RETRIES",
     "rate_limit": "HMCTS_DATA_RATE_LIMIT",
     "api_max_age": "HMCTS_DATA_API_MAX_AGE",
@@ -92,7 +94,12 @@ class Settings(BaseModel):
         offline: Never touch the network: serve from cache or raise ``OfflineError``.
         allowed_hosts: Extra hosts allowed to serve files, besides the base URL's host,
             ``www.gov.uk`` and ``assets.publishing.service.gov.uk``.
-        timeout: Seconds for connecting and for each read.
+        timeout: Seconds to wait for each read: for the answer to start, then for each part
+            of its body. A host silent that long is taken as unreachable (not retried).
+        connect_timeout: Seconds to wait for a connection (a few: a network that drops
+            packets should fail fast).
+        unreachable_cooldown: Seconds a client keeps failing fast for a host found
+            unreachable (its circuit breaker; ``0`` turns it off).
         retries: Retries after the first attempt, for transport errors, 429 and 5xx.
         rate_limit: Requests per second at most (GOV.UK asks for no more than 10).
         retry_after_cap: Longest ``Retry-After`` wait honoured, in seconds.
@@ -119,7 +126,9 @@ class Settings(BaseModel):
     cache_dir: Path | None = None
     offline: bool = False
     allowed_hosts: tuple[str, ...] = ()
-    timeout: float = Field(default=30.0, gt=0, le=600)
+    timeout: float = Field(default=15.0, gt=0, le=600)
+    connect_timeout: float = Field(default=5.0, gt=0, le=600)
+    unreachable_cooldown: float = Field(default=30.0, ge=0, le=3600)
     retries: int = Field(default=4, ge=0, le=20)
     rate_limit: float = Field(default=GOVUK_MAX_RATE, gt=0)
     retry_after_cap: float = Field(default=60.0, ge=0)
