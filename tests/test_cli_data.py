@@ -32,6 +32,7 @@ from tests._e2e import (
     figures,
     served_monthly,
 )
+from tests._network import refused_port
 
 TIDY = [c.name for c in TIDY_COLUMNS]
 
@@ -133,14 +134,47 @@ def test_offline_and_not_cached_exits_4(
 ) -> None:
     monkeypatch.setenv("HMCTS_DATA_CACHE_DIR", str(tmp_path))
     site.fake.reset_counts()
-    assert main(["--offline", "load", "monthly"]) == 4
+    # 2020-04 is listed in the snapshot but neither cached nor embedded.
+    assert main(["--offline", "load", "monthly", "--release", "2020-04"]) == 4
     out, err = capsys.readouterr()
     assert out == ""
     # The snapshot fallback warns (one line), then the error (one line).
     warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 1
-    _one_error_line("\n".join(line for line in err.splitlines() if line not in warnings))
+    line = _one_error_line("\n".join(line for line in err.splitlines() if line not in warnings))
+    assert "hmcts-data read monthly" in line  # CLI advice, not Python
+    assert "hmcts_data." not in line
     assert site.fake.count() == 0
+
+
+def test_offline_latest_is_the_newest_embedded_release(
+    site: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HMCTS_DATA_CACHE_DIR", str(tmp_path))
+    site.fake.reset_counts()
+    assert main(["--offline", "load", "monthly", "-o", str(tmp_path / "mi.csv")]) == 0
+    err = capsys.readouterr().err
+    frame = pd.read_csv(tmp_path / "mi.csv")
+    assert set(frame["source_url"]) == {hmcts_data.embedded_releases()[-1].source_url}
+    (embedded,) = [line for line in err.splitlines() if "came from the real releases" in line]
+    assert "without --offline" in embedded  # CLI advice
+    assert "hmcts_data." not in embedded
+    assert site.fake.count() == 0
+
+
+def test_network_failure_exits_10_with_cli_advice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HMCTS_DATA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("HMCTS_DATA_BASE_URL", f"http://127.0.0.1:{refused_port()}")
+    assert main(["load", "monthly", "--release", "2020-04"]) == 10
+    line = _one_error_line(
+        "\n".join(x for x in capsys.readouterr().err.splitlines() if x.startswith("error: "))
+    )
+    assert "127.0.0.1" in line
+    assert "--offline" in line
+    assert "hmcts-data read monthly" in line
+    assert "TIMEOUT" not in line
 
 
 def test_unknown_publication_exits_8_with_a_suggestion(

@@ -288,7 +288,10 @@ def test_cold_offline_raises_offline_error_without_a_request(world: World, tmp_p
         # Offline with nothing cached, the catalogue is the embedded snapshot (it warns).
         warnings.simplefilter("ignore", hmcts_data.StaleDataWarning)
         with pytest.raises(OfflineError):
-            hmcts_data.load("monthly", client=client)
+            hmcts_data.load("monthly", "2020-04", client=client)  # listed, not embedded
+        # The latest falls back to the newest release embedded in the package.
+        latest = hmcts_data.load("monthly", client=client)
+        assert latest["source_url"].str.startswith("embedded:").all()
     assert world.fake.count() == 0
 
 

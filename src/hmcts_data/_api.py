@@ -10,13 +10,23 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
+import io
 import os
 import re
+import warnings
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal, Protocol, cast
 
-from hmcts_data._errors import ConfigurationError, NotFoundError, ParseError
+from hmcts_data._errors import (
+    ConfigurationError,
+    DownloadError,
+    HMCTSDataError,
+    NotFoundError,
+    OfflineError,
+    ParseError,
+    StaleDataWarning,
+)
 from hmcts_data.tables import PARSERS, OnUnknown
 from hmcts_data.tables._schema import Provenance
 
@@ -27,6 +37,7 @@ if TYPE_CHECKING:
 
     from hmcts_data._catalogue import Attachment, Release
     from hmcts_data._client import Client
+    from hmcts_data._embedded import EmbeddedRelease
     from hmcts_data._progress import ProgressCallback
 
 __all__ = ["Source", "load", "read", "series"]
@@ -220,20 +231,25 @@ def _downloaded(
     progress: bool | ProgressCallback | None,
     *,
     workers: int = DOWNLOAD_WORKERS,
-) -> Generator[tuple[Release, Attachment, Path]]:
+) -> Generator[tuple[Release, Attachment, Path | HMCTSDataError]]:
     """Yield ``(release, data file, cached path)`` in order, downloading a few files at once.
 
-    Each file has its own progress report and its own error: the first failing file (in
-    release order) raises its error and the downloads not yet started are cancelled.
+    Each file has its own progress report and its own error: a file that could not be had
+    because of the network (or offline mode) is yielded with its error in place of the path,
+    for the embedded fallback; any other failure (in release order) raises, and the downloads
+    not yet started are cancelled.
     """
+    from hmcts_data._embedded._fallback import is_network_failure
 
-    def fetch(rel: Release) -> tuple[Release, Attachment, Path]:
+    def fetch(rel: Release) -> tuple[Release, Attachment, Path | HMCTSDataError]:
         attachment = rel.data_file()
-        return (
-            rel,
-            attachment,
-            attachment.download(client, cache_key=rel.base_path, progress=progress),
-        )
+        try:
+            path = attachment.download(client, cache_key=rel.base_path, progress=progress)
+        except (DownloadError, OfflineError) as exc:
+            if not is_network_failure(exc):
+                raise
+            return rel, attachment, exc
+        return rel, attachment, path
 
     if len(releases) <= 1 or workers <= 1:
         yield from (fetch(rel) for rel in releases)
@@ -249,6 +265,115 @@ def _downloaded(
             yield future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _read_embedded(
+    item: EmbeddedRelease, rel: Release | None, on_unknown: OnUnknown | None
+) -> pd.DataFrame:
+    from hmcts_data._embedded import embedded_bytes
+
+    data = io.BytesIO(embedded_bytes(item))
+    data.name = item.published_name  # source_file: the name it was published under
+    return read(
+        item.publication,
+        data,
+        on_unknown=on_unknown,
+        release=item.release,
+        published=rel.first_published if rel is not None else None,
+        source_url=item.source_url,
+    )
+
+
+def _load_releases(
+    publication: str,
+    release: str | date | Release | None,
+    client: Client,
+    on_unknown: OnUnknown | None,
+    progress: bool | ProgressCallback | None,
+) -> list[pd.DataFrame]:
+    """Load each release live or from the cache; where the network fails, the embedded copy.
+
+    Live data always wins: an embedded copy is used only for a release that could not be
+    fetched (network down, offline, GOV.UK erroring) and is not cached.
+    """
+    from hmcts_data._catalogue._snapshot import load_snapshot
+    from hmcts_data._embedded import embedded_for, embedded_releases
+    from hmcts_data._embedded._fallback import embedded_warning, unavailable_error
+
+    wanted = _releases_to_load(publication, release, client)
+    frames: list[pd.DataFrame] = []
+    used: list[EmbeddedRelease] = []
+    skipped: list[Release] = []
+    failure: HMCTSDataError | None = None
+    chosen = sorted(wanted, key=lambda r: (r.period_end or date.min, r.slug))
+    with contextlib.closing(_downloaded(chosen, client, progress)) as files:
+        for rel, attachment, got in files:
+            if not isinstance(got, HMCTSDataError):
+                frames.append(
+                    read(
+                        publication,
+                        got,
+                        on_unknown=on_unknown,
+                        release=rel.key if publication in _RELEASE_MONTH_PUBLISHED else None,
+                        published=rel.first_published,
+                        source_url=attachment.url,
+                    )
+                )
+                continue
+            failure = failure or got
+            item = embedded_for(publication, rel.key) if rel.key else None
+            if item is None:
+                skipped.append(rel)
+                continue
+            frames.append(_read_embedded(item, rel, on_unknown))
+            used.append(item)
+    if failure is None:
+        return frames
+    offline = client.settings.offline
+    newest = embedded_releases(publication)
+    if release is None and not frames and newest:
+        # The latest release listed could not be had: the newest real release shipped with
+        # the package is the best answer that can be given now.
+        item = newest[-1]
+        listed = load_snapshot().get(publication).releases
+        match = next((r for r in listed if r.key == item.release), None)
+        frames.append(_read_embedded(item, match, on_unknown))
+        used.append(item)
+        skipped = []  # the label below names the release listed as latest
+        label = f"the latest {publication} release (listed: {wanted[0].key})"
+    elif not frames:
+        rel = skipped[0]
+        raise unavailable_error(
+            publication,
+            rel.key or rel.slug,
+            rel.url,
+            failure,
+            offline=offline,
+            base_url=client.settings.base_url,
+        )
+    else:
+        label = f"{publication} {'release ' + used[0].release if len(wanted) == 1 else 'releases'}"
+    if used:
+        warnings.warn(
+            embedded_warning(
+                publication,
+                used,
+                failure,
+                wanted=label,
+                skipped=[r.key or r.slug for r in skipped],
+                offline=offline,
+            ),
+            stacklevel=4,
+        )
+    elif skipped:
+        warnings.warn(
+            StaleDataWarning(
+                f"Could not get {len(skipped)} {publication} release(s) "
+                f"({', '.join(r.key or r.slug for r in skipped)}): {failure}. They are left out."
+            ),
+            stacklevel=4,
+        )
+    return frames
 
 
 def load(
@@ -309,23 +434,7 @@ def load(
         owned = True
     try:
         with using_client(client, offline=offline) as active:
-            frames = []
-            chosen = sorted(
-                _releases_to_load(publication, release, active),
-                key=lambda r: (r.period_end or date.min, r.slug),
-            )
-            with contextlib.closing(_downloaded(chosen, active, progress)) as files:
-                for rel, attachment, path in files:
-                    frames.append(
-                        read(
-                            publication,
-                            path,
-                            on_unknown=on_unknown,
-                            release=rel.key if publication in _RELEASE_MONTH_PUBLISHED else None,
-                            published=rel.first_published,
-                            source_url=attachment.url,
-                        )
-                    )
+            frames = _load_releases(publication, release, active, on_unknown, progress)
     finally:
         if owned and client is not None:
             client.close()

@@ -1,10 +1,14 @@
-"""The circuit breaker of one :class:`~hmcts_data.Client`: remember hosts found unreachable.
+"""The circuit breaker of one :class:`~hmcts_data.Client`: remember that the network is down.
 
 When a host gives no HTTP answer at all (connection refused, no DNS, silence), every other
-request to it in the next ``Settings.unreachable_cooldown`` seconds fails at once with
-:class:`~hmcts_data.NetworkError` instead of waiting its own timeouts and retries. So a
+request of the client in the next ``Settings.unreachable_cooldown`` seconds fails at once
+with :class:`~hmcts_data.NetworkError` instead of waiting its own timeouts and retries. So a
 catalogue discovery of dozens of pages, or a notebook re-running cells, pays for the broken
-network once. Any HTTP answer from the host (even an error status) closes the breaker again.
+network once. Any HTTP answer (even an error status) closes the breaker again.
+
+One breaker covers every host the client talks to: they are GOV.UK's (``www.gov.uk`` and
+``assets.publishing.service.gov.uk``), and a network that cannot reach one cannot reach the
+other, so trying the second would only wait out the same firewall again.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ class Trip:
 
 
 class Breaker:
-    """Hosts found unreachable in the last ``cooldown`` seconds (thread-safe).
+    """Whether the network was found unreachable in the last ``cooldown`` seconds (thread-safe).
 
     Example:
         >>> breaker = Breaker(30.0)
@@ -48,26 +52,26 @@ class Breaker:
         self.cooldown = cooldown
         self._clock = clock
         self._lock = threading.Lock()
-        self._trips: dict[str, Trip] = {}
+        self._trip: Trip | None = None
 
     def trip(self, host: str, reason: str) -> None:
         """Record that ``host`` gave no answer (does nothing when ``cooldown`` is 0)."""
         if self.cooldown <= 0:
             return
         with self._lock:
-            self._trips[host] = Trip(host, reason, self._clock())
+            self._trip = Trip(host, reason, self._clock())
 
     def reset(self, host: str) -> None:
-        """Forget ``host``'s failure (it answered)."""
+        """Forget the failure: ``host`` answered, so the network works."""
         with self._lock:
-            self._trips.pop(host, None)
+            self._trip = None
 
     def open_for(self, host: str) -> Trip | None:
-        """The recent failure of ``host`` while it still counts, else ``None``."""
+        """The recent failure (of ``host`` or another) while it still counts, else ``None``."""
         with self._lock:
-            found = self._trips.get(host)
+            found = self._trip
             if found is not None and self._clock() - found.at >= self.cooldown:
-                del self._trips[host]
+                self._trip = None
                 return None
             return found
 

@@ -154,7 +154,7 @@ class Client:
     connections close. Thread-safe.
 
     A client fails fast on a network that is down: once a host gives no answer (refused,
-    no DNS, silence), its other requests to that host fail at once with
+    no DNS, silence), its other requests fail at once with
     :class:`~hmcts_data.NetworkError` for ``settings.unreachable_cooldown`` seconds (30 by
     default) instead of each waiting its own timeouts and retries.
 

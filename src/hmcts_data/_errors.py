@@ -55,6 +55,10 @@ __all__ = [
 class HMCTSDataError(Exception):
     """Root of every error raised by ``hmcts_data``.
 
+    Attributes:
+        cli_text: The message as the ``hmcts-data`` command shows it (with command-line
+            advice instead of Python), where it differs; ``None`` otherwise.
+
     Example:
         >>> import hmcts_data
         >>> try:
@@ -63,6 +67,8 @@ class HMCTSDataError(Exception):
         ...     print(type(exc).__name__)
         NotFoundError
     """
+
+    cli_text: str | None = None
 
 
 class ConfigurationError(HMCTSDataError, ValueError):
@@ -128,9 +134,7 @@ class NetworkError(DownloadError):
         ('www.gov.uk', None)
     """
 
-    def __init__(
-        self, message: str, *, url: str, host: str, tried: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, message: str, *, url: str, host: str, tried: tuple[str, ...] = ()) -> None:
         super().__init__(message, url=url, status=None)
         self.host = host
         self.tried = tried
@@ -311,4 +315,9 @@ class EmbeddedDataWarning(StaleDataWarning):
     The message names the releases used and how to get current data. Figures from an embedded
     copy have a ``source_url`` starting with ``"embedded:"``. A :class:`StaleDataWarning`, so
     ``warnings.simplefilter("error", StaleDataWarning)`` refuses them too.
+
+    Attributes:
+        cli_text: The message with command-line advice, as ``hmcts-data`` shows it.
     """
+
+    cli_text: str | None = None

@@ -6,7 +6,7 @@ Environment variables (part of the public contract):
 ``HMCTS_DATA_CACHE_DIR``      cache directory (platformdirs user cache dir for ``hmcts-data``)
 ``HMCTS_DATA_OFFLINE``        ``1``/``true``: never touch the network
 ``HMCTS_DATA_ALLOWED_HOSTS``  comma-separated extra hosts allowed to serve files
-``HMCTS_DATA_TIMEOUT``        seconds to wait for each read: the answer, then each part of a body (15)
+``HMCTS_DATA_TIMEOUT``        seconds to wait for each read (the answer, each part of a body) (15)
 ``HMCTS_DATA_CONNECT_TIMEOUT`` seconds to wait for a connection (5)
 ``HMCTS_DATA_RETRIES``        retries after the first attempt (4)
 ``HMCTS_DATA_RATE_LIMIT``     requests per second to GOV.UK (10, GOV.UK's published limit)

@@ -53,8 +53,8 @@ class EmbeddedRelease(BaseModel):
 
     Example:
         >>> import hmcts_data
-        >>> [r.release for r in hmcts_data.embedded_releases()]
-        ['2019-04', '2021-04', '2022-04', '2025-04']
+        >>> " ".join(r.release for r in hmcts_data.embedded_releases())
+        '2019-04 2021-04 2022-04 2025-04'
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -103,8 +103,7 @@ def _manifest() -> EmbeddedReleases:
     keys = [(r.publication, r.release) for r in manifest.release]
     if len(set(keys)) != len(keys):
         raise ParseError(
-            "The packaged list of embedded releases names a release twice. Reinstall "
-            "hmcts-data.",
+            "The packaged list of embedded releases names a release twice. Reinstall hmcts-data.",
             file="hmcts_data/_embedded/releases.toml",
         )
     return manifest

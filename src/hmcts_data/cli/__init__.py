@@ -6,13 +6,14 @@ Exit codes (documented in ``docs/cli.md``):
 0   success
 1   any other ``hmcts_data`` error
 2   usage error (bad arguments)
-3   download failed (``DownloadError``, ``HostNotAllowedError``)
-4   offline and not in the cache (``OfflineError``)
+3   download failed: GOV.UK answered with an error (``DownloadError``, ``HostNotAllowedError``)
+4   offline mode is on and the cache cannot answer (``OfflineError``)
 5   integrity check failed (``IntegrityError``)
 6   a file or page could not be parsed (``ParseError``)
 7   a published layout the library does not know (``SchemaDriftError``)
 8   unknown publication, release or route (``NotFoundError``)
 9   invalid settings (``ConfigurationError``)
+10  the network failed: GOV.UK could not be reached (``NetworkError``)
 130 interrupted
 ==  =====================================================
 
@@ -40,6 +41,7 @@ __all__ = ["EXIT_CODES", "main"]
 EXIT_CODES: dict[type[BaseException], int] = {
     errors.SchemaDriftError: 7,
     errors.ParseError: 6,
+    errors.NetworkError: 10,
     errors.HostNotAllowedError: 3,
     errors.DownloadError: 3,
     errors.OfflineError: 4,
@@ -115,7 +117,8 @@ def _show_warning(  # noqa: PLR0917  (the signature warnings.showwarning must ha
 ) -> None:
     # One line per warning, like errors: the library's file and source line mean nothing to
     # someone at a shell prompt.
-    print(f"warning: {message}", file=sys.stderr)
+    text = getattr(message, "cli_text", None) or message
+    print(f"warning: {text}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -146,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except errors.HMCTSDataError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc.cli_text or exc}", file=sys.stderr)
         return exit_code_for(exc)
 
 
