@@ -363,7 +363,7 @@ def _load_releases(
                 skipped=[r.key or r.slug for r in skipped],
                 offline=offline,
             ),
-            stacklevel=4,
+            stacklevel=3,
         )
     elif skipped:
         warnings.warn(
@@ -371,7 +371,7 @@ def _load_releases(
                 f"Could not get {len(skipped)} {publication} release(s) "
                 f"({', '.join(r.key or r.slug for r in skipped)}): {failure}. They are left out."
             ),
-            stacklevel=4,
+            stacklevel=3,
         )
     return frames
 
