@@ -73,6 +73,12 @@ class EmbeddedRelease(BaseModel):
         """What the tidy ``source_url`` column says for figures from this copy."""
         return f"{EMBEDDED_URL_PREFIX}{self.file}"
 
+    def _repr_html_(self) -> str:
+        # Jupyter shows the provenance as a table (every public model has an HTML display).
+        from hmcts_data._catalogue._render import model_html
+
+        return model_html(self, f"Embedded release {self.label}")
+
     @property
     def label(self) -> str:
         """A short name for messages: ``"monthly 2025-04 (HMCTS_MI_output_accessible.csv)"``."""
