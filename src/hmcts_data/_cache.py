@@ -19,7 +19,6 @@ see a partial file.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import logging
@@ -35,12 +34,8 @@ from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from hmcts_data._errors import (
-    ConfigurationError,
-    DiskFullError,
-    IntegrityError,
-    StorageError,
-)
+from hmcts_data._atomic import storage_errors
+from hmcts_data._errors import ConfigurationError, IntegrityError
 from hmcts_data._lock import FileLock
 from hmcts_data._settings import Settings
 from hmcts_data._warn import warn
@@ -72,9 +67,6 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9()+_-][A-Za-z0-9._()+-]{0,149}")
 _CLOCK_SKEW = timedelta(minutes=5)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _HASH_CHUNK = 1024 * 1024
-#: errno values that mean "no room" and "not allowed", turned into StorageError subclasses.
-_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
-_DENIED = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
 class Sidecar(BaseModel):
@@ -338,48 +330,6 @@ def resolve_cache_dir(settings: Settings) -> Path:
         stacklevel=2,
     )
     return fallback
-
-
-@contextlib.contextmanager
-def storage_errors(where: Path, *, doing: str = "writing to the cache") -> Iterator[None]:
-    """Turn "disk full" and "permission denied" ``OSError`` s in the block into typed errors.
-
-    Args:
-        where: The directory or file being written, for the message.
-        doing: What was being done, for the message.
-
-    Raises:
-        DiskFullError: No space left, quota exceeded or file too large (ENOSPC, EDQUOT, EFBIG).
-        StorageError: Permission denied or a read-only file system (EACCES, EPERM, EROFS).
-
-    Example:
-        >>> import errno
-        >>> with storage_errors(Path("/x")):  # doctest: +ELLIPSIS
-        ...     raise OSError(errno.ENOSPC, "No space left on device")
-        Traceback (most recent call last):
-        ...
-        hmcts_data._errors.DiskFullError: No space left on device while writing to the cache ...
-    """
-    try:
-        yield
-    except StorageError:
-        raise
-    except OSError as exc:
-        if exc.errno in _FULL:
-            raise DiskFullError(
-                f"{exc.strerror or exc} while {doing} ({str(where)!r}). Nothing was kept. Free "
-                "some space (hmcts-data cache clear empties the cache) or point "
-                "HMCTS_DATA_CACHE_DIR / the output path at a disk with room, then try again.",
-                path=str(where),
-            ) from exc
-        if exc.errno in _DENIED:
-            raise StorageError(
-                f"{exc.strerror or exc} while {doing} ({str(where)!r}). Nothing was kept. "
-                "Check the folder's permissions, or choose a folder you can write to "
-                "(HMCTS_DATA_CACHE_DIR for the cache).",
-                path=str(where),
-            ) from exc
-        raise
 
 
 def _is_real_dir(path: Path) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "WRITERS",
+    "escape_formulas",
     "formats_markdown",
     "from_arrow",
     "from_polars",
@@ -63,6 +65,65 @@ def formats_markdown() -> str:
     rows = ["| suffix | written as |", "|---|---|"]
     rows += [f"| `{suffix}` | {what} |" for suffix, what in WRITERS.items()]
     return "\n".join(rows) + "\n"
+
+
+#: A text cell starting with one of these is run as a formula by spreadsheet programs (OWASP).
+_FORMULA_START = re.compile(r"[=+\-@\t\r]")
+#: ...unless the whole cell is a plain number ("-12", "+3.5"), which a spreadsheet reads as one.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _escape_cell(value: object) -> object:
+    if (
+        isinstance(value, str)
+        and _FORMULA_START.match(value)
+        and not _PLAIN_NUMBER.fullmatch(value)
+        and value not in {"-", "+"}  # a lone sign is text to every spreadsheet (a marker)
+    ):
+        return "'" + value
+    return value
+
+
+def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
+
+    A text cell (and a column name) starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+    carriage return is prefixed with a single quote, the OWASP rule against CSV injection:
+    Excel, LibreOffice and Google Sheets then show it as text instead of running it. Numbers
+    are never changed, nor is text that is a plain number (``"-12"``) or a lone ``-`` (a
+    missing-value marker). Columns with nothing to
+    escape are shared with ``frame``, not copied.
+
+    Args:
+        frame: Any frame; it is not modified.
+
+    Returns:
+        The frame with escaped text cells (categorical columns come back as text).
+
+    Example:
+        >>> import pandas as pd
+        >>> escape_formulas(pd.DataFrame({"label": ["=1+1", "-12", "Civil"]}))["label"].tolist()
+        ["'=1+1", '-12', 'Civil']
+    """
+    import pandas as pd
+    from pandas.api.types import is_numeric_dtype
+
+    changed: dict[object, pd.Series[Any]] = {}
+    for name in frame.columns:
+        column = frame[name]
+        if is_numeric_dtype(column.dtype) and not isinstance(column.dtype, pd.CategoricalDtype):
+            continue
+        texts = column.astype("string")
+        # Cheap vectorised test first: most columns have nothing that starts like a formula.
+        if not texts.str.match(_FORMULA_START.pattern).fillna(False).any():
+            continue
+        changed[name] = column.astype(object).map(_escape_cell)
+    names = [_escape_cell(n) for n in frame.columns]
+    if not changed and names == list(frame.columns):
+        return frame
+    out = frame.assign(**{str(k): v for k, v in changed.items()}) if changed else frame.copy()
+    out.columns = pd.Index(names)
+    return out
 
 
 IfExists = Literal["fail", "replace", "append"]
@@ -392,18 +453,24 @@ def read_duckdb(con_or_path: DuckDBTarget, table: str = "hmcts") -> pd.DataFrame
         raise ParseError(f"{exc} (in DuckDB table {table!r})") from exc
 
 
-def write(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+def write(
+    frame: pd.DataFrame, path: str | os.PathLike[str], *, escape_formulas: bool = True
+) -> Path:
     """Write a frame to a file whose format is chosen by the suffix, atomically.
 
     Suffixes: ``.csv``, ``.json`` (array of records), ``.jsonl`` (one record per line),
     ``.parquet`` and ``.duckdb`` (table ``hmcts``; in an existing database only that table is
     replaced); see :data:`WRITERS`. CSV writes periods as ``YYYY-MM-DD`` and JSON as ISO 8601
     timestamps; missing values are empty (CSV) or ``null`` (JSON), with the ``marker`` column
-    saying why; figures are written as published, without float noise.
+    saying why; figures are written as published, without float noise. In CSV, text cells
+    that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
+    CR) get a leading single quote; see :func:`escape_formulas`.
 
     Args:
         frame: The frame to write (usually tidy; the index is not written).
         path: The file to write; missing parent directories are created.
+        escape_formulas: Escape formula-like text cells in CSV (default); ``False`` writes
+            them verbatim (for programs, not spreadsheets).
 
     Returns:
         The path written.
@@ -411,6 +478,8 @@ def write(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     Raises:
         ConfigurationError: The suffix is not one of :data:`WRITERS`.
         MissingDependencyError: ``.parquet`` or ``.duckdb`` without its extra.
+        DiskFullError: The disk (or a quota or file-size limit) ran out; nothing was written.
+        StorageError: The folder cannot be written (permissions); nothing was written.
 
     Example:
         >>> from hmcts_data.testing import synthetic_tidy  # doctest: +SKIP
@@ -440,7 +509,8 @@ def write(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         return target
     with atomic_path(target) as tmp:
         if suffix == ".csv":
-            frame.to_csv(tmp, index=False, float_format="%.15g", date_format=None)
+            safe = _escape_formulas(frame) if escape_formulas else frame
+            safe.to_csv(tmp, index=False, float_format="%.15g", date_format=None)
         else:
             frame.to_json(
                 tmp,
@@ -455,3 +525,6 @@ def write(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
                 index=False,
             )
     return target
+
+
+_escape_formulas = escape_formulas  # ``write`` has a parameter of the same name

@@ -40,6 +40,13 @@ def _parser(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-o", "--output", metavar="PATH", help=_OUTPUT_HELP)
+    parser.add_argument(
+        "--no-escape-formulas",
+        dest="escape_formulas",
+        action="store_false",
+        help="write CSV text cells starting with = + - @ verbatim (by default they get a "
+        "leading ' so spreadsheets do not run them as formulas)",
+    )
     parser.set_defaults(output_parser=parser)
     return parser
 
@@ -130,16 +137,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     revisions.set_defaults(handler=_run_revisions)
 
 
-def _emit(frame: pd.DataFrame, output: str | None) -> int:
-    from hmcts_data._export import write
+def _emit(frame: pd.DataFrame, args: argparse.Namespace) -> int:
+    from hmcts_data._export import escape_formulas, write
 
+    output: str | None = args.output
     if output:
-        path = write(frame, output)
+        path = write(frame, output, escape_formulas=args.escape_formulas)
         print(f"wrote {len(frame):,} rows to {path}", file=sys.stderr)
         return 0
     try:
         # The same CSV as write(..., "x.csv"): figures as published (3268, not 3268.0).
-        frame.to_csv(sys.stdout, index=False, float_format="%.15g")
+        safe = escape_formulas(frame) if args.escape_formulas else frame
+        safe.to_csv(sys.stdout, index=False, float_format="%.15g")
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader stopped early (``| head``): not an error. Point stdout at devnull so the
@@ -189,7 +198,7 @@ def _run_load(args: argparse.Namespace) -> int:
             on_unknown=on_unknown,
             progress=_progress(),
         )
-    return _emit(frame, args.output)
+    return _emit(frame, args)
 
 
 def _run_read(args: argparse.Namespace) -> int:
@@ -198,7 +207,7 @@ def _run_read(args: argparse.Namespace) -> int:
 
     on_unknown = _on_unknown(args)
     frame = read(args.publication, args.file, release=args.release, on_unknown=on_unknown)
-    return _emit(frame, args.output)
+    return _emit(frame, args)
 
 
 def _run_series(args: argparse.Namespace) -> int:
@@ -214,7 +223,7 @@ def _run_series(args: argparse.Namespace) -> int:
             client=client,
             progress=_progress(),
         )
-    return _emit(frame, args.output)
+    return _emit(frame, args)
 
 
 def _run_revisions(args: argparse.Namespace) -> int:
@@ -232,4 +241,4 @@ def _run_revisions(args: argparse.Namespace) -> int:
         frame = load(args.publication, "all", client=client, progress=_progress())
     if args.jurisdiction is not None:
         frame = frame[frame["jurisdiction"] == args.jurisdiction].reset_index(drop=True)
-    return _emit(revisions(frame), args.output)
+    return _emit(revisions(frame), args)

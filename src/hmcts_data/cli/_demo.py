@@ -9,13 +9,15 @@ code, with faults injected on the way.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 __all__ = ["register"]
+
+#: Left in every folder the demo makes, so a later run knows the folder is its own.
+_MARKER = ".hmcts-data-demo"
 
 _EPILOG = """\
 examples:
@@ -68,6 +70,27 @@ def _at_least_one(text: str) -> int:
     return number
 
 
+def _claim(out: Path) -> str | None:
+    """Make ``out`` the demo's folder, or say why not: the demo writes only into its own folder.
+
+    A missing or empty folder becomes the demo's (marked with ``.hmcts-data-demo``); a folder
+    it marked on an earlier run is reused; anything else is refused with what to do.
+    """
+    marker = out / _MARKER
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        return f"{out} is not a folder; choose another with -o DIR."
+    ours = marker.is_file() and not marker.is_symlink()
+    if out.is_dir() and not ours and any(out.iterdir()):
+        return (
+            f"{out} already holds files the demo did not make, and the demo writes only "
+            "into a folder of its own. Choose a new or empty folder, e.g. "
+            "'hmcts-data demo -o hmcts-data-demo-2'."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    marker.write_text("made by 'hmcts-data demo'; the demo may rewrite this folder\n")
+    return None
+
+
 def _say(text: str = "") -> None:
     print(text, flush=True)
 
@@ -75,6 +98,7 @@ def _say(text: str = "") -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``hmcts-data demo``."""
     import hmcts_data
+    from hmcts_data._cache import Cache
     from hmcts_data._catalogue._discover import collection_api_path
     from hmcts_data._client import Client
     from hmcts_data._settings import Settings
@@ -82,10 +106,15 @@ def run(args: argparse.Namespace) -> int:
     from hmcts_data.testing._demo import build_data_site
 
     out = Path(args.output).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    refusal = _claim(out)
+    if refusal is not None:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 2
     cache_dir = out / "cache"
     # The demo's own cache, never the user's: its URLs point at a server that stops on exit.
-    shutil.rmtree(cache_dir, ignore_errors=True)
+    # Emptied the cache's own way (only files it made), never by deleting the folder blindly.
+    if cache_dir.is_dir() and not cache_dir.is_symlink():
+        Cache(cache_dir).clear()
 
     _say("hmcts-data demo: every figure below is SYNTHETIC (generated, not HMCTS data).")
     with FakeGovUK() as fake:
