@@ -163,3 +163,16 @@ def test_write_snapshot_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.Mo
         write_snapshot(load_snapshot(), path)
     assert path.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["snap.json"]
+
+
+def test_snapshot_age_is_stated_by_its_newest_release(capsys: pytest.CaptureFixture[str]) -> None:
+    snapshot = load_snapshot()
+    newest = max(r.period_end for r in snapshot.releases if r.period_end is not None)
+    phrase = f"covers data to {newest:%B %Y}"
+    with pytest.warns(StaleDataWarning) as caught:
+        catalogue(offline=True)
+    assert any(phrase in str(w.message) for w in caught)
+    from hmcts_data.cli import main
+
+    assert main(["--offline", "catalogue"]) == 0
+    assert phrase in capsys.readouterr().out

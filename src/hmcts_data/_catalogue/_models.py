@@ -715,8 +715,18 @@ class Catalogue(_Frozen):
         if self.source == "live":
             return f"discovered live from {self.base_url} at {_when(self.generated_at)}"
         if self.source == "cache":
-            return f"a cached discovery from {self.base_url}, made {when}"
-        return f"the snapshot embedded in hmcts-data, generated {when}"
+            return f"a cached discovery from {self.base_url}, made {when}{self._newest_fact()}"
+        # When a snapshot was assembled says little about how current it is: its newest
+        # release does (a snapshot assembled today may list nothing after last year).
+        return f"the snapshot embedded in hmcts-data, generated {when}{self._newest_fact()}"
+
+    def _newest_fact(self) -> str:
+        ends = [r.period_end for r in self.releases if r.period_end is not None]
+        if not ends:
+            return ""
+        newest = max(ends)
+        months = (date.today().year - newest.year) * 12 + date.today().month - newest.month
+        return f"; its newest release covers data to {newest:%B %Y} ({months} months ago)"
 
     def __repr__(self) -> str:
         releases = sum(len(p.releases) for p in self.publications)
