@@ -18,6 +18,7 @@ from hmcts_data import (
     IntegrityError,
 )
 from hmcts_data.testing import FakeGovUK, Html, NotModified, Success
+from tests._http import assert_nothing_cached
 
 CSV = b"Month,Receipts\n2024-01,5\n2024-02,7\n"
 CSV_PATH = "/media/abc/data.csv"
@@ -35,11 +36,6 @@ def client(fake: FakeGovUK, tmp_path: Path) -> Iterator[Client]:
     settings: dict[str, Any] = {"base_url": fake.base_url, "cache_dir": tmp_path}
     with Client(**settings, rate_limit=1000, backoff=0.01, retries=2) as c:
         yield c
-
-
-def assert_nothing_cached(client: Client) -> None:
-    files = [p for p in client.cache.root.rglob("*") if p.is_file() and p.name != ".lock"]
-    assert files == []
 
 
 @pytest.mark.parametrize("code", [206, 203, 299])

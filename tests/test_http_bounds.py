@@ -14,6 +14,8 @@ import pytest
 
 from hmcts_data import Client, DownloadError, Settings
 from hmcts_data.testing import Delay, FakeGovUK, Status, Trickle
+from tests import _http
+from tests._http import assert_nothing_cached
 
 CSV = b"Month,Receipts\n" + b"".join(b"2024-%02d,%d\n" % (m % 12 + 1, m) for m in range(200))
 CSV_PATH = "/media/abc/HMCTS_MI_output_accessible.csv"
@@ -21,29 +23,15 @@ CSV_PATH = "/media/abc/HMCTS_MI_output_accessible.csv"
 SLACK = 6.0
 
 
+def make_client(fake: FakeGovUK, cache: Path, **overrides: Any) -> Client:
+    return _http.make_client(fake, cache, **({"timeout": 1.0} | overrides))
+
+
 @pytest.fixture
 def fake() -> Iterator[FakeGovUK]:
     with FakeGovUK() as server:
         server.add_file(CSV_PATH, CSV, content_type="text/csv")
         yield server
-
-
-def make_client(fake: FakeGovUK, cache: Path, **overrides: Any) -> Client:
-    settings: dict[str, Any] = {
-        "base_url": fake.base_url,
-        "cache_dir": cache,
-        "backoff": 0.01,
-        "rate_limit": 1000,
-        "retries": 3,
-        "timeout": 1.0,
-    }
-    settings.update(overrides)
-    return Client(**settings)
-
-
-def assert_nothing_cached(client: Client) -> None:
-    files = [p for p in client.cache.root.rglob("*") if p.is_file() and p.name != ".lock"]
-    assert files == []
 
 
 def timed_failure(client: Client, url: str) -> tuple[DownloadError, float]:

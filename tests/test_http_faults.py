@@ -26,10 +26,16 @@ from hmcts_data import (
 )
 from hmcts_data._http import RateLimiter, parse_retry_after
 from hmcts_data.testing import Delay, Drop, Empty, FakeGovUK, Html, ShortBody, Status
+from tests import _http
+from tests._http import assert_nothing_cached
 from tests._network import refused_port
 
 CSV = b"Month,Receipts\n" + b"".join(b"2024-%02d,%d\n" % (m % 12 + 1, m * 37) for m in range(4000))
 CSV_PATH = "/media/abc/HMCTS_MI_output_accessible.csv"
+
+
+def make_client(fake: FakeGovUK, cache: Path, **overrides: Any) -> Client:
+    return _http.make_client(fake, cache, **({"retry_after_cap": 1.0, "timeout": 2.0} | overrides))
 
 
 @pytest.fixture
@@ -39,37 +45,10 @@ def fake() -> Iterator[FakeGovUK]:
         yield server
 
 
-def make_client(fake: FakeGovUK, cache: Path, **overrides: Any) -> Client:
-    settings: dict[str, Any] = {
-        "base_url": fake.base_url,
-        "cache_dir": cache,
-        "backoff": 0.01,
-        "retry_after_cap": 1.0,
-        "rate_limit": 1000,
-        "retries": 3,
-        "timeout": 2.0,
-    }
-    settings.update(overrides)
-    return Client(**settings)
-
-
 @pytest.fixture
 def client(fake: FakeGovUK, tmp_path: Path) -> Iterator[Client]:
     with make_client(fake, tmp_path / "cache") as c:
         yield c
-
-
-def cached_names(root: Path) -> list[str]:
-    """Every file under the cache except lock files (which hold no data)."""
-    return sorted(p.name for p in root.rglob("*") if p.is_file() and p.name != ".lock")
-
-
-def assert_nothing_cached(client: Client) -> None:
-    assert client.cache_info().files == 0
-    assert cached_names(client.cache.root) == []  # no body, no sidecar, no temp file
-
-
-# -- retries ----------------------------------------------------------------------------------
 
 
 def test_429_retry_after_seconds_is_honoured(fake: FakeGovUK, client: Client) -> None:

@@ -15,6 +15,8 @@ import pytest
 
 from hmcts_data import Client, IntegrityError
 from hmcts_data.testing import FakeGovUK, GzipBomb, Gzipped, HugeBody
+from tests import _http
+from tests._http import assert_nothing_cached
 
 CSV = b"Month,Receipts\n" + b"".join(b"2024-%02d,%d\n" % (m % 12 + 1, m) for m in range(200))
 CSV_PATH = "/media/abc/HMCTS_MI_output_accessible.csv"
@@ -22,6 +24,10 @@ API_PATH = "/api/content/government/collections/x"
 PAYLOAD = {"title": "x", "links": {"documents": [{"base_path": f"/p{i}"} for i in range(50)]}}
 #: Slack on every time bound, for a loaded machine.
 SLACK = 10.0
+
+
+def make_client(fake: FakeGovUK, cache: Path, **overrides: Any) -> Client:
+    return _http.make_client(fake, cache, **({"retries": 2} | overrides))
 
 
 @pytest.fixture
@@ -32,27 +38,10 @@ def fake() -> Iterator[FakeGovUK]:
         yield server
 
 
-def make_client(fake: FakeGovUK, cache: Path, **overrides: Any) -> Client:
-    settings: dict[str, Any] = {
-        "base_url": fake.base_url,
-        "cache_dir": cache,
-        "backoff": 0.01,
-        "rate_limit": 1000,
-        "retries": 2,
-    }
-    settings.update(overrides)
-    return Client(**settings)
-
-
 @pytest.fixture
 def client(fake: FakeGovUK, tmp_path: Path) -> Iterator[Client]:
     with make_client(fake, tmp_path / "cache") as c:
         yield c
-
-
-def assert_nothing_cached(client: Client) -> None:
-    files = [p for p in client.cache.root.rglob("*") if p.is_file() and p.name != ".lock"]
-    assert files == []
 
 
 def test_gzip_bomb_for_a_file_is_refused_undecoded(fake: FakeGovUK, client: Client) -> None:
