@@ -13,7 +13,6 @@ import importlib
 import io
 import os
 import re
-import warnings
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal, Protocol, cast
@@ -27,6 +26,7 @@ from hmcts_data._errors import (
     ParseError,
     StaleDataWarning,
 )
+from hmcts_data._warn import warn
 from hmcts_data.tables import PARSERS, OnUnknown
 from hmcts_data.tables._schema import Provenance
 
@@ -354,7 +354,9 @@ def _load_releases(
     else:
         label = f"{publication} {'release ' + used[0].release if len(wanted) == 1 else 'releases'}"
     if used:
-        warnings.warn(
+        # warn(), not a fixed stacklevel: series() reaches here through one frame more than
+        # load(), and the warning must name the user's line either way.
+        warn(
             embedded_warning(
                 publication,
                 used,
@@ -362,16 +364,14 @@ def _load_releases(
                 wanted=label,
                 skipped=[r.key or r.slug for r in skipped],
                 offline=offline,
-            ),
-            stacklevel=3,
+            )
         )
     elif skipped:
-        warnings.warn(
+        warn(
             StaleDataWarning(
                 f"Could not get {len(skipped)} {publication} release(s) "
                 f"({', '.join(r.key or r.slug for r in skipped)}): {failure}. They are left out."
-            ),
-            stacklevel=3,
+            )
         )
     return frames
 

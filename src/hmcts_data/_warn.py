@@ -21,12 +21,15 @@ _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _MACHINERY = ("threading.py", os.path.join("concurrent", "futures"))
 
 
-def warn(message: str, category: type[Warning], *, stacklevel: int = 2) -> None:
+def warn(
+    message: str | Warning, category: type[Warning] | None = None, *, stacklevel: int = 2
+) -> None:
     """Warn, attributed to the first caller outside ``hmcts_data``.
 
     Args:
-        message: The warning text.
-        category: The warning class.
+        message: The warning text, or a warning instance (which keeps its attributes, such as
+            ``cli_text``; ``category`` is then ignored, as by :func:`warnings.warn`).
+        category: The warning class (``UserWarning`` when ``None``).
         stacklevel: Used instead when no frame outside the package is found (a worker
             thread): as for :func:`warnings.warn`, counted from the caller of this function.
 
