@@ -50,4 +50,18 @@ def test_demo_reruns_in_its_own_folder_without_deleting_user_files(
     assert "Wrote" in capsys.readouterr().out
     assert (out / "cache" / "my-notes.txt").read_bytes() == b"mine"
     assert (entry / ".my hidden file").read_bytes() == b"mine too"
-    assert (out / "monthly_series_SYNTHETIC.csv").is_file()
+    assert (out / "monthly_series.csv").is_file()
+
+
+def test_demo_refuses_more_releases_than_are_embedded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hmcts_data
+
+    count = len(hmcts_data.embedded_releases())
+    out = tmp_path / "demo"
+    assert main(["demo", "-o", str(out), "--releases", str(count + 1)]) == 2
+    err = capsys.readouterr().err
+    assert f"embeds {count} real monthly releases" in err
+    assert f"choose 1 to {count}" in err
+    assert not out.exists()  # refused before anything is written

@@ -7,7 +7,7 @@ How a page runs:
 * GOV.UK is a local stand-in (:class:`hmcts_data.testing.FakeGovUK` filled by
   :func:`hmcts_data.testing._demo.build_data_site`: monthly releases as SYNTHETIC CSVs whose
   overlapping months are revised, and a parseable SYNTHETIC file for every other
-  publication, as the offline demo serves) and
+  publication) and
   ``HMCTS_DATA_BASE_URL`` points at it (with ``HMCTS_DATA_RATE_LIMIT`` raised, as loopback
   allows), so discovery and downloads work without the internet;
 * the files an example "already has" are in the working directory: see :data:`EXAMPLE_FILES`

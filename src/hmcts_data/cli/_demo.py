@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hmcts_data._embedded import EmbeddedRelease
 
 __all__ = ["register"]
 
@@ -23,9 +28,13 @@ _EPILOG = """\
 examples:
   hmcts-data demo                      # writes into ./hmcts-data-demo
   hmcts-data demo -o /tmp/demo         # choose the folder
+  hmcts-data demo --releases 2         # only the two newest embedded releases
 
-Everything the demo shows is SYNTHETIC: generated figures served by a local stand-in for
-GOV.UK on 127.0.0.1. No real HMCTS figure is shown and nothing leaves this machine.
+The monthly figures are real: the published HMCTS management information files embedded in
+hmcts-data (Open Government Licence v3.0, (c) Crown copyright), served by a local stand-in
+for GOV.UK on 127.0.0.1. The stand-in's pages around them, and the other publications it
+lists (weekly COVID-19, remote hearings, ...), are SYNTHETIC and labelled so. Nothing leaves
+this machine.
 """
 
 
@@ -33,11 +42,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``demo`` subcommand."""
     parser = sub.add_parser(
         "demo",
-        help="run the whole job offline on SYNTHETIC data (no internet needed)",
+        help="run the whole job offline on the real releases embedded in hmcts-data",
         description=(
-            "Start a local stand-in for GOV.UK serving SYNTHETIC releases, then discover the\n"
-            "catalogue, download through the retry/cache layer (with injected faults), parse\n"
-            "into tidy frames, and write a CSV and a PNG chart."
+            "Start a local stand-in for GOV.UK serving the real monthly releases embedded in\n"
+            "hmcts-data, then discover the catalogue, download through the retry/cache layer\n"
+            "(with injected faults), parse into tidy frames, and write a CSV and a PNG chart\n"
+            "of the real published figures."
         ),
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -52,9 +62,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--releases",
         type=_at_least_one,
-        default=6,
+        default=None,
         metavar="N",
-        help="monthly releases to serve (6)",
+        help="serve only the newest N embedded real monthly releases (default: all of them)",
     )
     parser.set_defaults(handler=run)
 
@@ -95,16 +105,70 @@ def _say(text: str = "") -> None:
     print(text, flush=True)
 
 
+def _as_embedded(frame: pd.DataFrame, served: tuple[EmbeddedRelease, ...]) -> pd.DataFrame:
+    """Check every figure came from an embedded copy, byte for byte, and say so in the frame.
+
+    The stand-in's loopback URL stops existing when the demo ends, and its page times are its
+    own (the usual timetable, inferred): so ``source_url`` names the embedded copy (the
+    ``embedded:`` URL :func:`hmcts_data.load` gives figures from an embedded copy) and
+    ``published`` is left unknown. ``sha256`` stays that of the bytes downloaded, which is
+    checked here to equal the embedded copy's recorded sha256.
+    """
+    import pandas as pd
+
+    from hmcts_data._errors import IntegrityError
+
+    by_release = {item.release: item for item in served}
+    urls = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for release, rows in frame.groupby("release", observed=True).groups.items():
+        item = by_release.get(str(release))
+        hashes = set(frame.loc[rows, "sha256"].astype(str))
+        if item is None or hashes != {item.sha256}:
+            raise IntegrityError(
+                f"The demo's release {release} does not match the embedded copy it should be "
+                f"(sha256 {sorted(hashes)}): please report this as a bug."
+            )
+        urls[rows] = item.source_url
+    unknown = pd.Series(pd.NaT, index=frame.index, dtype=frame["published"].dtype)
+    return frame.assign(source_url=urls, published=unknown)
+
+
+def _headline(latest: pd.DataFrame, item: EmbeddedRelease) -> list[str]:
+    """Lines of the newest release's outstanding caseloads: each jurisdiction's latest figure."""
+    rows = latest[
+        (latest["release"] == item.release)
+        & (latest["measure"] == "outstanding")
+        & (latest["breakdown"] == "")
+        & latest["value"].notna()
+    ]
+    newest = rows.sort_values("period_start").groupby("jurisdiction", observed=True).tail(1)
+    newest = newest.sort_values("value", ascending=False)
+    return [
+        f"   {row.jurisdiction:<20} outstanding {row.period_start:%b %Y}: {row.value:>9,.0f}"
+        for row in newest.itertuples()
+    ]
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``hmcts-data demo``."""
     import hmcts_data
     from hmcts_data._cache import Cache
     from hmcts_data._catalogue._discover import collection_api_path
     from hmcts_data._client import Client
+    from hmcts_data._embedded import attribution, embedded_releases
     from hmcts_data._settings import Settings
-    from hmcts_data.testing import FakeGovUK, Status
-    from hmcts_data.testing._demo import build_data_site
+    from hmcts_data.testing import Drop, FakeGovUK, Status
+    from hmcts_data.testing._embedded_site import build_embedded_site
 
+    available = embedded_releases("monthly")
+    if args.releases is not None and args.releases > len(available):
+        print(
+            f"error: --releases {args.releases}: hmcts-data embeds {len(available)} real "
+            f"monthly releases ({', '.join(r.release for r in available)}); choose 1 to "
+            f"{len(available)}.",
+            file=sys.stderr,
+        )
+        return 2
     out = Path(args.output).resolve()
     refusal = _claim(out)
     if refusal is not None:
@@ -116,16 +180,36 @@ def run(args: argparse.Namespace) -> int:
     if cache_dir.is_dir() and not cache_dir.is_symlink():
         Cache(cache_dir).clear()
 
-    _say("hmcts-data demo: every figure below is SYNTHETIC (generated, not HMCTS data).")
+    _say(
+        "hmcts-data demo: real HMCTS figures, from the published monthly files embedded in "
+        "hmcts-data, served by a local stand-in for GOV.UK (nothing leaves this machine)."
+    )
     with FakeGovUK() as fake:
-        data = build_data_site(fake, monthly=args.releases, last_month=date(2025, 4, 1))
-        _say(f"1. Local stand-in for GOV.UK at {fake.base_url} ({len(data.site.pages)} pages)")
+        served = build_embedded_site(fake, releases=args.releases)
+        names = ", ".join(r.release for r in served.releases)
+        _say(f"1. Local stand-in for GOV.UK at {fake.base_url} ({len(served.site.pages)} pages)")
+        _say(f"   monthly releases {names}: the real published files, byte for byte")
+        _say("   every other publication listed: SYNTHETIC (generated, not HMCTS figures)")
 
-        newest_csv = urlsplit(data.site.pages_of("monthly")[0].file_urls[0]).path
+        newest = served.releases[-1]
+        newest_path = urlsplit(served.file_url(newest)).path
         fake.inject(collection_api_path(), Status(503), Status(503))
-        fake.inject(newest_csv, Status(429, retry_after="1"))
-        _say("   faults injected: the collection answers 503 twice; the newest CSV answers")
-        _say("   429 with Retry-After: 1 (the client must back off and retry)")
+        fake.inject(newest_path, Status(429, retry_after="1"))
+        faults = (
+            "   faults injected: the collection answers 503 twice; the newest file answers\n"
+            "   429 with Retry-After: 1 (the client must back off and retry)"
+        )
+        dropped_path = None
+        if len(served.releases) > 1:
+            older = served.releases[-2]
+            dropped_path = urlsplit(served.file_url(older)).path
+            # Cut mid-body: the client must retry, and never cache the half-file.
+            fake.inject(dropped_path, Drop(after_bytes=older.size // 2))
+            faults += (
+                f";\n   the {older.release} file's connection drops halfway (a truncated "
+                "download must be retried, never cached)"
+            )
+        _say(faults)
 
         # Fixed settings, never HMCTS_DATA_* (nor --offline): a user who is offline, or who set
         # HMCTS_DATA_RETRIES=0, must still see the demo run through its injected faults.
@@ -137,24 +221,34 @@ def run(args: argparse.Namespace) -> int:
             _say(f"2. Catalogue discovered ({cat.source}): {len(cat)} publications")
             for pub in cat:
                 newest_title = pub.releases[0].title if pub.releases else "-"
+                if len(newest_title) > 64:  # one line each on a terminal
+                    newest_title = newest_title[:63] + "…"
                 _say(f"   {pub.id:<18} {len(pub.releases):>3} releases  newest: {newest_title}")
-            frame = hmcts_data.load("monthly", "all", client=client)
+            loaded = hmcts_data.load("monthly", "all", client=client)
+            frame = _as_embedded(loaded, served.releases)
             releases = sorted(frame["release"].unique())
             _say(
-                f"3. Monthly MI loaded: {len(frame):,} tidy rows from {len(releases)} releases "
-                f"({releases[0]} to {releases[-1]}); {int(frame['value'].isna().sum())} "
-                "missing figures kept with their markers"
+                f"3. Monthly MI loaded: {len(frame):,} tidy rows from {len(releases)} real "
+                f"releases ({', '.join(releases)}); {int(frame['value'].isna().sum())} missing "
+                "figures kept with their markers"
             )
-            _say(
+            retried = (
                 f"   retried through the faults: collection requested "
-                f"{fake.count(collection_api_path())} times, newest CSV "
-                f"{fake.count(newest_csv)} times; withdrawn releases are listed, not loaded"
+                f"{fake.count(collection_api_path())} times, newest file "
+                f"{fake.count(newest_path)} times"
             )
+            if dropped_path is not None:
+                retried += (
+                    f", the {served.releases[-2].release} file {fake.count(dropped_path)} times"
+                )
+            _say(retried)
+            _say("   every file's sha256 equals its embedded copy's")
             others = {}
             for pub_id in ("weekly-covid", "remote-hearings", "reformed-services", "ad-hoc"):
                 others[pub_id] = len(hmcts_data.load(pub_id, client=client))
             _say(
-                "   other publications: " + ", ".join(f"{k} {v:,} rows" for k, v in others.items())
+                "   other publications, SYNTHETIC: "
+                + ", ".join(f"{k} {v:,} rows" for k, v in others.items())
             )
 
         latest = hmcts_data.series(frame=frame)
@@ -164,28 +258,22 @@ def run(args: argparse.Namespace) -> int:
             f"4. Harmonised series: {len(latest):,} figures; {n_revised:,} figures revised "
             "between consecutive releases"
         )
-        newest = latest[latest["period_start"] == latest["period_start"].max()]
-        shown = newest[
-            (newest["measure"] == "outstanding")
-            & (newest["breakdown"] == "")
-            & newest["value"].notna()
-        ]
-        for row in shown.head(4).itertuples():
-            _say(
-                f"   {row.jurisdiction:<20} outstanding {row.period_start:%b %Y}: "
-                f"{row.value:,.0f} (release {row.release})"
-            )
+        _say(f"   newest release {newest.label}, latest outstanding caseloads:")
+        for line in _headline(latest, newest):
+            _say(line)
 
-        csv_path = hmcts_data.write(latest, out / "monthly_series_SYNTHETIC.csv")
+        csv_path = hmcts_data.write(latest, out / "monthly_series.csv")
         _say(f"5. Wrote {csv_path}")
+        _say(f"   (source_url of every row: the embedded copy, e.g. {newest.source_url})")
         try:
             from hmcts_data import plot
 
             fig = plot.trend(frame, "outstanding", title="Outstanding caseload by jurisdiction")
-            png = plot.save(fig, out / "outstanding_SYNTHETIC.png")
+            png = plot.save(fig, out / "outstanding.png")
             _say(f"   Wrote {png}")
         except hmcts_data.MissingDependencyError:
             _say('   (chart skipped: pip install "hmcts-data[plot]" to draw it)')
-    _say("Done: the same calls work against the real GOV.UK without the stand-in.")
+    _say(f"Source: HMCTS management information (releases {names}). {attribution()}")
+    _say("Done: the same calls fetch current releases from GOV.UK without the stand-in.")
     sys.stdout.flush()
     return 0

@@ -12,7 +12,9 @@ missing values) for testing code that consumes frames, with no file and no serve
 :func:`build_site` fills a :class:`FakeGovUK` with a SYNTHETIC HMCTS management information
 site (the collection, several dozen release pages of every publication, attachments, paged
 Search API results) for testing catalogue discovery end to end; :func:`build_data_site` serves
-a site whose attachments are real SYNTHETIC data files that parse into tidy frames.
+a site whose attachments are real SYNTHETIC data files that parse into tidy frames, and
+:func:`build_embedded_site` one whose monthly releases are the real published files embedded in
+hmcts-data (the offline demo's site).
 :func:`monthly_csv` and :func:`monthly_releases` write SYNTHETIC monthly MI CSV files in every
 published layout (with the cells each holds), and :func:`publication_csv` a CSV in the shape of
 another publication's tables, for testing code that reads files.
@@ -28,6 +30,7 @@ Example:
 from __future__ import annotations
 
 from hmcts_data.testing._demo import DataSite, build_data_site
+from hmcts_data.testing._embedded_site import EmbeddedSite, build_embedded_site
 from hmcts_data.testing._faults import (
     Delay,
     Drop,
@@ -58,6 +61,7 @@ __all__ = [
     "DataSite",
     "Delay",
     "Drop",
+    "EmbeddedSite",
     "Empty",
     "ExpectedCell",
     "FakeGovUK",
@@ -78,6 +82,7 @@ __all__ = [
     "Success",
     "Trickle",
     "build_data_site",
+    "build_embedded_site",
     "build_site",
     "monthly_csv",
     "monthly_releases",

@@ -14,7 +14,8 @@ Search API results that page. It reproduces what discovery has to cope with on t
   (the user guide), and other HMCTS data sets the catalogue must ignore;
 * timestamps in the several ISO 8601 forms GOV.UK mixes.
 
-Every title and description says SYNTHETIC, and no real figure is served. Attachments get
+Every title and description says SYNTHETIC unless the caller supplies its own (see
+:func:`hmcts_data.testing.build_embedded_site`), and no real figure is served. Attachments get
 small synthetic bodies; pass ``files=`` to serve your own (for example synthetic monthly CSVs)
 per release.
 
@@ -192,6 +193,9 @@ class Site:
         *,
         at: datetime | None = None,
         in_search: bool = True,
+        title: str | None = None,
+        description: str | None = None,
+        body_fallback: bool = False,
     ) -> Site:
         """Publish one more monthly release on the running site, as GOV.UK would.
 
@@ -204,6 +208,10 @@ class Site:
             at: When it is first published (timezone-aware); by default the second Thursday
                 two months after ``month``, 9:30 in London.
             in_search: Whether the search index has it yet.
+            title: The page title; a SYNTHETIC one naming the month by default.
+            description: The page description; a SYNTHETIC one by default.
+            body_fallback: Link the files from ``details.body`` only (as old pages do),
+                at legacy upload URLs.
 
         Returns:
             The site with the new page first.
@@ -222,7 +230,15 @@ class Site:
                 default=None,
             )
             month = _add_months(newest or date(2025, 4, 1), 1)
-        builder.monthly(month, body_fallback=False, withdrawn=False, in_search=in_search, at=at)
+        builder.monthly(
+            month,
+            body_fallback=body_fallback,
+            withdrawn=False,
+            in_search=in_search,
+            at=at,
+            title=title,
+            description=description,
+        )
         builder.publish_collection()
         return replace(self, pages=(builder.pages[-1], *self.pages))
 
@@ -465,18 +481,21 @@ class _Builder:
         withdrawn: bool,
         in_search: bool,
         at: datetime | None = None,
+        title: str | None = None,
+        description: str | None = None,
     ) -> None:
         first = _add_months(month, -12)
         name = month.strftime("%B %Y")
         slug = f"hmcts-management-information-{month:%B-%Y}".lower()
-        description = (
-            "SYNTHETIC test page, not real data: national workload volumes and timeliness, "
-            f"{first:%B %Y} to {name}."
-        )
+        if description is None:
+            description = (
+                "SYNTHETIC test page, not real data: national workload volumes and timeliness, "
+                f"{first:%B %Y} to {name}."
+            )
+        if title is None:
+            title = f"SYNTHETIC HMCTS management information - {name}"
         self.add(
-            SiteRelease(
-                "monthly", slug, f"SYNTHETIC HMCTS management information - {name}", month, first
-            ),
+            SiteRelease("monthly", slug, title, month, first),
             description,
             group="Monthly management information (SYNTHETIC)",
             body_fallback=body_fallback,
