@@ -83,19 +83,29 @@ def test_unknown_labels_are_kept_with_one_warning() -> None:
         b"Week ending,Jurisdiction,Video,Holograms\n"
         b"12/04/2020,Crown Court,3,1\n12/04/2020,Moon court,4,2\n"
     )
-    with pytest.warns(UserWarning, match="crosswalk does not know") as record:
+    with pytest.warns(UserWarning, match="cannot read with certainty") as record:
         frame = read("remote-hearings", data, on_unknown="keep")
     assert len(record) == 1
     message = str(record[0].message)
-    assert "'Moon court | Video'" in message
-    assert "'Crown Court | Holograms'" not in message
+    assert "'Moon court | Video' (words not understood: 'moon')" in message
+    assert "'Crown Court | Video'" not in message
     assert len(frame) == 4  # every figure kept
     moon = frame[frame.source_label.str.startswith("Moon court")]
     assert moon.jurisdiction.isna().all()
     assert moon.value.tolist() == [4.0, 2.0]
-    # "Holograms" is no mode the crosswalk knows: a hearing count without a breakdown.
+    # "Holograms" is no mode the vocabulary knows: a leftover word that may change the meaning,
+    # so the figure stays unmapped rather than counting as all Crown Court hearings.
     holo = frame[frame.source_label == "Crown Court | Holograms"].iloc[0]
-    assert (holo.jurisdiction, holo.breakdown) == ("crown_court", "")
+    assert pd.isna(holo.jurisdiction)
+    assert pd.isna(holo.measure)
+    assert pd.isna(holo.mapping)
+    assert "'Crown Court | Holograms' (words not understood: 'hologram')" in message
+    video = frame[frame.source_label == "Crown Court | Video"].iloc[0]
+    assert (video.jurisdiction, video.breakdown, video.mapping) == (
+        "crown_court",
+        "video",
+        "inferred",
+    )
 
 
 def test_unknown_labels_raise_when_asked() -> None:
@@ -112,9 +122,9 @@ def test_parsers_registered() -> None:
 
 def test_crosswalks_validate_against_vocabulary() -> None:
     good = load_crosswalk("remote-hearings").model_dump()
-    good["labels"][0]["breakdown"] = "hologram"
+    bad = {**good, "breakdowns": {**good["breakdowns"], "hologram": {"match": ["holo"]}}}
     with pytest.raises(ValueError, match="hologram"):
-        Crosswalk.model_validate(good)
+        Crosswalk.model_validate(bad)
     assert "| `video`" in describe_crosswalk("remote-hearings")
 
 

@@ -1,20 +1,26 @@
-"""Label crosswalks for publications whose layouts are not known in advance.
+"""The other publications' labels, read by the header interpreter's engine.
 
-These publications share the monthly MI's header interpreter vocabulary: labels are normalised
-by the same rules (:func:`hmcts_data.tables._interpret.words`: case, punctuation, dashes, "&",
-plurals, footnote marks) and jurisdictions are named by the same phrases, official titles
-included (``header_vocabulary.toml``). A publication's crosswalk only adds its exceptions: the
-measures and breakdowns it reports, and ``common_crosswalk.toml`` the aggregate jurisdictions
-(criminal, tribunals, all) the monthly MI never uses.
+The weekly coronavirus MI, remote hearings, reformed services and ad hoc releases have never
+been seen, so they have no record of labels to look up. Each has a **vocabulary**
+(``<publication>_crosswalk.toml``: the measures and breakdowns it reports, their units and
+phrase variants, a few filler words) plus a small table of **exceptions** (whole labels the
+grammar cannot read). Shared with every one of them: the normalisation and the jurisdiction
+phrases of the monthly MI's interpreter (``header_vocabulary.toml``, official titles included),
+its unit words, and ``common_crosswalk.toml`` (filler words and the aggregate jurisdictions).
 
-A crosswalk (``<publication>_crosswalk.toml``) is a list of label rules. Each rule names the
-phrases (``match``) that, found as whole words in a normalised label, set some of jurisdiction,
-measure, breakdown and unit. A series' labels (row labels, section heading, column header) are
-matched first; the table title only fills what they leave open, and only when it names one
-value. Overlapping matches keep the longest phrase ("hearings adjourned" beats "hearings").
-Two rules that disagree on a field leave it unknown rather than guessing.
+A series' labels (row labels, section heading, column header) are read as one label by the same
+engine as monthly headers (:func:`hmcts_data.tables._interpret.read_label`), with the same
+precision rules: every word must be accounted for, one jurisdiction, one measure (the
+publication's default measure when none is named), at most one breakdown and one stated unit;
+otherwise the series stays unmapped (null jurisdiction and measure, raw label kept). The table
+title only fills a field the labels leave open, and only when it names one value. A stated unit
+must fit the measure (a count may be given as a percentage, nothing else); units in words are
+kept.
 
-Crosswalks are validated at load against the tidy vocabulary.
+Provenance: an exception recording a label seen in a file maps ``"exact"``; everything else
+maps ``"inferred"`` (today every mapping of these publications, as no file has been seen).
+
+Every data file is validated at load against the tidy vocabulary (``vocabulary.toml``).
 """
 
 from __future__ import annotations
@@ -22,30 +28,48 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from importlib import resources
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hmcts_data._errors import ParseError
-from hmcts_data.tables._interpret import jurisdiction_phrases
+from hmcts_data.tables._interpret import (
+    Grammar,
+    Phrase,
+    Reading,
+    Scan,
+    compile_grammar,
+    decide,
+    jurisdiction_phrases,
+    measure_phrases,
+    scan,
+    unit_words,
+    words,
+)
 from hmcts_data.tables._reader import LabelMeaning
 from hmcts_data.tables._schema import vocabulary
 
 __all__ = [
     "PUBLICATIONS",
+    "BreakdownEntry",
+    "Common",
     "Crosswalk",
-    "LabelRule",
+    "LabelException",
+    "MeasureEntry",
     "crosswalks_markdown",
     "describe_crosswalk",
+    "load_common",
     "load_crosswalk",
     "normalise",
 ]
 
-_PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\bproportion\b|\bshare\b", re.IGNORECASE)
 _BRACKETS = re.compile(r"\[[^\]]*\]")
-_FIELDS = ("jurisdiction", "measure", "breakdown", "unit")
-#: Rules shared by every crosswalk of this module (jurisdiction names).
+_COUNTS = frozenset({"cases", "hearings"})
+_STATED = ("weeks", "days", "percent")
+#: Shared by every publication of this module (filler, unit words, aggregate jurisdictions).
 _COMMON = "common_crosswalk.toml"
 
 
@@ -56,65 +80,121 @@ def normalise(text: str) -> str:
         >>> normalise("Magistrates' Courts - Hearings\nadjourned [note 3]")
         'magistrate court hearing adjourned'
     """
-    from hmcts_data.tables._interpret import words
-
     return " ".join(words(_BRACKETS.sub(" ", text)))
 
 
-class LabelRule(BaseModel):
-    """Phrases and what they mean.
+def _phrases(value: tuple[str, ...], where: str) -> None:
+    for phrase in value:
+        if not normalise(phrase):
+            raise ValueError(f"{where}: phrase {phrase!r} is blank once normalised")
+
+
+class MeasureEntry(BaseModel):
+    """A measure a publication reports.
 
     Attributes:
-        match: Phrases matched as whole words in a normalised label.
-        jurisdiction: Jurisdiction they name, if any.
-        measure: Measure they name, if any.
-        breakdown: Breakdown they name, if any.
-        unit: Unit they imply, if any (a percent hint in the label still wins).
+        unit: Unit of its figures when the label states none.
+        shared: The header interpreter's phrases for the measure count too.
+        match: The publication's own phrase variants.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    match: tuple[str, ...]
+    unit: str
+    shared: bool = False
+    match: tuple[str, ...] = ()
+
+
+class BreakdownEntry(BaseModel):
+    """A breakdown a publication reports.
+
+    Attributes:
+        jurisdiction: The jurisdiction its phrases name too, if any.
+        match: Its phrase variants.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    jurisdiction: str | None = None
+    match: tuple[str, ...] = Field(min_length=1)
+
+
+class JurisdictionEntry(BaseModel):
+    """Phrases naming an aggregate jurisdiction (``common_crosswalk.toml``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    match: tuple[str, ...] = Field(min_length=1)
+
+
+class LabelException(BaseModel):
+    """A whole label the grammar cannot read, and what it means.
+
+    Attributes:
+        label: The label (matched once normalised, ``[...]`` codes dropped).
+        evidence: ``"observed"`` (seen in a file: mapping ``"exact"``) or ``"inferred"``.
+        jurisdiction: Jurisdiction (else filled from the title, as for any label).
+        measure: Measure (else the default measure or the title's).
+        breakdown: Breakdown, if any.
+        unit: Unit (else the measure's).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str
+    evidence: Literal["observed", "inferred"]
     jurisdiction: str | None = None
     measure: str | None = None
     breakdown: str | None = None
     unit: str | None = None
 
-    @field_validator("match")
-    @classmethod
-    def _phrases(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        out = tuple(normalise(v) for v in value)
-        if not out or any(not v for v in out):
-            raise ValueError("match needs at least one non-blank phrase")
-        return out
+
+class Common(BaseModel):
+    """What every publication of this module shares (``common_crosswalk.toml``).
+
+    Attributes:
+        filler: Words without meaning of their own.
+        units: Unit -> words stating it, beyond the interpreter's.
+        jurisdictions: Aggregate jurisdiction -> its phrases.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    filler: tuple[str, ...]
+    units: dict[str, tuple[str, ...]] = {}
+    jurisdictions: dict[str, JurisdictionEntry]
 
     @model_validator(mode="after")
-    def _known(self) -> LabelRule:
+    def _known(self) -> Common:
         vocab = vocabulary()
-        known = {
-            "jurisdiction": vocab.jurisdiction,
-            "measure": vocab.measure,
-            "breakdown": vocab.breakdown,
-            "unit": vocab.unit,
-        }
-        for name in _FIELDS:
-            value = getattr(self, name)
-            if value is not None and value not in known[name]:
-                raise ValueError(f"{name} {value!r} is not in the vocabulary (rule {self.match})")
-        if all(getattr(self, f) is None for f in _FIELDS):
-            raise ValueError(f"rule {self.match} sets nothing")
+        for unit, phrases in self.units.items():
+            if unit not in _STATED:
+                raise ValueError(f"units: {unit!r} is not one of {_STATED}")
+            _phrases(phrases, f"units.{unit}")
+        for name, entry in self.jurisdictions.items():
+            if name not in vocab.jurisdiction:
+                raise ValueError(f"jurisdictions: {name!r} is not in the vocabulary")
+            _phrases(entry.match, f"jurisdictions.{name}")
         return self
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    grammar: Grammar
+    exceptions: dict[tuple[str, ...], LabelException]
+
+
 class Crosswalk(BaseModel):
-    """A publication's label crosswalk.
+    """A publication's label vocabulary and exceptions.
 
     Attributes:
         publication: Publication id.
-        note: What the crosswalk rests on (evidence), for the docs.
+        note: What the vocabulary rests on (evidence), for the docs.
         default_measure: Measure of a series whose labels name none (e.g. ``hearings``).
-        units: Unit of each measure when no rule or percent hint says otherwise.
-        labels: The label rules.
+        filler: The publication's own filler words (beyond the shared ones).
+        measures: Measure -> its unit and phrases.
+        breakdowns: Breakdown -> its phrases (and the jurisdiction they name).
+        exception: Whole labels the grammar cannot read.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -122,82 +202,217 @@ class Crosswalk(BaseModel):
     publication: str
     note: str
     default_measure: str | None = None
-    units: dict[str, str]
-    labels: tuple[LabelRule, ...]
+    filler: tuple[str, ...] = ()
+    measures: dict[str, MeasureEntry]
+    breakdowns: dict[str, BreakdownEntry] = {}
+    exception: tuple[LabelException, ...] = ()
 
     @model_validator(mode="after")
     def _check(self) -> Crosswalk:
         vocab = vocabulary()
         if self.publication not in vocab.publication:
             raise ValueError(f"publication {self.publication!r} is not in the vocabulary")
-        if self.default_measure is not None and self.default_measure not in vocab.measure:
-            raise ValueError(f"default_measure {self.default_measure!r} is not a measure")
-        for measure, unit in self.units.items():
-            if measure not in vocab.measure or unit not in vocab.unit:
-                raise ValueError(f"units: {measure!r} = {unit!r} is not in the vocabulary")
+        if self.default_measure is not None and self.default_measure not in self.measures:
+            raise ValueError(f"default_measure {self.default_measure!r} is not in measures")
+        owner: dict[str, str] = {}
+
+        def own(phrases: tuple[str, ...], where: str) -> None:
+            _phrases(phrases, where)
+            for phrase in phrases:
+                key = normalise(phrase)
+                if owner.setdefault(key, where) != where:
+                    raise ValueError(f"phrase {phrase!r} means both {owner[key]} and {where}")
+
+        for name, entry in self.measures.items():
+            if name not in vocab.measure:
+                raise ValueError(f"measures: {name!r} is not a measure of the vocabulary")
+            if entry.unit not in vocab.unit:
+                raise ValueError(f"measures.{name}: unit {entry.unit!r} is not in the vocabulary")
+            if not entry.match and not entry.shared:
+                raise ValueError(f"measures.{name}: no phrase names it")
+            own(entry.match, f"measures.{name}")
+        for name, b in self.breakdowns.items():
+            if name not in vocab.breakdown:
+                raise ValueError(f"breakdowns: {name!r} is not a breakdown of the vocabulary")
+            if b.jurisdiction is not None and b.jurisdiction not in vocab.jurisdiction:
+                raise ValueError(f"breakdowns.{name}: unknown jurisdiction {b.jurisdiction!r}")
+            own(b.match, f"breakdowns.{name}")
+        _phrases(self.filler, "filler")
+        seen: set[str] = set()
+        for e in self.exception:
+            key = normalise(e.label)
+            if not key or key in seen:
+                raise ValueError(f"exception {e.label!r} is blank or listed twice")
+            seen.add(key)
+            checks = (
+                ("jurisdiction", e.jurisdiction, vocab.jurisdiction),
+                ("measure", e.measure, self.measures),
+                ("breakdown", e.breakdown, self.breakdowns),
+                ("unit", e.unit, vocab.unit),
+            )
+            for field, value, known in checks:
+                if value is not None and value not in known:
+                    raise ValueError(f"exception {e.label!r}: {field} {value!r} is not known")
+            if all(v is None for _, v, _ in checks):
+                raise ValueError(f"exception {e.label!r} says nothing")
         return self
 
-    def _matches(self, text: str) -> dict[str, set[str]]:
-        padded = f" {normalise(text)} "
-        found: list[tuple[int, int, LabelRule]] = []
-        for rule in self.labels:
-            for phrase in rule.match:
-                start = padded.find(f" {phrase} ")
-                while start >= 0:
-                    found.append((start, start + len(phrase) + 1, rule))
-                    start = padded.find(f" {phrase} ", start + 1)
-        found.sort(key=lambda f: f[0] - f[1])  # longest first
-        taken: list[tuple[int, int]] = []
-        out: dict[str, set[str]] = {name: set() for name in _FIELDS}
-        for start, end, rule in found:
-            if any(start < b and a < end for a, b in taken):
-                continue
-            taken.append((start, end))
-            for name in _FIELDS:
-                value = getattr(rule, name)
-                if value is not None:
-                    out[name].add(value)
-        return out
+    @cached_property
+    def _compiled(self) -> _Compiled:
+        common = load_common()
+        shared = measure_phrases()
+        phrases: list[Phrase] = []
+        for name, entry in self.measures.items():
+            if entry.match:
+                phrases.append(Phrase(match=entry.match, measure=name))
+        for name, b in self.breakdowns.items():
+            phrases.append(Phrase(match=b.match, qualifier=name, jurisdiction=b.jurisdiction))
+        for name, j in common.jurisdictions.items():
+            phrases.append(Phrase(match=j.match, jurisdiction=name))
+        for name, found in jurisdiction_phrases().items():
+            phrases.append(Phrase(match=found, jurisdiction=name))
+        for name, entry in self.measures.items():
+            if entry.shared and shared.get(name):
+                phrases.append(Phrase(match=shared[name], measure=name))
+        units = {u: list(ws) for u, ws in unit_words().items()}
+        for unit, ws in common.units.items():
+            units.setdefault(unit, []).extend(ws)
+        grammar = compile_grammar(
+            phrases,
+            filler=[*common.filler, *self.filler],
+            units=units,
+            qualifiers=dict.fromkeys(self.breakdowns, 1),
+            extras=False,
+            default_measure=self.default_measure,
+        )
+        exceptions = {words(_BRACKETS.sub(" ", e.label)): e for e in self.exception}
+        return _Compiled(grammar, exceptions)
 
-    def classify(self, parts: Sequence[str], title: str | None) -> LabelMeaning:
-        """Say what a series' labels mean.
+    def read(self, parts: Sequence[str], title: str | None) -> tuple[LabelMeaning, str | None]:
+        """Say what a series' labels mean, and why they stay unmapped when they do.
 
         Args:
             parts: The series' label parts (row labels, section, column header).
             title: The table title.
 
         Returns:
-            Jurisdiction, measure, breakdown and unit (unknown fields ``None``/``""``).
+            The meaning (null jurisdiction and measure when unmapped) and the reason it is
+            unmapped (``None`` when mapped).
+
+        Example:
+            >>> cw = load_crosswalk("remote-hearings")
+            >>> cw.read(["Crown Court", "Holograms"], None)[1]
+            "words not understood: 'hologram'"
+        """
+        compiled = self._compiled
+        grammar = compiled.grammar
+        exceptions = compiled.exceptions
+        tokens = words(_BRACKETS.sub(" ", " | ".join(parts)))
+        exception = exceptions.get(tokens)
+        if exception is not None:
+            found = _scan_of(exception)
+        else:
+            # An exception may be one part of the labels (a column header): the other parts
+            # are read by the grammar and the two readings combined.
+            split = [(p, exceptions.get(words(_BRACKETS.sub(" ", p)))) for p in parts]
+            hits = [e for _, e in split if e is not None]
+            rest = words(_BRACKETS.sub(" ", " | ".join(p for p, e in split if e is None)))
+            found = scan(rest, grammar)
+            for hit in hits:
+                _merge(found, _scan_of(hit))
+            exception = hits[0] if len(hits) == 1 else None
+            if len(hits) > 1:
+                found.leftover.append("several exceptions")
+        title_scan = None if not title else scan(words(_BRACKETS.sub(" ", title)), grammar)
+        reading = decide(found, grammar, title=title_scan)
+        return self._meaning(reading, exception)
+
+    def _meaning(
+        self, reading: Reading, exception: LabelException | None
+    ) -> tuple[LabelMeaning, str | None]:
+        stated = reading.unit
+        if reading.problem is not None or reading.jurisdiction is None or not reading.measure:
+            return LabelMeaning(None, None, "", stated or "unknown"), reading.problem
+        measure = reading.measure
+        usual = self.measures[measure].unit
+        unit = usual if stated is None else stated
+        if exception is not None and exception.unit is not None:
+            unit = exception.unit
+        elif stated not in (None, usual) and not (stated == "percent" and usual in _COUNTS):
+            why = f"states {stated} but {measure} is in {usual}"
+            return LabelMeaning(None, None, "", stated or "unknown"), why
+        mapping = (
+            "exact" if exception is not None and exception.evidence == "observed" else "inferred"
+        )
+        return LabelMeaning(reading.jurisdiction, measure, reading.breakdown, unit, mapping), None
+
+    def classify(self, parts: Sequence[str], title: str | None) -> LabelMeaning:
+        """Say what a series' labels mean (see :meth:`read`).
+
+        Args:
+            parts: The series' label parts (row labels, section, column header).
+            title: The table title.
+
+        Returns:
+            Jurisdiction, measure, breakdown, unit and mapping (unknown fields ``None``/``""``).
 
         Example:
             >>> cw = load_crosswalk("remote-hearings")
             >>> m = cw.classify(["Crown Court", "Video"], None)
-            >>> (m.jurisdiction, m.measure, m.breakdown, m.unit)
-            ('crown_court', 'hearings', 'video', 'hearings')
+            >>> (m.jurisdiction, m.measure, m.breakdown, m.unit, m.mapping)
+            ('crown_court', 'hearings', 'video', 'hearings', 'inferred')
         """
-        own = self._matches(" | ".join(parts))
-        from_title = self._matches(title or "")
-        chosen: dict[str, str | None] = {}
-        for name in _FIELDS:
-            values = own[name] or (from_title[name] if len(from_title[name]) == 1 else set())
-            chosen[name] = next(iter(values)) if len(values) == 1 else None
-        measure = chosen["measure"] or self.default_measure
-        label_text = " ".join(parts)
-        title_percent = bool(title and _PERCENT.search(title)) and not own["measure"]
-        if _PERCENT.search(label_text) or title_percent:
-            unit = "percent"
-        elif chosen["unit"] is not None:
-            unit = chosen["unit"]
-        elif measure is not None and measure in self.units:
-            unit = self.units[measure]
-        else:
-            unit = "unknown"
-        return LabelMeaning(chosen["jurisdiction"], measure, chosen["breakdown"] or "", unit)
+        return self.read(parts, title)[0]
+
+
+def _merge(into: Scan, other: Scan) -> None:
+    into.jurisdictions |= other.jurisdictions
+    into.measures |= other.measures
+    into.qualifiers |= other.qualifiers
+
+
+def _scan_of(exception: LabelException) -> Scan:
+    """An exception, as if every word of its label had been read."""
+    return Scan(
+        leftover=[],
+        stated=set(),
+        jurisdictions={exception.jurisdiction} if exception.jurisdiction else set(),
+        measures={exception.measure} if exception.measure else set(),
+        qualifiers={exception.breakdown} if exception.breakdown else set(),
+        staged=[],
+        ages=[],
+    )
+
+
+def _read_toml(file: str) -> dict[str, Any]:
+    package = resources.files("hmcts_data.tables")
+    return tomllib.loads(package.joinpath(file).read_text(encoding="utf-8"))
+
+
+@cache
+def load_common() -> Common:
+    """Load and validate ``common_crosswalk.toml`` (cached).
+
+    Raises:
+        ParseError: The packaged file is missing or invalid (names the entry).
+
+    Example:
+        >>> "criminal" in load_common().jurisdictions
+        True
+    """
+    try:
+        return Common.model_validate(_read_toml(_COMMON))
+    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise ParseError(
+            f"The packaged {_COMMON} is invalid: {exc}. Reinstall hmcts_data or fix the entry "
+            "named.",
+            file=_COMMON,
+        ) from exc
 
 
 @cache
 def load_crosswalk(publication: str) -> Crosswalk:
-    """Load and validate a publication's packaged crosswalk.
+    """Load and validate a publication's packaged vocabulary and exceptions.
 
     Args:
         publication: Publication id (``"weekly-covid"``, ``"remote-hearings"`` ...).
@@ -206,54 +421,68 @@ def load_crosswalk(publication: str) -> Crosswalk:
         The crosswalk (cached).
 
     Raises:
-        ParseError: The packaged file is missing or invalid (names the file and entry).
+        ParseError: The packaged file (or ``common_crosswalk.toml``) is missing or invalid;
+            the message names the file and the entry.
 
     Example:
         >>> load_crosswalk("weekly-covid").publication
         'weekly-covid'
     """
     file = f"{publication.replace('-', '_')}_crosswalk.toml"
+    load_common()
     try:
-        package = resources.files("hmcts_data.tables")
-        raw = tomllib.loads(package.joinpath(file).read_text(encoding="utf-8"))
-        common = tomllib.loads(package.joinpath(_COMMON).read_text(encoding="utf-8"))
-        shared = [
-            {"match": list(phrases), "jurisdiction": jurisdiction}
-            for jurisdiction, phrases in jurisdiction_phrases().items()
-        ]
-        raw["labels"] = [*raw.get("labels", []), *common["labels"], *shared]
-        return Crosswalk.model_validate(raw)
+        crosswalk = Crosswalk.model_validate(_read_toml(file))
     except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
         raise ParseError(
             f"The packaged crosswalk {file} is invalid: {exc}. Reinstall hmcts_data or fix the "
             "entry named.",
             file=file,
         ) from exc
+    crosswalk._compiled  # noqa: B018 - compile once, at load, so a bad phrase fails here
+    return crosswalk
+
+
+def _codes(values: Sequence[str]) -> str:
+    return ", ".join(f"`{v}`" for v in values)
 
 
 def describe_crosswalk(publication: str) -> str:
-    """Render a crosswalk as a Markdown table (for the docs).
+    """Render a publication's vocabulary and exceptions as Markdown tables (for the docs).
 
     Example:
         >>> describe_crosswalk("ad-hoc").splitlines()[0].startswith("*")
         True
     """
     cw = load_crosswalk(publication)
-    lines = [
-        f"*{cw.note}*",
-        "",
-        f"Default measure: `{cw.default_measure or '-'}`. Units by measure: "
-        + (", ".join(f"`{m}` {u}" for m, u in sorted(cw.units.items())) or "-")
-        + ".",
-        "",
-        "| phrases (whole words, case and punctuation ignored) | jurisdiction | measure | "
-        "breakdown | unit |",
-        "|---|---|---|---|---|",
+    lines = [f"*{cw.note}*", ""]
+    if cw.default_measure:
+        lines += [f"A series whose labels name no measure counts `{cw.default_measure}`.", ""]
+    lines += [
+        "| measure | unit | phrases (whole words, case and punctuation ignored) |",
+        "|---|---|---|",
     ]
-    for rule in cw.labels:
-        cells = [getattr(rule, f) or "" for f in _FIELDS]
-        phrases = ", ".join(f"`{p}`" for p in rule.match)
-        lines.append(f"| {phrases} | " + " | ".join(cells) + " |")
+    for name, m in cw.measures.items():
+        shared = " and the interpreter's phrases" if m.shared else ""
+        lines.append(f"| `{name}` | {m.unit} | {_codes(m.match) or '-'}{shared} |")
+    if cw.breakdowns:
+        lines += ["", "| breakdown | jurisdiction | phrases |", "|---|---|---|"]
+        for name, b in cw.breakdowns.items():
+            lines.append(f"| `{name}` | {b.jurisdiction or ''} | {_codes(b.match)} |")
+    if cw.filler:
+        lines += ["", f"Filler words of its own: {_codes(cw.filler)}."]
+    if cw.exception:
+        lines += [
+            "",
+            "Exceptions (whole labels):",
+            "",
+            "| label | evidence | jurisdiction | measure | breakdown | unit |",
+            "|---|---|---|---|---|---|",
+        ]
+        for e in cw.exception:
+            cells = [e.jurisdiction, e.measure, e.breakdown, e.unit]
+            lines.append(
+                f"| {e.label} | {e.evidence} | " + " | ".join(c or "" for c in cells) + " |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -262,7 +491,7 @@ PUBLICATIONS = ("weekly-covid", "remote-hearings", "reformed-services", "ad-hoc"
 
 
 def crosswalks_markdown() -> str:
-    """Render every crosswalk of this module as Markdown sections (docs generator).
+    """Render every publication's vocabulary of this module as Markdown sections (docs).
 
     Example:
         >>> "### remote-hearings" in crosswalks_markdown()
@@ -274,10 +503,13 @@ def crosswalks_markdown() -> str:
         entry = vocab.publication[publication]
         parts.append(f"### {publication}\n\n{entry.label}: {entry.description}\n")
         parts.append(describe_crosswalk(publication))
+    common = load_common()
     parts.append(
-        "### Shared jurisdiction phrases\n\nEvery crosswalk above also uses the aggregate "
-        "jurisdictions of `common_crosswalk.toml` and the jurisdiction phrases of the monthly "
-        "MI's header interpreter (`header_vocabulary.toml`, official titles included), merged "
-        "after the publication's own rules and shown at the end of each table.\n"
+        "### Shared by every publication above\n\nThe jurisdiction phrases and unit words of the "
+        "monthly MI's header interpreter (`header_vocabulary.toml`, official titles included), "
+        "and from `common_crosswalk.toml`: the aggregate jurisdictions "
+        + "; ".join(f"`{name}` ({_codes(j.match)})" for name, j in common.jurisdictions.items())
+        + f", the unit words {_codes([w for ws in common.units.values() for w in ws])} and the "
+        f"filler words {_codes(common.filler)}. A publication's own phrases win over these.\n"
     )
     return "\n".join(parts)

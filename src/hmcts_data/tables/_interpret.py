@@ -10,6 +10,12 @@ jurisdiction, one measure and at most one unit, and the key it composes is a kno
 for a measure its jurisdiction has never published, a new key of its own). Anything else stays
 unmapped. No two columns of one file ever get one key.
 
+The engine is publication-agnostic: :func:`compile_grammar` turns any vocabulary (phrases,
+filler, unit words, qualifier slots, measure rules) into a :class:`Grammar`, and
+:func:`read_label` (:func:`scan` then :func:`decide`) applies the same precision rules to any
+label. The monthly MI's grammar comes from ``header_vocabulary.toml``; the other publications'
+from their own vocabularies (:mod:`hmcts_data.tables._crosswalk`).
+
 Both functions are pure: the same header row always gives the same answer, so callers may cache
 the result per header row.
 """
@@ -19,7 +25,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -31,13 +37,23 @@ from hmcts_data._errors import ParseError
 from hmcts_data.tables._schema import vocabulary
 
 __all__ = [
+    "Grammar",
     "HeaderMapping",
+    "MeasureRule",
+    "Phrase",
     "Reading",
+    "Scan",
     "Vocabulary",
+    "compile_grammar",
+    "decide",
     "interpret_headers",
     "interpret_label",
     "jurisdiction_phrases",
     "load_vocabulary",
+    "measure_phrases",
+    "read_label",
+    "scan",
+    "unit_words",
     "words",
 ]
 
@@ -196,11 +212,98 @@ class Vocabulary(BaseModel):
 
 
 @dataclass(frozen=True)
-class _Tables:
-    vocab: Vocabulary
-    phrases: tuple[tuple[tuple[str, ...], Phrase], ...]  # longest first
+class Grammar:
+    """A compiled vocabulary: what the engine reads labels with (see :func:`compile_grammar`).
+
+    Attributes:
+        phrases: ``(words, phrase)`` pairs, longest first.
+        filler: Words without meaning of their own.
+        units: ``(words, unit)`` pairs, longest first.
+        qualifiers: Breakdown qualifier -> its slot.
+        measures: Measure -> what it implies.
+        extras: Whether age bands and targets ("in 3 days") are words of the grammar (the
+            monthly MI); elsewhere they are leftover words, so the label stays unmapped.
+        default_measure: Measure of a label that names none (``None``: such a label is
+            unmapped).
+    """
+
+    phrases: tuple[tuple[tuple[str, ...], Phrase], ...]
     filler: frozenset[str]
-    units: tuple[tuple[tuple[str, ...], str], ...]  # longest first
+    units: tuple[tuple[tuple[str, ...], str], ...]
+    qualifiers: Mapping[str, int]
+    measures: Mapping[str, MeasureRule]
+    extras: bool = True
+    default_measure: str | None = None
+
+
+def compile_grammar(
+    phrases: Iterable[Phrase],
+    *,
+    filler: Iterable[str],
+    units: Mapping[str, Iterable[str]],
+    qualifiers: Mapping[str, int],
+    measures: Mapping[str, MeasureRule] | None = None,
+    extras: bool = True,
+    default_measure: str | None = None,
+) -> Grammar:
+    """Compile phrases, filler and unit words into a :class:`Grammar` (normalised, ordered).
+
+    A phrase listed twice (the same words once normalised) counts once: the first listing
+    wins, so a publication lists its own phrases before the shared ones it overrides.
+
+    Args:
+        phrases: The phrases, in priority order.
+        filler: Words without meaning of their own.
+        units: Unit -> words stating it.
+        qualifiers: Breakdown qualifier -> its slot.
+        measures: Measure -> what it implies.
+        extras: Age bands and targets are words of the grammar.
+        default_measure: Measure of a label that names none.
+
+    Returns:
+        The grammar.
+
+    Example:
+        >>> g = compile_grammar(
+        ...     [Phrase(match=("video",), qualifier="video"),
+        ...      Phrase(match=("crown court",), jurisdiction="crown_court"),
+        ...      Phrase(match=("hearings",), measure="hearings")],
+        ...     filler=["by"], units={}, qualifiers={"video": 1}, extras=False,
+        ... )
+        >>> r = read_label("Crown Court hearings by video", g)
+        >>> r.jurisdiction, r.measure, r.breakdown
+        ('crown_court', 'hearings', 'video')
+    """
+    seen: dict[tuple[str, ...], Phrase] = {}
+    for p in phrases:
+        for m in p.match:
+            seen.setdefault(words(m), p)
+    ordered = sorted(seen.items(), key=lambda item: -len(item[0]))
+    unit_words = sorted(
+        {(words(w), unit) for unit, ws in units.items() for w in ws},
+        key=lambda item: (-len(item[0]), item),
+    )
+    return Grammar(
+        tuple(ordered),
+        frozenset(w for f in filler for w in words(f)),
+        tuple(unit_words),
+        dict(qualifiers),
+        dict(measures or {}),
+        extras,
+        default_measure,
+    )
+
+
+@cache
+def _tables() -> Grammar:
+    vocab = load_vocabulary()
+    return compile_grammar(
+        vocab.phrase,
+        filler=vocab.filler,
+        units=vocab.units,
+        qualifiers=vocab.qualifiers,
+        measures=vocab.measures,
+    )
 
 
 @cache
@@ -244,21 +347,28 @@ def jurisdiction_phrases() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-@cache
-def _tables() -> _Tables:
-    vocab = load_vocabulary()
-    # Longest first; a phrase listed twice (the same words once normalised) counts once.
-    seen: dict[tuple[str, ...], Phrase] = {}
-    for p in vocab.phrase:
-        for m in p.match:
-            seen.setdefault(words(m), p)
-    phrases = sorted(seen.items(), key=lambda item: -len(item[0]))
-    units = sorted(
-        {(words(w), unit) for unit, ws in vocab.units.items() for w in ws},
-        key=lambda item: -len(item[0]),
-    )
-    filler = frozenset(w for f in vocab.filler for w in words(f))
-    return _Tables(vocab, tuple(phrases), filler, tuple(units))
+def measure_phrases() -> dict[str, tuple[str, ...]]:
+    """Measure -> the interpreter's phrases that name it and nothing else (shared on request).
+
+    Example:
+        >>> "cases disposed of" in measure_phrases()["disposals"]
+        True
+    """
+    out: dict[str, list[str]] = {}
+    for p in load_vocabulary().phrase:
+        if p.measure and not (p.jurisdiction or p.qualifier or p.by_unit or p.scope):
+            out.setdefault(p.measure, []).extend(p.match)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def unit_words() -> dict[str, tuple[str, ...]]:
+    """Unit -> the words stating it (the interpreter's, shared by every publication).
+
+    Example:
+        >>> "percentage" in unit_words()["percent"]
+        True
+    """
+    return dict(load_vocabulary().units)
 
 
 @dataclass(frozen=True)
@@ -297,6 +407,166 @@ def _find(
     return found, taken
 
 
+@dataclass
+class Scan:
+    """What the words of one text name (before the precision rules decide).
+
+    Attributes:
+        leftover: Words no phrase, unit word or filler accounts for.
+        stated: Units stated.
+        jurisdictions: Jurisdictions named.
+        measures: Measures named.
+        qualifiers: Breakdown qualifiers named.
+        staged: ``by_unit`` tables of stage phrases.
+        ages: Age band tokens.
+    """
+
+    leftover: list[str]
+    stated: set[str]
+    jurisdictions: set[str]
+    measures: set[str]
+    qualifiers: set[str]
+    staged: list[dict[str, str]]
+    ages: list[str]
+
+
+def scan(tokens: tuple[str, ...], grammar: Grammar) -> Scan:
+    """Find the phrases and unit words of normalised ``tokens``; see :func:`words`.
+
+    Example:
+        >>> s = scan(words("Civil - claims received (%)"), _tables())
+        >>> s.jurisdictions, s.measures, s.stated, s.leftover
+        ({'civil'}, {'receipts'}, {'percent'}, [])
+    """
+    units_found, unit_taken = _find(tokens, grammar.units)
+    phrases_found, phrase_taken = _find(tokens, grammar.phrases)
+    extras = grammar.extras
+    ages = [t for t in tokens if t.startswith(_AGE_PREFIX)] if extras else []
+    leftover = [
+        t
+        for i, t in enumerate(tokens)
+        if i not in unit_taken
+        and i not in phrase_taken
+        and t not in grammar.filler
+        and not (extras and (t == _TARGET_TOKEN or t.startswith(_AGE_PREFIX)))
+    ]
+    out = Scan(leftover, {str(u) for u in units_found}, set(), set(), set(), [], ages)
+    for item in phrases_found:
+        assert isinstance(item, Phrase)
+        if item.jurisdiction:
+            out.jurisdictions.add(item.jurisdiction)
+        if item.measure:
+            out.measures.add(item.measure)
+        if item.qualifier:
+            out.qualifiers.add(item.qualifier)
+        if item.by_unit:
+            out.staged.append(item.by_unit)
+    return out
+
+
+def _fill(own: Scan, title: Scan | None) -> None:
+    """Fill what the label leaves open from a title that names one value.
+
+    Never the title's unit when the label names a measure: it may belong to another measure.
+    """
+    if title is None:
+        return
+    for name in ("jurisdictions", "measures", "qualifiers"):
+        mine: set[str] = getattr(own, name)
+        theirs: set[str] = getattr(title, name)
+        if not mine and len(theirs) == 1:
+            mine.update(theirs)
+    if not own.stated and len(title.stated) == 1 and not own.measures:
+        own.stated.update(title.stated)
+
+
+def decide(found: Scan, grammar: Grammar, *, title: Scan | None = None) -> Reading:
+    """Apply the precision rules to what a label names.
+
+    Args:
+        found: The label's :func:`scan`.
+        grammar: The grammar it was scanned with.
+        title: The scan of a table title that fills what the label leaves open, when it
+            names one value (its leftover words do not count).
+
+    Returns:
+        The reading; ``problem`` says why it cannot be mapped.
+    """
+    _fill(found, title)
+    jurisdictions, measures, qualifiers, stated = (
+        found.jurisdictions,
+        set(found.measures),
+        set(found.qualifiers),
+        found.stated,
+    )
+    ages = found.ages
+    unit = next(iter(stated)) if len(stated) == 1 else None
+
+    def fail(problem: str) -> Reading:
+        return Reading(
+            next(iter(jurisdictions)) if len(jurisdictions) == 1 else None,
+            None,
+            "",
+            unit,
+            problem,
+        )
+
+    if found.leftover:
+        return fail("words not understood: " + ", ".join(repr(w) for w in found.leftover))
+    if len(stated) > 1:
+        return fail(f"states several units {sorted(stated)}")
+    for by_unit in found.staged:
+        if unit is None or unit not in by_unit:
+            return fail("a stage of the divorce service without a unit saying which measure")
+        measures.add(by_unit[unit])
+    rules = grammar.measures
+    general = {g for m in measures for g in (rules[m].specialises if m in rules else ())}
+    measures -= general
+    if not measures and grammar.default_measure is not None:
+        measures.add(grammar.default_measure)
+    if len(measures) != 1:
+        return fail("no measure" if not measures else f"several measures {sorted(measures)}")
+    measure = next(iter(measures))
+    rule = rules.get(measure)
+    if rule is not None and rule.jurisdiction is not None:
+        jurisdictions.add(rule.jurisdiction)
+    if len(jurisdictions) != 1:
+        which = "no jurisdiction" if not jurisdictions else "several jurisdictions"
+        return fail(f"{which} {sorted(jurisdictions)}" if jurisdictions else which)
+    if len(ages) > 1:
+        return fail("several age bands")
+    if rule is not None:
+        qualifiers -= set(rule.drops)
+    slots = grammar.qualifiers
+    by_slot: dict[int, set[str]] = {}
+    for q in qualifiers:
+        by_slot.setdefault(slots[q], set()).add(q)
+    if any(len(v) > 1 for v in by_slot.values()):
+        return fail(f"contradictory qualifiers {sorted(qualifiers)}")
+    parts = [next(iter(by_slot[s])) for s in sorted(by_slot)]
+    parts += [a.removeprefix(_AGE_PREFIX) for a in ages]
+    return Reading(next(iter(jurisdictions)), measure, "_".join(parts), unit)
+
+
+def read_label(label: str, grammar: Grammar, *, title: str | None = None) -> Reading:
+    """Read one label with a grammar: the engine every publication shares.
+
+    Args:
+        label: The label as published.
+        grammar: The publication's grammar.
+        title: A table title that fills what the label leaves open (one value per field).
+
+    Returns:
+        The reading (``problem`` set when it is not certain).
+
+    Example:
+        >>> read_label("Civil - receipts", _tables()).measure
+        'receipts'
+    """
+    found = scan(words(label), grammar)
+    return decide(found, grammar, title=None if title is None else scan(words(title), grammar))
+
+
 @cache
 def interpret_label(label: str) -> Reading:
     """Read one header with the interpreter vocabulary (no crosswalk lookup).
@@ -315,79 +585,7 @@ def interpret_label(label: str) -> Reading:
         >>> interpret_label("Employment Tribunal receipts (excluding multiples)").problem
         "words not understood: 'excluding', 'multiple'"
     """
-    tables = _tables()
-    tokens = words(label)
-    units_found, unit_taken = _find(tokens, tables.units)
-    phrases_found, phrase_taken = _find(tokens, tables.phrases)
-    ages = [t for t in tokens if t.startswith(_AGE_PREFIX)]
-    leftover = [
-        t
-        for i, t in enumerate(tokens)
-        if i not in unit_taken
-        and i not in phrase_taken
-        and t not in tables.filler
-        and t != _TARGET_TOKEN
-        and not t.startswith(_AGE_PREFIX)
-    ]
-    stated = {str(u) for u in units_found}
-    jurisdictions: set[str] = set()
-    measures: set[str] = set()
-    qualifiers: set[str] = set()
-    staged: list[dict[str, str]] = []
-    for item in phrases_found:
-        assert isinstance(item, Phrase)
-        if item.jurisdiction:
-            jurisdictions.add(item.jurisdiction)
-        if item.measure:
-            measures.add(item.measure)
-        if item.qualifier:
-            qualifiers.add(item.qualifier)
-        if item.by_unit:
-            staged.append(item.by_unit)
-    unit = next(iter(stated)) if len(stated) == 1 else None
-
-    def fail(problem: str) -> Reading:
-        return Reading(
-            next(iter(jurisdictions)) if len(jurisdictions) == 1 else None,
-            None,
-            "",
-            unit,
-            problem,
-        )
-
-    if leftover:
-        return fail("words not understood: " + ", ".join(repr(w) for w in leftover))
-    if len(stated) > 1:
-        return fail(f"states several units {sorted(stated)}")
-    for by_unit in staged:
-        if unit is None or unit not in by_unit:
-            return fail("a stage of the divorce service without a unit saying which measure")
-        measures.add(by_unit[unit])
-    rules = tables.vocab.measures
-    general = {g for m in measures for g in (rules[m].specialises if m in rules else ())}
-    measures -= general
-    if len(measures) != 1:
-        return fail("no measure" if not measures else f"several measures {sorted(measures)}")
-    measure = next(iter(measures))
-    rule = rules.get(measure)
-    if rule is not None and rule.jurisdiction is not None:
-        jurisdictions.add(rule.jurisdiction)
-    if len(jurisdictions) != 1:
-        which = "no jurisdiction" if not jurisdictions else "several jurisdictions"
-        return fail(f"{which} {sorted(jurisdictions)}" if jurisdictions else which)
-    if len(ages) > 1:
-        return fail("several age bands")
-    if rule is not None:
-        qualifiers -= set(rule.drops)
-    slots = tables.vocab.qualifiers
-    by_slot: dict[int, set[str]] = {}
-    for q in qualifiers:
-        by_slot.setdefault(slots[q], set()).add(q)
-    if any(len(v) > 1 for v in by_slot.values()):
-        return fail(f"contradictory qualifiers {sorted(qualifiers)}")
-    parts = [next(iter(by_slot[s])) for s in sorted(by_slot)]
-    parts += [a.removeprefix(_AGE_PREFIX) for a in ages]
-    return Reading(next(iter(jurisdictions)), measure, "_".join(parts), unit)
+    return read_label(label, _tables())
 
 
 @dataclass(frozen=True)

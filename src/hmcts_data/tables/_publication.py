@@ -2,22 +2,25 @@
 
 Used by :mod:`~hmcts_data.tables.weekly_covid`, :mod:`~hmcts_data.tables.remote_hearings`,
 :mod:`~hmcts_data.tables.reformed_services` and :mod:`~hmcts_data.tables.ad_hoc`. No file of
-these publications has been seen, so unlike the monthly parser the default is to **keep**
-figures whose labels the crosswalk does not know (null jurisdiction/measure, raw label kept)
-with one warning per file naming them; ``on_unknown="raise"`` turns that into
+these publications has been seen: every label is read by the header interpreter's engine with
+the publication's vocabulary (:mod:`hmcts_data.tables._crosswalk`), so every mapping is
+``"inferred"``. As for the monthly MI, the default is to **keep** figures whose labels it cannot
+read with certainty (null jurisdiction, measure and ``mapping``; raw label kept) with one
+warning per file naming them and why; ``on_unknown="raise"`` turns that into
 :class:`~hmcts_data.SchemaDriftError`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from hmcts_data._errors import SchemaDriftError
 from hmcts_data._warn import warn
 from hmcts_data.tables import OnUnknown
 from hmcts_data.tables._crosswalk import load_crosswalk
-from hmcts_data.tables._reader import read_tables
+from hmcts_data.tables._reader import LabelMeaning, read_tables
 from hmcts_data.tables._schema import Provenance, tidy_dtypes, validate_tidy
 from hmcts_data.tables._weeks import WeekDates
 
@@ -131,10 +134,17 @@ def parse_publication(
     import pandas as pd
 
     crosswalk = load_crosswalk(provenance.publication)
+    reasons: dict[str, str] = {}
+
+    def classify(parts: Sequence[str], title: str | None) -> LabelMeaning:
+        meaning, why = crosswalk.read(parts, title)
+        if why is not None:
+            reasons[" | ".join(parts)] = why
+        return meaning
+
     tables = read_tables(data, name=provenance.source_file)
     frames = [
-        table.to_tidy(provenance, classify=crosswalk.classify, week_dates=week_dates)
-        for table in tables
+        table.to_tidy(provenance, classify=classify, week_dates=week_dates) for table in tables
     ]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if provenance.release is None and len(frames) > 1:
@@ -147,22 +157,34 @@ def parse_publication(
             (f"{sheet}: " if isinstance(sheet, str) else "") + str(label)
             for sheet, label in located.itertuples(index=False)
         ]
-        shown = ", ".join(repr(x) for x in labels[:_SHOWN])
+        shown = ", ".join(
+            repr(x) + _why(raw, reasons)
+            for x, raw in zip(labels[:_SHOWN], located["source_label"].astype(str), strict=False)
+        )
         more = f" and {len(labels) - _SHOWN} more" if len(labels) > _SHOWN else ""
         if on_unknown == "raise":
             raise SchemaDriftError(
                 f"{provenance.source_file}: {len(labels)} label(s) the {provenance.publication} "
-                f"crosswalk does not know: {shown}{more}. Pass on_unknown='keep' to keep their "
-                "figures with null jurisdiction/measure, and report the file so the crosswalk "
-                "can learn them.",
+                f"vocabulary cannot read with certainty: {shown}{more}. Pass on_unknown='keep' "
+                "to keep their figures with null jurisdiction/measure, and report the file so "
+                "the vocabulary can learn them.",
                 labels=labels,
                 file=provenance.source_file,
             )
         warn(
             f"{provenance.source_file}: kept {int(unknown_rows.sum())} figure(s) whose labels "
-            f"the {provenance.publication} crosswalk does not know, with null jurisdiction or "
-            f"measure: {shown}{more}. Please report the file so the crosswalk can learn them.",
+            f"the {provenance.publication} vocabulary cannot read with certainty, with null "
+            f"jurisdiction, measure and mapping: {shown}{more}. Please report the file so the "
+            "vocabulary can learn them.",
             UserWarning,
             stacklevel=3,
         )
     return validate_tidy(frame, file=provenance.source_file)
+
+
+def _why(label: str, reasons: dict[str, str]) -> str:
+    """`` (reason)`` for a source label (a sheet of several tables prefixes the title)."""
+    if label in reasons:
+        return f" ({reasons[label]})"
+    ends = [parts for parts in reasons if label.endswith(f" | {parts}")]
+    return f" ({reasons[max(ends, key=len)]})" if ends else ""
