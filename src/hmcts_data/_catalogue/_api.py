@@ -6,7 +6,6 @@ import logging
 import warnings
 from typing import TYPE_CHECKING, Literal
 
-from hmcts_data._catalogue._discover import discover
 from hmcts_data._catalogue._models import Catalogue, format_age
 from hmcts_data._catalogue._snapshot import load_snapshot
 from hmcts_data._catalogue._store import load_discovery, save_discovery
@@ -96,6 +95,10 @@ def catalogue(
             and (cached.age.total_seconds() <= active.settings.api_max_age)
         ):
             return cached
+        # Discovery (page models, classifiers, the thread pool) is imported only when it runs:
+        # an offline or cached catalogue never needs it.
+        from hmcts_data._catalogue._discover import discover
+
         # Stale-if-error warnings from single pages are gathered into one; the pool's threads
         # report through the same (process-wide) warnings machinery.
         with warnings.catch_warnings(record=True) as caught:

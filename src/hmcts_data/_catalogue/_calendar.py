@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from hmcts_data._catalogue._publications import PUBLICATION_IDS, PublicationId
+from hmcts_data._catalogue._ids import PUBLICATION_IDS, PublicationId
 from hmcts_data._errors import ConfigurationError, ParseError
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from hmcts_data._catalogue._publications import PublicationId
+from hmcts_data._catalogue._ids import PublicationId
 
 __all__ = ["Period", "classify", "read_period", "slug_of"]
 

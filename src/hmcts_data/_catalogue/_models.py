@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from hmcts_data._catalogue._formats import DATA_FORMAT_ORDER, AttachmentFormat
-from hmcts_data._catalogue._publications import PublicationId
+from hmcts_data._catalogue._ids import PublicationId
 from hmcts_data._catalogue._render import html_table, model_html, text_table
 from hmcts_data._errors import NotFoundError, OfflineError
 

@@ -9,22 +9,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from hmcts_data._catalogue._ids import PUBLICATION_IDS, PublicationId
 from hmcts_data._errors import ParseError
 
-__all__ = ["PUBLICATION_IDS", "PublicationFacts", "PublicationsFile", "publication_facts"]
-
-#: The publication ids users type, in display order.
-PUBLICATION_IDS: tuple[str, ...] = (
-    "monthly",
-    "weekly-covid",
-    "remote-hearings",
-    "reformed-services",
-    "ad-hoc",
-    "user-guide",
-)
-
-PublicationId = Literal[
-    "monthly", "weekly-covid", "remote-hearings", "reformed-services", "ad-hoc", "user-guide"
+__all__ = [
+    "PUBLICATION_IDS",
+    "PublicationFacts",
+    "PublicationId",
+    "PublicationsFile",
+    "publication_facts",
 ]
 
 

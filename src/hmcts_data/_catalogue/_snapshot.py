@@ -15,7 +15,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from hmcts_data._catalogue._models import Catalogue
-from hmcts_data._catalogue._pages import first_problem
 from hmcts_data._errors import ParseError
 
 __all__ = ["dump_catalogue", "load_catalogue_json", "load_snapshot", "write_snapshot"]
@@ -44,6 +43,9 @@ def load_catalogue_json(data: bytes | str, *, origin: str) -> Catalogue:
     try:
         return Catalogue.model_validate_json(data)
     except ValidationError as exc:
+        # The page models are only needed to report the problem.
+        from hmcts_data._catalogue._pages import first_problem
+
         where, msg = first_problem(exc)
         raise ParseError(
             f"{origin} is not a valid hmcts-data catalogue: {exc.error_count()} problem(s), "

@@ -27,7 +27,6 @@ import argparse
 import importlib
 import logging
 import sys
-import traceback
 import warnings
 from collections.abc import Sequence
 from typing import TextIO
@@ -51,16 +50,44 @@ EXIT_CODES: dict[type[BaseException], int] = {
     errors.HMCTSDataError: 1,
 }
 
-# One module per subcommand; each exposes ``register(subparsers)``.
+# One module per group of subcommands; each exposes ``register(subparsers)``.
 _COMMANDS: tuple[str, ...] = ("catalogue", "whatsnew", "data", "routes", "cache", "demo")
+# Subcommand -> the module that registers it: a run registers only the module it needs, so
+# ``hmcts-data catalogue`` does not import (or build the parsers of) the other commands.
+_MODULE_OF: dict[str, str] = {
+    "catalogue": "catalogue",
+    "whats-new": "whatsnew",
+    "what-changed": "whatsnew",
+    "load": "data",
+    "read": "data",
+    "series": "data",
+    "revisions": "data",
+    "routes": "routes",
+    "cache": "cache",
+    "demo": "demo",
+}
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     pass
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every subcommand registered."""
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names, or ``None``.
+
+    It is the first word that is not an option: the global options take no value.
+    """
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def build_parser(only_for: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser.
+
+    Args:
+        only_for: Register only the subcommands of the module defining this one (what a run
+            needs); every subcommand when ``None`` or not a known subcommand (help, and the
+            error for an unknown one, list them all).
+    """
     parser = argparse.ArgumentParser(
         prog="hmcts-data",
         description=(
@@ -84,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="never touch the network (HMCTS_DATA_OFFLINE=1)"
     )
     sub = parser.add_subparsers(dest="command", metavar="<command>")
-    for name in _COMMANDS:
+    only = _MODULE_OF.get(only_for or "")
+    for name in _COMMANDS if only is None else (only,):
         module = importlib.import_module(f"hmcts_data.cli._{name}")
         module.register(sub)
     # The global flags also work after the subcommand ("hmcts-data load monthly --offline");
@@ -130,8 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit code (see the module docstring).
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_in(words))
+    args = parser.parse_args(words)
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -148,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except errors.HMCTSDataError as exc:
         if args.debug:
+            import traceback  # only here: it imports the tokenizer and linecache
+
             traceback.print_exc()
         print(f"error: {exc.cli_text or exc}", file=sys.stderr)
         return exit_code_for(exc)

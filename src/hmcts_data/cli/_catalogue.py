@@ -71,12 +71,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``hmcts-data catalogue``."""
     from hmcts_data._catalogue import catalogue
-    from hmcts_data._catalogue._discover import discover
-    from hmcts_data._catalogue._snapshot import write_snapshot
-    from hmcts_data._errors import ConfigurationError
 
     with client_from_args(args) as client:
         if args.write_snapshot:
+            from hmcts_data._catalogue._discover import discover
+            from hmcts_data._catalogue._snapshot import write_snapshot
+            from hmcts_data._errors import ConfigurationError
+
             if client.settings.offline:
                 raise ConfigurationError(
                     "--write-snapshot needs a live discovery; drop --offline and unset "

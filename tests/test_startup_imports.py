@@ -1,0 +1,130 @@
+"""What a fresh process imports for the two commands people run first.
+
+``hmcts-data --offline catalogue`` needs pydantic and the catalogue models, nothing of discovery,
+the network stack or pandas; reading a local file needs pandas and the parsers, nothing of the
+network stack, the cache or the catalogue. These are behaviour checks (which modules end up in
+``sys.modules``), not timings: the timings live in ``benchmarks/bench_startup.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hmcts_data.cli import _COMMANDS, _MODULE_OF, build_parser
+from hmcts_data.testing import monthly_csv
+
+# Imported by neither command: the HTTP stack, retries and the per-user folders.
+_NETWORK = ("httpx", "httpcore", "tenacity", "platformdirs", "ssl")
+
+
+def _modules_after(code: str, tmp_path: Path) -> tuple[list[str], str]:
+    """Run ``code`` in a fresh offline process; return its sys.modules and its stdout."""
+    script = textwrap.dedent(
+        """
+        import json, sys
+        from contextlib import redirect_stdout
+        from io import StringIO
+        out = StringIO()
+        with redirect_stdout(out):
+        {code}
+        print(json.dumps({{"modules": sorted(sys.modules), "out": out.getvalue()}}))
+        """
+    ).format(code=textwrap.indent(textwrap.dedent(code), "    "))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("HMCTS_DATA_")},
+        "HMCTS_DATA_CACHE_DIR": str(tmp_path / "cache"),
+        "HMCTS_DATA_OFFLINE": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    return found["modules"], found["out"]
+
+
+def test_offline_catalogue_imports_only_the_models(tmp_path: Path) -> None:
+    modules, out = _modules_after(
+        """
+        from hmcts_data.cli import main
+        code = main(["--offline", "catalogue"])
+        assert code == 0, code
+        """,
+        tmp_path,
+    )
+    # It did its job: the embedded snapshot, listed.
+    assert "monthly: HMCTS management information" in out
+    assert "pydantic" in modules
+    assert "hmcts_data._catalogue._models" in modules
+    unwanted = [
+        *_NETWORK,
+        "concurrent.futures",  # discovery's thread pool
+        "pandas",
+        "numpy",
+        "tomllib",  # the publication facts and calendar files are for discovery
+        "hmcts_data._catalogue._discover",
+        "hmcts_data._catalogue._pages",
+        "hmcts_data._catalogue._publications",
+        "hmcts_data.tables",
+        "hmcts_data._api",
+        # The other subcommands are neither imported nor registered.
+        "hmcts_data.cli._data",
+        "hmcts_data.cli._whatsnew",
+        "hmcts_data.cli._routes",
+        "hmcts_data.cli._demo",
+    ]
+    assert [m for m in unwanted if m in modules] == []
+
+
+def test_reading_a_local_file_imports_no_network_cache_or_catalogue(tmp_path: Path) -> None:
+    made = monthly_csv("D", date(2025, 4, 1), 1)
+    path = tmp_path / made.filename
+    path.write_bytes(made.data)
+    modules, out = _modules_after(
+        f"""
+        import hmcts_data
+        frame = hmcts_data.read("monthly", {str(path)!r})
+        print(len(frame))
+        """,
+        tmp_path,
+    )
+    assert int(out) > 0
+    assert "pandas" in modules
+    unwanted = [
+        *_NETWORK,
+        "hmcts_data._client",
+        "hmcts_data._cache",
+        "hmcts_data._settings",
+        "hmcts_data._catalogue",
+        "hmcts_data.tables._vintages",
+    ]
+    assert [m for m in unwanted if m in modules] == []
+
+
+def _subcommands(parser: object) -> set[str]:
+    return set(parser._subparsers._group_actions[0].choices)  # type: ignore[attr-defined]
+
+
+def test_every_subcommand_maps_to_the_module_that_registers_it() -> None:
+    everything = _subcommands(build_parser())
+    assert set(_MODULE_OF) == everything
+    assert set(_MODULE_OF.values()) == set(_COMMANDS)
+    for command, module in _MODULE_OF.items():
+        only = _subcommands(build_parser(command))
+        assert command in only
+        assert {c for c, m in _MODULE_OF.items() if m == module} == only
+
+
+@pytest.mark.parametrize("argv", [[], ["--offline"], ["--debug", "--offline"], ["no-such-command"]])
+def test_help_and_unknown_commands_see_every_subcommand(argv: list[str]) -> None:
+    from hmcts_data.cli import _command_in
+
+    assert _subcommands(build_parser(_command_in(argv))) == set(_MODULE_OF)
