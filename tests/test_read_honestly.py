@@ -152,6 +152,45 @@ def test_periods_that_fit_another_publication_are_refused(source: str, requested
     assert f"hmcts_data.read({source!r}" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("source", "requested"),
+    [
+        ("remote-hearings", "weekly-covid"),  # hearing modes: weekly COVID did not report them
+        ("weekly-covid", "remote-hearings"),  # receipts, disposals, outstanding: no modes
+    ],
+)
+def test_weekly_covid_and_remote_hearings_are_told_apart(source: str, requested: str) -> None:
+    # Both are weekly: the periods fit either, so only what they report tells them apart.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ParseError, match=f"looks like a file of the {source}") as info:
+            hmcts_data.read(requested, publication_csv(source))
+    assert "none of its figures is of what" in str(info.value)
+    assert f"hmcts_data.read({source!r}" in str(info.value)
+
+
+def test_a_file_without_any_signature_is_read_as_asked() -> None:
+    # Weekly hearing counts without modes: remote hearings' signature is missing, but nothing
+    # says it is another publication's file (weekly COVID's signature is missing too).
+    data = b"Week ending,Crown Court hearings,Civil hearings\n12/04/2020,5,6\n19/04/2020,7,8\n"
+    frame = hmcts_data.read("remote-hearings", data)
+    assert frame.measure.astype(str).tolist() == ["hearings"] * 4
+
+
+def test_signature_facts_are_validated() -> None:
+    import tomllib
+    from importlib import resources
+
+    from hmcts_data.tables._fingerprint import parse_fingerprints
+
+    text = resources.files("hmcts_data.tables").joinpath("fingerprints.toml").read_text()
+    raw = tomllib.loads(text)
+    assert parse_fingerprints(raw)["remote-hearings"].breakdowns
+    raw["remote-hearings"]["breakdowns"] = ["hologram"]
+    with pytest.raises(ParseError, match="breakdowns"):
+        parse_fingerprints(raw)
+
+
 def test_plausible_unseen_layout_of_the_requested_publication_is_not_refused() -> None:
     # Weekly figures with labels no crosswalk knows: a weekly-covid layout never seen. It fits
     # the weekly-covid fingerprint, so it reads (with the unknown-label warning), not refused.

@@ -7,8 +7,11 @@ parser returned, so it costs nothing extra to read.
 
 Precision first: the fingerprints of the unseen publications are inferred and kept broad, and a
 file is refused only when it fails its own publication's fingerprint **and** fits another's
-(that one's periods, and that one's crosswalk knows more of its labels), or when it carries the
-observed monthly MI signature.
+(that one's periods, and that one's vocabulary reads more of its labels), or when it carries the
+observed monthly MI signature. Failing a fingerprint is having none of its periods, or, for a
+publication whose reported measures or breakdowns are known (its signature: weekly COVID,
+remote hearings, reformed services), no figure of them while another publication's signature
+is there.
 """
 
 from __future__ import annotations
@@ -18,14 +21,21 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from hmcts_data._errors import ParseError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Fingerprint", "check_frame", "explain_failure", "fingerprints", "period_kinds"]
+__all__ = [
+    "Fingerprint",
+    "check_frame",
+    "explain_failure",
+    "fingerprints",
+    "parse_fingerprints",
+    "period_kinds",
+]
 
 PeriodKind = Literal["day", "week", "month", "quarter", "year"]
 _KINDS: Final = ("day", "week", "month", "quarter", "year")
@@ -52,6 +62,8 @@ class Fingerprint:
         min_known: Monthly only: labels the exact crosswalk must know for a file to look
             monthly.
         min_share: Monthly only: share of a file's labels the exact crosswalk must know.
+        measures: Measures its files are known to report (part of its signature).
+        breakdowns: Breakdowns its files are known to report (part of its signature).
     """
 
     publication: str
@@ -59,6 +71,13 @@ class Fingerprint:
     periods: frozenset[str]
     min_known: int = 0
     min_share: float = 0.0
+    measures: frozenset[str] = frozenset()
+    breakdowns: frozenset[str] = frozenset()
+
+    @property
+    def has_signature(self) -> bool:
+        """Whether measures or breakdowns tell its files apart."""
+        return bool(self.measures or self.breakdowns)
 
 
 def _fail(message: str) -> ParseError:
@@ -80,12 +99,28 @@ def fingerprints() -> dict[str, Fingerprint]:
         >>> sorted(fingerprints()["ad-hoc"].periods)
         ['day', 'week']
     """
-    from hmcts_data.tables import PARSERS
-
     try:
         raw = tomllib.loads(resources.files("hmcts_data.tables").joinpath(_FILE).read_text())
     except tomllib.TOMLDecodeError as exc:
         raise _fail(str(exc)) from exc
+    return parse_fingerprints(raw)
+
+
+def parse_fingerprints(raw: dict[str, Any]) -> dict[str, Fingerprint]:
+    """Validate fingerprints given as the parsed ``fingerprints.toml``.
+
+    Raises:
+        ParseError: An entry is malformed (names the publication and the key).
+
+    Example:
+        >>> parse_fingerprints({"monthly": {}})
+        Traceback (most recent call last):
+        hmcts_data._errors.ParseError: Packaged fingerprints.toml is invalid: ...
+    """
+    from hmcts_data.tables import PARSERS
+    from hmcts_data.tables._schema import vocabulary
+
+    vocab = vocabulary()
     if set(raw) != set(PARSERS):
         raise _fail(f"publications {sorted(raw)} differ from the parsers {sorted(PARSERS)}")
     out = {}
@@ -97,7 +132,14 @@ def fingerprints() -> dict[str, Fingerprint]:
             raise _fail(f"[{pub}] periods must be a non-empty list of {list(_KINDS)}")
         if entry.get("evidence") not in ("observed", "inferred"):
             raise _fail(f"[{pub}] evidence must be 'observed' or 'inferred'")
-        extra = set(entry) - {"periods", "evidence", "min_known", "min_share"}
+        extra = set(entry) - {
+            "periods",
+            "evidence",
+            "min_known",
+            "min_share",
+            "measures",
+            "breakdowns",
+        }
         if extra:
             raise _fail(f"[{pub}] unknown keys {sorted(extra)}")
         min_known, min_share = entry.get("min_known", 0), entry.get("min_share", 0.0)
@@ -105,8 +147,20 @@ def fingerprints() -> dict[str, Fingerprint]:
             raise _fail(f"[{pub}] min_known must be an integer and min_share a number")
         if not 0 <= min_share <= 1:
             raise _fail(f"[{pub}] min_share must be between 0 and 1")
+        signature = {}
+        for field, known in (("measures", vocab.measure), ("breakdowns", vocab.breakdown)):
+            values = entry.get(field, [])
+            if not isinstance(values, list) or not set(values) <= set(known):
+                raise _fail(f"[{pub}] {field} must be a list of the vocabulary's {field}")
+            signature[field] = frozenset(values)
         out[pub] = Fingerprint(
-            pub, entry["evidence"], frozenset(periods), min_known, float(min_share)
+            pub,
+            entry["evidence"],
+            frozenset(periods),
+            min_known,
+            float(min_share),
+            signature["measures"],
+            signature["breakdowns"],
         )
     return out
 
@@ -217,6 +271,7 @@ def check_frame(publication: str, frame: pd.DataFrame, data: bytes, name: str) -
     kinds = period_kinds(frame)
     own = fingerprints()[publication]
     if not kinds or kinds & own.periods:
+        _check_signature(publication, frame, data, name, kinds)
         return
     best = _best_others(publication, data, name, kinds)
     if best and best[1] >= _score(frame):
@@ -227,6 +282,51 @@ def check_frame(publication: str, frame: pd.DataFrame, data: bytes, name: str) -
             f"its periods are {_kinds_text(kinds)}, which {publication} files do not hold, "
             f"and the crosswalk of {' or '.join(best[0])} maps as many of its figures",
         )
+
+
+def _signed(frame: pd.DataFrame, print_: Fingerprint) -> int:
+    """Figures of ``frame`` that carry the publication's signature (mapped ones only)."""
+    mapped = frame["jurisdiction"].notna() & frame["measure"].notna()
+    measure = frame["measure"].astype(object).isin(print_.measures)
+    breakdown = frame["breakdown"].astype(object).isin(print_.breakdowns)
+    return int((mapped & (measure | breakdown)).sum())
+
+
+def _check_signature(
+    publication: str, frame: pd.DataFrame, data: bytes, name: str, kinds: set[str]
+) -> None:
+    """Refuse a file that carries none of its publication's signature but another's."""
+    own = fingerprints()[publication]
+    if not own.has_signature or not kinds or _signed(frame, own):
+        return
+    mine = _score(frame)
+    looks: dict[str, tuple[int, int]] = {}
+    for other, print_ in fingerprints().items():
+        if other in (publication, "monthly") or not print_.has_signature:
+            continue
+        if not kinds <= print_.periods:
+            continue
+        found = _classified(other, data, name)
+        if found is None:
+            continue
+        theirs, score = found
+        signed = _signed(theirs, print_)
+        if signed and score > mine:
+            looks[other] = (score, signed)
+    if not looks:
+        return
+    top = max(score for score, _ in looks.values())
+    best = [p for p, (score, _) in looks.items() if score == top]
+    said = sorted(own.measures | own.breakdowns)
+    signed = max(looks[p][1] for p in best)
+    raise _refuse(
+        publication,
+        best,
+        name,
+        f"none of its figures is of what {publication} files report ({', '.join(said)}), "
+        f"while read as {' or '.join(best)} {signed} of its {len(frame)} figures are of what "
+        f"{'that publication reports' if len(best) == 1 else 'those publications report'}",
+    )
 
 
 def _kinds_text(kinds: set[str]) -> str:
