@@ -451,7 +451,7 @@ _OTHER_SYNONYMS = (
     (r"\bvideo\b", ("Primarily video", "Mostly video", "Video hearings", "CVP")),
     (r"\baudio\b", ("Primarily audio", "Mostly audio", "Telephone", "Audio hearings")),
     (r"\bpaper\b", ("On the papers", "Paper hearings", "On paper")),
-    (r"\bnot categorised\b", ("Not categorized", "Uncategorised", "Other")),
+    (r"\bnot categorised\b", ("Not categorized", "Uncategorised", "Unknown")),
     (r"\btotal\b", ("All hearings", "Total hearings", "All")),
     (r"\breceipts\b", ("Cases received", "New cases", "Receipt")),
     (r"\bcases received\b", ("Receipts", "New cases")),

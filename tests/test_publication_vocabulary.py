@@ -74,6 +74,8 @@ def test_labels_read_by_the_engine(
     [
         # A leftover word may change the meaning.
         ("weekly-covid", ["Crown Court - Receipts excluding transfers"], None, "excluding"),
+        # "Other" is another mode, not an uncategorised hearing.
+        ("remote-hearings", ["Civil", "Other"], None, "other"),
         # Two candidates for one field.
         ("remote-hearings", ["Civil", "Video or audio"], None, "contradictory"),
         ("weekly-covid", ["Civil and family receipts"], None, "several jurisdictions"),
@@ -94,6 +96,20 @@ def test_uncertain_labels_stay_unmapped_with_a_reason(
     assert (meaning.jurisdiction, meaning.measure) == (None, None)
     assert reason is not None
     assert why in reason
+
+
+def test_two_exceptions_in_one_label_stay_unmapped() -> None:
+    raw = load_crosswalk("remote-hearings").model_dump()
+    raw["exception"] = [
+        {"label": "F2F", "evidence": "inferred", "breakdown": "in_person"},
+        {"label": "CVP", "evidence": "inferred", "breakdown": "video"},
+    ]
+    meaning, why = Crosswalk.model_validate(raw).read(["Civil", "F2F", "CVP"], None)
+    assert (meaning.jurisdiction, meaning.measure, why) == (
+        None,
+        None,
+        "several of its parts are exceptions",
+    )
 
 
 def test_a_title_fills_its_unit_only_for_a_label_without_a_measure() -> None:

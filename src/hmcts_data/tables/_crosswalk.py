@@ -317,12 +317,13 @@ class Crosswalk(BaseModel):
             split = [(p, exceptions.get(words(_BRACKETS.sub(" ", p)))) for p in parts]
             hits = [e for _, e in split if e is not None]
             rest = words(_BRACKETS.sub(" ", " | ".join(p for p, e in split if e is None)))
+            if len(hits) > 1:
+                why = "several of its parts are exceptions"
+                return LabelMeaning(None, None, "", "unknown"), why
             found = scan(rest, grammar)
             for hit in hits:
                 _merge(found, _scan_of(hit))
-            exception = hits[0] if len(hits) == 1 else None
-            if len(hits) > 1:
-                found.leftover.append("several exceptions")
+            exception = hits[0] if hits else None
         title_scan = None if not title else scan(words(_BRACKETS.sub(" ", title)), grammar)
         reading = decide(found, grammar, title=title_scan)
         return self._meaning(reading, exception)
