@@ -7,6 +7,11 @@ Each case is a new Python process (medians over interleaved repeats):
 * ``hmcts-data catalogue --offline`` (empty cache: the embedded snapshot) against
   ``python -c "import pydantic"``.
 
+Two reference lines (no target) say what the targets leave: the same baselines plus defining
+and validating one one-field pydantic model. ``import pydantic`` loads almost nothing (pydantic
+imports lazily); the first model pays for ``pydantic.main``, ``pydantic.fields``, the plugin
+entry-point scan and schema generation, which any process using a pydantic model pays.
+
 Both sides run with compiled bytecode, as an installed package has: the child processes get
 their own ``PYTHONPYCACHEPREFIX`` (a temporary folder, filled by the untimed warm-up runs) and
 never ``PYTHONDONTWRITEBYTECODE``. Otherwise, in an environment that sets it, the library would
@@ -28,6 +33,14 @@ from pathlib import Path
 from benchmarks import Result, interleaved
 
 REPEAT = 9
+
+# One pydantic model, defined and validated: the least a process that uses pydantic models pays.
+_ONE_MODEL = (
+    "from pydantic import BaseModel\n"
+    "class One(BaseModel):\n"
+    "    x: int\n"
+    "One.model_validate_json('{\"x\": 1}')\n"
+)
 
 
 def _process(args: list[str], env: dict[str, str]) -> Callable[[], None]:
@@ -77,6 +90,10 @@ def run() -> list[Result]:
                     env,
                 ),
                 "base": _process([py, "-c", f"import pandas; pandas.read_csv({str(path)!r})"], env),
+                "floor": _process(
+                    [py, "-c", f"import pandas; pandas.read_csv({str(path)!r})\n{_ONE_MODEL}"],
+                    env,
+                ),
             },
             repeat=REPEAT,
         )
@@ -84,6 +101,7 @@ def run() -> list[Result]:
             {
                 "lib": _process([*_cli(), "--offline", "catalogue"], env),
                 "base": _process([py, "-c", "import pydantic"], env),
+                "floor": _process([py, "-c", _ONE_MODEL], env),
             },
             repeat=REPEAT,
         )
@@ -100,12 +118,26 @@ def run() -> list[Result]:
             target=1.2,
         ),
         Result(
+            "reference: import pandas; read_csv; one pydantic model",
+            read["floor"],
+            read["base"],
+            "import pandas; read_csv (same file)",
+            note + "; what pydantic alone adds to the read baseline",
+        ),
+        Result(
             "hmcts-data catalogue --offline",
             cli["lib"],
             cli["base"],
             'python -c "import pydantic"',
             note + "; empty cache: embedded snapshot",
             target=2.0,
+        ),
+        Result(
+            "reference: one pydantic model defined and validated",
+            cli["floor"],
+            cli["base"],
+            'python -c "import pydantic"',
+            note + "; the least any process using a pydantic model pays",
         ),
     ]
 
