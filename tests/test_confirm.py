@@ -101,3 +101,33 @@ def test_a_provisional_only_overlap_allows_large_revisions(newer: float, kept: b
         out = confirm_inferred(every)
     assert (out["mapping"].iloc[1] == "inferred") is kept
     assert bool([w for w in caught if "provisional" in str(w.message)]) is not kept
+
+
+def test_a_reference_release_loaded_twice_is_one_reference(runs: list[MonthlyFile]) -> None:
+    # Every month of the reference twice (the same file stacked twice) must not break the rule.
+    second = _read(runs[1].data)  # the reference the reworded release is compared with
+    frames = [_read(runs[0].data), second, second, _read(reword_headers(runs[2].data))]
+    every = pd.concat(frames, ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # agrees: kept, no warning
+        assert confirm_inferred(every) is every
+
+
+def test_demotion_touches_only_the_demoted_rows_when_index_labels_repeat(
+    runs: list[MonthlyFile],
+) -> None:
+    # pandas.concat without ignore_index: every release reuses the labels 0, 1, 2 ...
+    wrong = _swap(
+        reword_headers(runs[-1].data),
+        "Employment Tribunal Receipts",
+        "Employment Tribunal Disposals",
+    )
+    every = pd.concat([_read(runs[0].data), _read(runs[1].data), _read(wrong)])
+    assert every.index.has_duplicates
+    with pytest.warns(UserWarning, match="demoted to unmapped"):
+        out = confirm_inferred(every)
+    changed = out["mapping"].isna() & every["mapping"].notna()
+    assert changed.sum() == 2 * 13
+    assert set(out.loc[changed.to_numpy(), "release"]) == {"2025-04"}
+    kept = ~changed.to_numpy()
+    pd.testing.assert_frame_equal(out[kept], every[kept])

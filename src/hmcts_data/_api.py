@@ -502,7 +502,8 @@ def series(
         from hmcts_data.tables._confirm import confirm_inferred
 
         # Before filtering: a demoted column must not stay in the series it was refused from.
-        frame = confirm_inferred(frame[frame["publication"] == publication], stacklevel=3)
+        ours = (frame["publication"] == publication).to_numpy(dtype=bool)
+        frame = confirm_inferred(frame if ours.all() else frame[ours], stacklevel=3)
     if jurisdiction is not None:
         frame = frame[frame["jurisdiction"] == jurisdiction]
     if measure is not None:

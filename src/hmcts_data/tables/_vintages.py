@@ -52,38 +52,93 @@ REVISION_COLUMNS: Final = (
 )
 
 
-#: The columns that identify a figure (with the trimmed header standing in for unknown ones).
+#: The columns that identify a figure, in the order results are sorted by (then the unmapped
+#: header, then the period).
 _FIGURE: Final = ("publication", "jurisdiction", "measure", "breakdown", "unit")
 _PERIOD: Final = ("period_start", "period_end")
+#: Most decimal places a difference is computed for on whole columns; more go through Decimal.
+_MAX_SCALE: Final = 12
+#: A scaled value below this has at most 15 significant digits: an exact integer in a double,
+#: and the double's shortest repr is that decimal, so integer arithmetic equals Decimal's.
+_EXACT_BELOW: Final = 1e15
+_KINDS: Final = ("revised", "filled", "withdrawn")
 
 
-def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the figure key and a sortable publication time; refuse non-tidy frames.
-
-    The key is an integer code per distinct (publication, period, jurisdiction, measure,
-    breakdown, unit), grouped on the typed columns themselves: no text key is built.
-    """
-    import pandas as pd
-
+def _check_columns(frame: pd.DataFrame) -> None:
     missing = [c for c in _TIDY if c not in frame.columns]
     if missing:
         raise ParseError(
             f"Not a tidy hmcts_data frame: columns {missing} are missing. Pass the frame that "
             "read()/load() returned (or several of them joined with pandas.concat)."
         )
-    frame = frame.reset_index(drop=True)
-    known = frame["measure"].notna() & frame["jurisdiction"].notna()
-    # Unknown columns (null jurisdiction or measure) are told apart by their trimmed header;
-    # known ones share one empty label, so a reworded header still joins its figure.
-    label = pd.Series("", index=frame.index, dtype=object)
-    if not bool(known.all()):
-        label[~known] = "?" + frame.loc[~known, "source_label"].astype(str).str.strip()
-    parts = [frame[c] for c in (*_FIGURE, *_PERIOD)]
-    key = pd.DataFrame({str(k): part for k, part in enumerate([*parts, label])})
-    codes = key.groupby(list(key.columns), sort=False, dropna=False, observed=True).ngroup()
-    published = frame["published"]
-    order = published.fillna(pd.Timestamp.min.tz_localize("UTC"))
-    return frame.assign(**{_KEY: codes, _ORDER: order})
+
+
+def _sort_codes(column: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes that order rows as ``sort_values`` orders ``column`` (nulls last).
+
+    Categorical columns sort by their categories' order and give their codes directly; other
+    columns are factorised in sorted order. Returns the codes and how many values they span.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        size = len(column.cat.categories)
+    else:
+        found, uniques = pd.factorize(column, sort=True)
+        codes = found.astype(np.int64)
+        size = len(uniques)
+    codes[codes < 0] = size
+    return codes, size + 1
+
+
+def _figure_key(frame: pd.DataFrame) -> np.ndarray:
+    """One integer per row naming its figure; integers order figures as the results list them.
+
+    The figure is (publication, jurisdiction, measure, breakdown, unit, the trimmed header of
+    an unmapped column, period_start, period_end): the sort codes of those columns combined
+    into one ``int64`` (mixed radix, so integer order is the columns' lexicographic order).
+    Grouped on the typed columns themselves: no text key is built. Mapped columns share one
+    empty header, so a reworded header still joins its figure.
+    """
+    import numpy as np
+    import pandas as pd
+
+    parts = [_sort_codes(frame[c]) for c in _FIGURE]
+    known = (frame["measure"].notna() & frame["jurisdiction"].notna()).to_numpy(dtype=bool)
+    if not known.all():
+        # Unknown columns are told apart by their trimmed header; known ones all get code 0.
+        headers = frame["source_label"][~known].astype("string").str.strip()
+        found, uniques = pd.factorize(headers, sort=True)
+        label = np.zeros(len(frame), dtype=np.int64)
+        label[~known] = np.where(found < 0, len(uniques), found) + 1
+        parts.append((label, len(uniques) + 2))
+    parts += [_sort_codes(frame[c]) for c in _PERIOD]
+    key = np.zeros(len(frame), dtype=np.int64)
+    span = 1
+    for codes, size in parts:
+        if span * size >= 2**62:
+            # Renumber (order kept) before the product could overflow int64.
+            distinct, inverse = np.unique(key, return_inverse=True)
+            key, span = inverse.astype(np.int64).reshape(-1), len(distinct)
+        key = key * size + codes
+        span *= size
+    return key
+
+
+def _versions(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Integer arrays ordering releases: ``release`` (nulls last), then ``published``.
+
+    An unknown publication time sorts before every known one (as ``Timestamp.min``).
+    """
+    import numpy as np
+    import pandas as pd
+
+    release, _ = _sort_codes(frame["release"])
+    published = frame["published"].to_numpy(dtype="datetime64[ns]").view("i8").copy()
+    published[published == np.iinfo(np.int64).min] = pd.Timestamp.min.value
+    return release, published
 
 
 def _describe(row: pd.Series) -> str:
@@ -99,75 +154,130 @@ def _describe(row: pd.Series) -> str:
     return f"{row['publication']}|{what}|{row['unit']}|{row['period_start']}|{row['period_end']}"
 
 
-def _one_per_release(work: pd.DataFrame) -> pd.DataFrame:
-    """Keep one row per (figure, release); refuse two different values in one release."""
+def _refuse_clashes(frame: pd.DataFrame, figure: np.ndarray, published: np.ndarray) -> None:
+    """Refuse two different values (or markers) for one figure in one release.
+
+    Only called when some figure appears twice in one release; identical copies pass.
+    """
+    import pandas as pd
+
+    work = frame.assign(**{_KEY: pd.factorize(figure)[0], _ORDER: published})
     work = work.sort_values([_KEY, "release", _ORDER], kind="stable")
     same = work.duplicated(subset=[_KEY, "release", _ORDER], keep=False)
-    if bool(same.any()):
-        clash = work.loc[same]
-        # Identical copies collapse; what is left twice disagrees on its value or marker.
-        distinct = clash.drop_duplicates(subset=[_KEY, "release", _ORDER, "value", "marker"])
-        bad = distinct[distinct.duplicated(subset=[_KEY, "release", _ORDER], keep=False)]
-        if len(bad):
-            key, release = bad[_KEY].iloc[0], bad["release"].iloc[0]
-            files = sorted(set(clash.loc[clash[_KEY] == key, "source_file"].astype(str)))
-            raise ParseError(
-                f"Release {release} gives two different values for one figure "
-                f"({_describe(bad.iloc[0])}), from {files}. The same release was loaded twice "
-                "from different files; keep one."
-            )
-        work = work.drop_duplicates(subset=[_KEY, "release", _ORDER], keep="last")
-    return work
+    clash = work.loc[same]
+    # Identical copies collapse; what is left twice disagrees on its value or marker.
+    distinct = clash.drop_duplicates(subset=[_KEY, "release", _ORDER, "value", "marker"])
+    bad = distinct[distinct.duplicated(subset=[_KEY, "release", _ORDER], keep=False)]
+    if len(bad):
+        key, release = bad[_KEY].iloc[0], bad["release"].iloc[0]
+        files = sorted(set(clash.loc[clash[_KEY] == key, "source_file"].astype(str)))
+        raise ParseError(
+            f"Release {release} gives two different values for one figure "
+            f"({_describe(bad.iloc[0])}), from {files}. The same release was loaded twice "
+            "from different files; keep one."
+        )
+
+
+def _vintage_order(frame: pd.DataFrame, figure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions by figure, release and publication time, one row per (figure, release).
+
+    Identical copies of a release's figure (the same release loaded twice) keep the copy that
+    comes last in ``frame``, as a stable sort with ``drop_duplicates(keep="last")`` would;
+    different values raise. Returns the positions and the figure of each.
+    """
+    import numpy as np
+
+    release, published = _versions(frame)
+    order = np.lexsort((published, release, figure))
+    k, r, t = figure[order], release[order], published[order]
+    tie = (k[1:] == k[:-1]) & (r[1:] == r[:-1]) & (t[1:] == t[:-1])
+    if bool(tie.any()):
+        _refuse_clashes(frame, figure, published)
+        keep = np.append(~tie, True)  # the last of each run of copies
+        order, k = order[keep], k[keep]
+    return order, k
 
 
 def _difference(old: pd.Series, new: pd.Series, mask: pd.Series) -> pd.Series:
     """``new - old`` where ``mask``, in decimal: 90.2 - 90.1 gives 0.1, not 0.10000000000000853."""
+    import numpy as np
     import pandas as pd
 
     out = pd.Series(pd.NA, index=old.index, dtype="Float64")
     rows = mask[mask].index
-    out.loc[rows] = [
-        float(Decimal(repr(float(n))) - Decimal(repr(float(o))))
-        for o, n in zip(old.loc[rows], new.loc[rows], strict=True)
-    ]
+    if len(rows):
+        out.loc[rows] = _exact_difference(
+            old.loc[rows].to_numpy(dtype=np.float64), new.loc[rows].to_numpy(dtype=np.float64)
+        )
     return out
 
 
-def _sort_keys(work: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Integer arrays of the figure, the release (nulls last) and the publication time."""
-    import numpy as np
-    import pandas as pd
+def _scaled(values: np.ndarray, scale: int) -> tuple[np.ndarray, np.ndarray]:
+    """``values * 10**scale`` rounded, and where that integer is exactly the value's decimal.
 
-    release, _ = pd.factorize(work["release"], sort=True)
-    release = np.where(release < 0, release.max(initial=0) + 1, release)
-    published = work[_ORDER].to_numpy(dtype="datetime64[ns]").view("i8")
-    return work[_KEY].to_numpy(dtype="int64"), release, published
-
-
-def _newest_rows(work: pd.DataFrame, *, skip_missing: bool) -> np.ndarray:
-    """Positions of the newest row of each figure (as a stable sort + keep="last" would give).
-
-    Sorts a few integer arrays instead of the frame; a frame holding one release twice takes
-    the checked path of :func:`_one_per_release` first.
+    A double ``v`` is the decimal ``N / 10**scale`` (its shortest repr) when ``|N| < 10**15``
+    and ``N / 10**scale`` rounds back to ``v``: below ``10**15`` the rounding error of
+    ``v * 10**scale`` is far under one half, and a decimal of at most 15 significant digits
+    survives the round trip through a double unchanged.
     """
     import numpy as np
 
-    key, release, published = _sort_keys(work)
-    order = np.lexsort((published, release, key))
-    k, r, t = key[order], release[order], published[order]
-    if bool(((k[1:] == k[:-1]) & (r[1:] == r[:-1]) & (t[1:] == t[:-1])).any()):
-        kept = _one_per_release(work)
-        positions = work.index.get_indexer(kept.index)
-        sub = _newest_rows(kept.reset_index(drop=True), skip_missing=skip_missing)
-        picked: np.ndarray = positions[sub]
-        return picked
+    power = 10.0**scale
+    with np.errstate(invalid="ignore", over="ignore"):
+        whole = np.round(values * power)
+        exact = (np.abs(whole) < _EXACT_BELOW) & (whole / power == values)
+    return whole, exact
+
+
+def _exact_difference(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``new - old`` element-wise, as the decimal difference of the published figures.
+
+    Equal to ``float(Decimal(repr(n)) - Decimal(repr(o)))`` for every pair: pairs whose
+    values have at most :data:`_MAX_SCALE` decimal places and 15 significant digits are
+    computed on whole columns as scaled integers (one correctly rounded division at the end);
+    the rest (long fractions, huge or non-finite values) go through :class:`~decimal.Decimal`.
+    """
+    import numpy as np
+
+    old = np.asarray(old, dtype=np.float64)
+    new = np.asarray(new, dtype=np.float64)
+    out = np.empty(len(old), dtype=np.float64)
+    todo = np.arange(len(old))
+    for scale in range(_MAX_SCALE + 1):
+        if not len(todo):
+            break
+        o, n = old[todo], new[todo]
+        whole_o, exact_o = _scaled(o, scale)
+        whole_n, exact_n = _scaled(n, scale)
+        done = exact_o & exact_n
+        diff = whole_n[done].astype(np.int64) - whole_o[done].astype(np.int64)
+        # A zero difference keeps the sign Decimal gives it (-0.0 - 0.0 is -0.0), as floats do.
+        out[todo[done]] = np.where(
+            diff == 0, n[done] - o[done], diff.astype(np.float64) / 10.0**scale
+        )
+        todo = todo[~done]
+    for i in todo:
+        out[i] = float(Decimal(repr(float(new[i]))) - Decimal(repr(float(old[i]))))
+    return out
+
+
+def _newest_rows(frame: pd.DataFrame, figure: np.ndarray, *, skip_missing: bool) -> np.ndarray:
+    """Positions of the newest row of each figure, in figure order.
+
+    Sorts a few integer arrays instead of the frame. With ``skip_missing``, a row with a value
+    beats a newer one without.
+    """
+    import numpy as np
+
+    order, k = _vintage_order(frame, figure)
     if skip_missing:
-        has_value = work["value"].notna().to_numpy()
-        order = np.lexsort((published, release, has_value, key))
-        k = key[order]
+        has_value = frame["value"].notna().to_numpy(dtype=bool)[order]
+        again = np.lexsort((np.arange(len(order)), has_value, k))
+        order, k = order[again], k[again]
     last = np.ones(len(k), dtype=bool)
     last[:-1] = k[1:] != k[:-1]
-    return order[last]
+    picked: np.ndarray = order[last]
+    return picked
 
 
 def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.DataFrame:
@@ -201,29 +311,14 @@ def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.Data
         {'2025-04': 59, '2025-05': 767}
     """
     # An inferred mapping that disagrees with the series it joins is demoted first.
-    work = _prepare(confirm_inferred(frame, stacklevel=3))
-    work = work.take(_newest_rows(work, skip_missing=skip_missing))
-    # Period order within each series. The source label names a series only where it is
-    # unmapped (its trimmed header is its key); a mapped series keeps its key across
-    # rewordings, so sorting by label there would put eras before periods.
-    known = work["measure"].notna() & work["jurisdiction"].notna()
-    unmapped_label = work["source_label"].astype("string").str.strip().where(~known, "")
-    work = work.assign(_unmapped_label=unmapped_label).sort_values(
-        [
-            "publication",
-            "jurisdiction",
-            "measure",
-            "breakdown",
-            "unit",
-            "_unmapped_label",
-            "period_start",
-            "period_end",
-        ],
-        kind="stable",
-        na_position="last",
-    )
-    out = work.loc[:, list(_TIDY)].reset_index(drop=True)
-    return validate_tidy(out)
+    frame = confirm_inferred(frame, stacklevel=3)
+    _check_columns(frame)
+    # The figure key orders figures as the result lists them: each series (an unmapped one by
+    # its trimmed header; a mapped one keeps its key across rewordings) in period order.
+    picked = _newest_rows(frame, _figure_key(frame), skip_missing=skip_missing)
+    if tuple(frame.columns) != _TIDY:
+        frame = frame.loc[:, list(_TIDY)]
+    return validate_tidy(frame.take(picked).reset_index(drop=True))
 
 
 def revisions(frame: pd.DataFrame) -> pd.DataFrame:
@@ -263,50 +358,58 @@ def revisions(frame: pd.DataFrame) -> pd.DataFrame:
         >>> sorted(set(hmcts_data.revisions(both)["kind"]))
         ['filled', 'revised']
     """
+    import numpy as np
     import pandas as pd
 
-    work = _one_per_release(_prepare(confirm_inferred(frame, stacklevel=3)))
-    work = work.sort_values([_KEY, "release", _ORDER], kind="stable")
-    grouped = work.groupby(_KEY, sort=False)
-    old_value = grouped["value"].shift(1)
-    old_marker = grouped["marker"].shift(1)
-    old_release = grouped["release"].shift(1)
-    new_value = work["value"]
-    has_old = old_release.notna()
-    old_present = old_value.notna()
-    new_present = new_value.notna()
-    revised = has_old & old_present & new_present & (old_value != new_value).fillna(False)
+    frame = confirm_inferred(frame, stacklevel=3)
+    _check_columns(frame)
+    # Figures numbered by first appearance: rows that tie in the final sort (unmapped columns
+    # of one period, say) keep that order.
+    figure = pd.factorize(_figure_key(frame))[0]
+    order, k = _vintage_order(frame, figure)
+    # Consecutive releases of one figure: each row and the row before it.
+    pair = k[1:] == k[:-1]
+    old, new = order[:-1][pair], order[1:][pair]
+    has_old = frame["release"].notna().to_numpy(dtype=bool)[old]
+    present = frame["value"].notna().to_numpy(dtype=bool)
+    number = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
+    old_present, new_present = present[old], present[new]
+    revised = has_old & old_present & new_present & (number[old] != number[new])
     filled = has_old & ~old_present & new_present
     withdrawn = has_old & old_present & ~new_present
     changed = revised | filled | withdrawn
+    old, new, revised = old[changed], new[changed], revised[changed]
+    kind = np.where(revised, 0, np.where(filled[changed], 1, 2))
+
+    def at(name: str, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        taken: pd.api.extensions.ExtensionArray = frame[name].array.take(rows)
+        return taken
+
+    # Sorted by jurisdiction, measure, breakdown, period and release; ties keep figure order.
+    columns = ("publication", "jurisdiction", "measure", "breakdown", "period_start", "release")
+    keys = [_sort_codes(pd.Series(at(c, new)))[0] for c in reversed(columns)]
+    final = np.lexsort(keys)
+    old, new, revised, kind = old[final], new[final], revised[final], kind[final]
+    change = np.full(len(new), np.nan)
+    change[revised] = _exact_difference(number[old[revised]], number[new[revised]])
     text = pd.StringDtype("python")
-    kind = pd.Series(pd.NA, index=work.index, dtype=text)
-    kind[revised] = "revised"
-    kind[filled] = "filled"
-    kind[withdrawn] = "withdrawn"
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "publication": work["publication"],
-            "period_start": work["period_start"],
-            "period_end": work["period_end"],
-            "jurisdiction": work["jurisdiction"],
-            "measure": work["measure"],
-            "breakdown": work["breakdown"],
-            "unit": work["unit"],
-            "old_value": old_value.astype("Float64"),
-            "new_value": new_value.astype("Float64"),
-            "change": _difference(old_value, new_value, revised),
-            "kind": kind,
-            "old_release": old_release.astype(text),
-            "new_release": work["release"].astype(text),
-            "old_marker": old_marker.astype(text),
-            "new_marker": work["marker"].astype(text),
-            "source_label": work["source_label"],
+            "publication": at("publication", new),
+            "period_start": at("period_start", new),
+            "period_end": at("period_end", new),
+            "jurisdiction": at("jurisdiction", new),
+            "measure": at("measure", new),
+            "breakdown": at("breakdown", new),
+            "unit": at("unit", new),
+            "old_value": at("value", old).astype("Float64"),
+            "new_value": at("value", new).astype("Float64"),
+            "change": pd.arrays.FloatingArray(change, ~revised),
+            "kind": pd.array(np.array(_KINDS, dtype=object)[kind], dtype=text),
+            "old_release": at("release", old).astype(text),
+            "new_release": at("release", new).astype(text),
+            "old_marker": at("marker", old).astype(text),
+            "new_marker": at("marker", new).astype(text),
+            "source_label": at("source_label", new),
         }
-    ).loc[changed]
-    out = out.sort_values(
-        ["publication", "jurisdiction", "measure", "breakdown", "period_start", "new_release"],
-        kind="stable",
-        na_position="last",
     )
-    return out.reset_index(drop=True)
