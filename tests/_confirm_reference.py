@@ -45,8 +45,8 @@ def _verdict(
         return True, None, None  # no shared month: nothing to check
     other = reference[reference["release"] == best[1]].dropna(subset=["value"])
     # One value per month even when that release was loaded twice (two copies of each row).
-    other_values = other.drop_duplicates("period_start", keep="last").set_index("period_start")
-    other_values = other_values["value"]
+    once = other.drop_duplicates("period_start", keep="last")
+    other_values = once.set_index("period_start")["value"]
     shared = values.index.intersection(other_values.index)
     release = str(inferred["release"].iloc[0])
     # The older release's latest month is provisional: revised most (see the module doc).
