@@ -403,6 +403,21 @@ def test_every_chart_credits_its_source_and_releases(frame: pd.DataFrame) -> Non
     assert "HMCTS management information" not in credit
 
 
+def test_releases_with_gaps_are_listed_never_spanned() -> None:
+    # Files years apart (as the embedded releases are): a range would claim the releases
+    # between them; the caption lists those drawn instead. Consecutive ones stay a range.
+    gapped = _real(synthetic_tidy(["2019-04", "2021-04", "2022-04", "2025-04"]))
+    (credit,) = _credit_texts(plot.trend(gapped, "receipts"))
+    assert "4 releases: 2019-04, 2021-04, 2022-04, 2025-04" in credit
+    assert " to " not in credit
+    # Only 2021-04 and 2022-04 share a month: those two are drawn, a year apart.
+    (credit,) = _credit_texts(plot.revisions(gapped, jurisdiction="civil", measure="receipts"))
+    assert credit.endswith("\n2 releases: 2021-04, 2022-04")
+    many = [f"{year}-04" for year in range(2017, 2025)]  # 8 releases a year apart
+    (credit,) = _credit_texts(plot.trend(_real(synthetic_tidy(many)), "receipts"))
+    assert "8 releases between 2017-04 and 2024-04" in credit
+
+
 def test_revisions_show_the_change_since_first_published(frame: pd.DataFrame) -> None:
     fig = plot.revisions(frame, jurisdiction="civil", measure="receipts")
     ax = fig.axes[0]

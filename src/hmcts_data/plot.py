@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -185,6 +186,31 @@ def _credit(rows: pd.DataFrame) -> str:
     return SYNTHETIC_CREDIT if _is_synthetic(rows) else SOURCE_CREDIT
 
 
+#: Releases with gaps between them are listed one by one up to this many; beyond, counted.
+_LISTED_RELEASES = 6
+
+
+def _month_index(release: str) -> int | None:
+    year, _, month = release.partition("-")
+    return int(year) * 12 + int(month) if year.isdigit() and month.isdigit() else None
+
+
+def _releases_note(releases: Sequence[str]) -> str:
+    """The releases drawn, for the caption (at least two, sorted ``YYYY-MM``).
+
+    Consecutive months read as a range (``"4 releases, 2024-01 to 2024-04"``); releases with
+    gaps between them are listed (``"4 releases: 2019-04, 2021-04, 2022-04, 2025-04"``), so a
+    range never suggests releases that are not drawn; many with gaps are counted.
+    """
+    months = [_month_index(r) for r in releases]
+    consecutive = all(a is not None and b is not None and b - a == 1 for a, b in pairwise(months))
+    if consecutive:
+        return f"{len(releases)} releases, {releases[0]} to {releases[-1]}"
+    if len(releases) <= _LISTED_RELEASES:
+        return f"{len(releases)} releases: {', '.join(releases)}"
+    return f"{len(releases)} releases between {releases[0]} and {releases[-1]}"
+
+
 def _titles(ax: Axes, main: str, credit: str, note: str) -> None:
     """The title, with a small grey note beneath: the source credit, then the releases drawn.
 
@@ -343,10 +369,9 @@ def trend(
     axes.set_xlabel(_x_label(latest))
     _style(axes, ticker, unit, ylabel=_axis_label(measure, unit), legend_title="Jurisdiction")
     releases = sorted({str(r) for r in rows["release"].dropna()})
-    span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
-    note = f"release {span}"
+    note = f"release {releases[0]}"
     if len(releases) > 1:
-        note = note.replace("release ", "latest vintage, releases ")
+        note = f"latest vintage of {_releases_note(releases)}"
     default = _label("measure", measure) + (f": {breakdown}" if breakdown else "")
     _titles(axes, title if title is not None else default, _credit(rows), note)
     return fig
@@ -501,7 +526,7 @@ def revisions(
         + (f" ({breakdown})" if breakdown else "")
         + f", {_label('jurisdiction', jurisdiction)}"
     )
-    note = f"{len(releases)} releases, {releases[0]} to {releases[-1]}"
+    note = _releases_note(releases)
     _titles(axes, title if title is not None else main, _credit(rows), note)
     return fig
 
