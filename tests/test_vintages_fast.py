@@ -248,3 +248,26 @@ def test_non_finite_values_take_the_decimal_path() -> None:
     assert [_bits(g) for g in got[[0, 1, 3]]] == [_bits(w) for w in np.array(want)[[0, 1, 3]]]
     assert np.isnan(got[2])
     assert np.isnan(want[2])
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["b", "b", "a", "a", "c", "b", "b"],
+        ["x"] * 5,
+        [],
+        [None, None],
+        ["b", None, None, "a", "b"],
+        ["b", pd.NA, "a", pd.NA, "b"],
+        ["10", "9", "", " ", "Z", "a", "é"],
+        [2, "a", 1],
+    ],
+)
+def test_text_codes_are_a_sorted_factorisation(values: list[object]) -> None:
+    from hmcts_data.tables._vintages import _text_codes
+
+    array = np.array(values, dtype=object)
+    want, uniques = pd.factorize(array, sort=True)  # mixed types: pandas' own fallback order
+    codes, size = _text_codes(array)
+    assert size == len(uniques)
+    assert codes.tolist() == want.tolist()

@@ -85,12 +85,40 @@ def _sort_codes(column: pd.Series) -> tuple[np.ndarray, int]:
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy().astype(np.int64)
         size = len(column.cat.categories)
+    elif isinstance(column.dtype, pd.StringDtype) or column.dtype == object:
+        codes, size = _text_codes(column.to_numpy(dtype=object))
     else:
         found, uniques = pd.factorize(column, sort=True)
         codes = found.astype(np.int64)
         size = len(uniques)
     codes[codes < 0] = size
     return codes, size + 1
+
+
+def _text_codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Sorted factorisation of an object array of text (``-1`` for nulls), and its size.
+
+    A tidy frame holds each source column as a run of rows, so ``release`` or ``breakdown``
+    change every dozen rows or less often: only the first row of each run is hashed, and only
+    the distinct values are sorted. Arrays that cannot be compared that way (``pd.NA``
+    refuses ``!=``, mixed types refuse ``<``) take pandas' own sorted factorisation.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(values)
+    try:
+        starts = np.ones(n, dtype=bool)
+        np.not_equal(values[1:], values[:-1], out=starts[1:])
+        heads = np.flatnonzero(starts)
+        found, uniques = pd.factorize(values[heads])
+        rank = np.empty(len(uniques), dtype=np.int64)
+        rank[np.argsort(np.asarray(uniques, dtype=object), kind="stable")] = np.arange(len(uniques))
+    except (TypeError, ValueError):
+        found, uniques = pd.factorize(values, sort=True)
+        return found.astype(np.int64), len(uniques)
+    codes = np.where(found < 0, -1, rank[found]) if len(uniques) else found
+    return np.repeat(codes, np.diff(np.append(heads, n))), len(uniques)
 
 
 def _figure_key(frame: pd.DataFrame) -> np.ndarray:
