@@ -18,15 +18,19 @@ from pathlib import Path
 
 import pytest
 
+from hmcts_data import Client
+from hmcts_data._catalogue import catalogue
 from hmcts_data.cli import _COMMANDS, _MODULE_OF, build_parser
-from hmcts_data.testing import monthly_csv
+from hmcts_data.testing import FakeGovUK, build_site, monthly_csv
 
 # Imported by neither command: the HTTP stack, retries and the per-user folders.
 _NETWORK = ("httpx", "httpcore", "tenacity", "platformdirs", "ssl")
 
 
-def _modules_after(code: str, tmp_path: Path) -> tuple[list[str], str]:
-    """Run ``code`` in a fresh offline process; return its sys.modules and its stdout."""
+def _modules_after(
+    code: str, tmp_path: Path, *, offline: bool = True, env: dict[str, str] | None = None
+) -> tuple[list[str], str]:
+    """Run ``code`` in a fresh process; return its sys.modules and its stdout."""
     script = textwrap.dedent(
         """
         import json, sys
@@ -41,7 +45,8 @@ def _modules_after(code: str, tmp_path: Path) -> tuple[list[str], str]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("HMCTS_DATA_")},
         "HMCTS_DATA_CACHE_DIR": str(tmp_path / "cache"),
-        "HMCTS_DATA_OFFLINE": "1",
+        **({"HMCTS_DATA_OFFLINE": "1"} if offline else {}),
+        **(env or {}),
     }
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
@@ -81,6 +86,28 @@ def test_offline_catalogue_imports_only_the_models(tmp_path: Path) -> None:
         "hmcts_data.cli._routes",
         "hmcts_data.cli._demo",
     ]
+    assert [m for m in unwanted if m in modules] == []
+
+
+def test_a_fresh_cached_discovery_answers_without_importing_discovery(tmp_path: Path) -> None:
+    with FakeGovUK() as fake:
+        build_site(fake, monthly=3)
+        with Client(base_url=fake.base_url, cache_dir=str(tmp_path / "cache")) as client:
+            discovered = catalogue(client=client)
+        fake.reset_counts()
+        modules, out = _modules_after(
+            """
+            from hmcts_data.cli import main
+            code = main(["catalogue", "monthly", "--json"])
+            assert code == 0, code
+            """,
+            tmp_path,
+            offline=False,
+            env={"HMCTS_DATA_BASE_URL": fake.base_url},
+        )
+        assert fake.count() == 0  # online, and the cached discovery answered
+    assert json.loads(out)["releases"][0]["title"] == discovered.get("monthly").releases[0].title
+    unwanted = [*_NETWORK, "concurrent.futures", "hmcts_data._catalogue._discover"]
     assert [m for m in unwanted if m in modules] == []
 
 

@@ -29,7 +29,6 @@ The structured fields (``url``, ``status``, ``file``, ``sheet``, ``row``, ``colu
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 
 __all__ = [
@@ -288,6 +287,8 @@ class NotFoundError(HMCTSDataError, LookupError):
     """
 
     def __init__(self, what: str, key: str, known: Iterable[str]) -> None:
+        import difflib  # here, not at import: every process imports this module, few need it
+
         known = list(known)
         self.key = key
         self.suggestions = tuple(difflib.get_close_matches(key, known, n=3, cutoff=0.5))
