@@ -142,7 +142,7 @@ def _value_formatter(ticker: Any, unit: str) -> Any:
 
 
 def _is_synthetic(rows: pd.DataFrame) -> bool:
-    """Whether every figure comes from a source labelled SYNTHETIC (the demo and test data)."""
+    """Whether every figure comes from a source labelled SYNTHETIC (test data)."""
     if "source_file" not in rows.columns:
         return False
     names = rows["source_file"].astype("string").fillna("")
@@ -178,7 +178,7 @@ def _style(ax: Axes, ticker: Any, unit: str, *, ylabel: str, legend_title: str) 
 
 #: The credit every chart of real figures carries (the data's publisher and licence).
 SOURCE_CREDIT = "Source: HMCTS management information, OGL v3.0"
-#: The credit of a chart whose every figure is SYNTHETIC (the demo and test data).
+#: The credit of a chart whose every figure is SYNTHETIC (test data).
 SYNTHETIC_CREDIT = "SYNTHETIC data: not HMCTS figures"
 
 

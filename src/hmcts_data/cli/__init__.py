@@ -96,7 +96,7 @@ def build_parser(only_for: str | None = None) -> argparse.ArgumentParser:
         ),
         epilog=(
             "examples:\n"
-            "  hmcts-data demo                      # the whole job offline, on synthetic data\n"
+            "  hmcts-data demo                      # the whole job offline, on real figures\n"
             "  hmcts-data catalogue                 # what is published\n"
             "  hmcts-data load monthly -o mi.csv    # latest monthly MI as a tidy CSV\n"
             "  hmcts-data cache info                # where the cache is and its size\n"

@@ -3,8 +3,9 @@
 :func:`build_site` alone serves small placeholder bodies; :func:`build_data_site` plugs in
 generated files that the parsers read: monthly releases in the accessible-CSV layout with
 revised overlapping months (:mod:`hmcts_data.testing._monthly_files`) and CSV tables in the shape
-of each other publication (:mod:`hmcts_data.testing._table_files`). The offline demo, the
-notebook, the docs examples and the end-to-end tests all run against it. Every file is
+of each other publication (:mod:`hmcts_data.testing._table_files`). The docs examples and
+the end-to-end tests run against it (the offline demo runs on the real embedded releases:
+:func:`hmcts_data.testing.build_embedded_site`). Every file is
 generated with the standard library only, so it works on a bare ``pip install hmcts-data``.
 """
 

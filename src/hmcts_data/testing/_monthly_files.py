@@ -4,7 +4,7 @@ The headers are the published ones (facts, copied from the reference notes on th
 every number is made up. Each generated file reproduces the quirks of its layout: line endings,
 month format, the missing-value marker, the latest month's missing family figures, era B's
 quoted thousands separators and repeated headers, era D′'s trailing spaces. Standard library
-only, so the offline demo and a fake GOV.UK server can serve files without pandas.
+only, so a fake GOV.UK server can serve files without pandas.
 
 Files come with the cells they hold (:class:`ExpectedCell`), so a test can check a parser
 against the numbers, and :func:`monthly_releases` makes a run of releases whose overlapping
