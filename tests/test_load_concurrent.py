@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 
 import hmcts_data
-from hmcts_data import Client, DownloadError
+from hmcts_data import Client, DownloadError, ParseError
 from hmcts_data.testing import Delay, FakeGovUK, Status
 from hmcts_data.testing._demo import DataSite, build_data_site
 
@@ -87,3 +88,24 @@ def test_one_failing_file_raises_its_own_error(
     assert caught.value.url is not None
     assert caught.value.url.endswith(broken)
     assert caught.value.status == 404
+
+
+def test_a_bad_cell_in_one_release_names_its_file_row_and_column(
+    site: tuple[FakeGovUK, DataSite], tmp_path: Path
+) -> None:
+    # Every release is read and checked as it arrives, though the frame is built once at the
+    # end: a bad cell in a middle release still fails naming its exact cell.
+    fake, _ = site
+    with _client(fake, tmp_path / "probe") as probe:
+        hmcts_data.load("monthly", "all", client=probe)
+    broken = _media_paths(fake)[2]
+    lines = httpx.get(fake.base_url + broken).content.decode().split("\n")
+    cells = lines[3].split(",")
+    cells[2] = "x" * len(cells[2])  # same length: the file is only damaged, not resized
+    lines[3] = ",".join(cells)
+    fake.add_file(broken, "\n".join(lines).encode(), content_type="text/csv")
+    with _client(fake, tmp_path / "cold") as client, pytest.raises(ParseError) as caught:
+        hmcts_data.load("monthly", "all", client=client)
+    assert (caught.value.row, caught.value.column) == (4, "C")
+    assert caught.value.file == broken.rsplit("/", 1)[1]
+    assert repr("x" * len(cells[2])) in str(caught.value)

@@ -353,3 +353,16 @@ def test_progress_reports_real_downloads_only(world: World, tmp_path: Path) -> N
         release.download(client, progress=record)
     feb = next(s for s in served_monthly(world.data) if s.key == "2025-02")
     assert calls[-1] == (len(feb.file.data), len(feb.file.data))
+
+
+def test_all_is_each_release_loaded_alone_stacked(
+    world: World, every_vintage: pd.DataFrame
+) -> None:
+    # load(all) builds one frame from every release's parts: it must be exactly the frames
+    # of the releases read one by one, stacked oldest first.
+    keys = sorted(s.key for s in served_monthly(world.data))
+    with world.client() as client:
+        alone = [hmcts_data.load("monthly", key, client=client) for key in keys]
+    stacked = pd.concat(alone, ignore_index=True)
+    pd.testing.assert_frame_equal(every_vintage, stacked, check_exact=True)
+    assert list(every_vintage.dtypes) == list(stacked.dtypes)

@@ -221,3 +221,81 @@ def test_tidy_dtypes_is_a_fresh_mapping_each_call() -> None:
     first = tidy_dtypes()
     first["value"] = "object"
     assert str(tidy_dtypes()["value"]) == "Float64"
+
+
+def _spec(label: Any = "Civil claims", **change: Any) -> ColumnSpec:
+    fields: dict[str, Any] = {
+        "label": label,
+        "jurisdiction": "civil",
+        "measure": "receipts",
+        "breakdown": "",
+        "unit": "cases",
+        "cells": ["1", "2"],
+    }
+    return ColumnSpec(**{**fields, **change})
+
+
+# Parts the quick check must not clear: each breaks one rule of validate_tidy.
+_BROKEN: list[tuple[Any, Any, Provenance]] = [
+    (PERIODS, [_spec(unit=None)], Provenance("monthly", "m.csv", SHA)),
+    (PERIODS, [_spec(label=None)], Provenance("monthly", "m.csv", SHA)),
+    (PERIODS, [_spec(breakdown=None)], Provenance("monthly", "m.csv", SHA)),
+    (PERIODS, [_spec(mapping=None)], Provenance("monthly", "m.csv", SHA)),
+    (PERIODS, [_spec(), _spec()], Provenance("monthly", "m.csv", SHA)),
+    (PERIODS, [_spec(), _spec(unit="percent")], Provenance("monthly", "m.csv", SHA)),
+    ([PERIODS[0], PERIODS[0]], [_spec()], Provenance("monthly", "m.csv", SHA)),
+    (
+        [(date(2024, 5, 1), date(2024, 4, 1)), PERIODS[1]],
+        [_spec()],
+        Provenance("monthly", "m", SHA),
+    ),
+    ([(None, date(2024, 4, 30)), PERIODS[1]], [_spec()], Provenance("monthly", "m.csv", SHA)),
+    (PERIODS, [_spec()], Provenance("monthly", "m.csv", SHA, release="2024-13")),
+    (PERIODS, [_spec()], Provenance("monthly", "m.csv", "AB" * 32)),
+    (PERIODS, [_spec()], Provenance("monthly", None, SHA)),  # type: ignore[arg-type]
+    (PERIODS, [_spec()], Provenance("monthly", "m.csv", None)),  # type: ignore[arg-type]
+    (PERIODS, [_spec()], Provenance(None, "m.csv", SHA)),  # type: ignore[arg-type]
+]
+
+
+@pytest.mark.parametrize(("periods", "specs", "prov"), _BROKEN)
+def test_melt_wide_raises_what_validate_tidy_says(periods: Any, specs: Any, prov: Any) -> None:
+    # The quick per-file check lets the frame through only when validate_tidy would: a broken
+    # rule fails with the message of validate_tidy itself.
+    parts = _schema._melt(periods, specs, prov)
+    assert _schema._may_break_contract(parts)
+    with pytest.raises(ParseError) as expected:
+        validate_tidy(parts.frame(), file=prov.source_file)
+    with pytest.raises(ParseError) as got:
+        melt_wide(periods, specs, prov)
+    assert str(got.value) == str(expected.value)
+
+
+def test_the_quick_check_clears_valid_parts() -> None:
+    for periods, specs in [(PERIODS, SPECS), (PERIODS, []), ([], SPECS[:0])]:
+        parts = _schema.melt_parts(periods, specs, Provenance("monthly", "m.csv", SHA, "2024-05"))
+        assert not _schema._may_break_contract(parts)
+        assert validate_tidy(parts.frame()) is not None
+
+
+def test_tidy_frame_of_several_files_is_their_frames_concatenated() -> None:
+    provs = [
+        Provenance("monthly", "a.csv", SHA, published=datetime(2024, 6, 13, 9, 30, tzinfo=UTC)),
+        Provenance("weekly-covid", "b.xlsx", "cd" * 32, sheet="Data", source_url="http://x/b"),
+        Provenance("monthly", "c.csv", SHA, release="2024-06"),
+    ]
+    parts = [
+        _schema.melt_parts(PERIODS, SPECS, provs[0]),
+        _schema.melt_parts(
+            PERIODS[:1], [_spec(cells=["[x]"]), _spec("Other", cells=[None])], provs[1]
+        ),
+        _schema.melt_parts(PERIODS, [], provs[2]),
+        _schema.melt_parts(PERIODS[1:], [_spec(cells=["3,000"])], provs[2]),
+    ]
+    expected = pd.concat([p.frame() for p in parts], ignore_index=True)
+    frame = _schema.tidy_frame(parts)
+    pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    assert validate_tidy(frame) is frame
+    assert len(frame) == sum(p.rows for p in parts) == 6 + 2 + 0 + 1
+    empty = _schema.tidy_frame([])
+    pd.testing.assert_frame_equal(empty, _schema.empty_tidy(), check_index_type=False)

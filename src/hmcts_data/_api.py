@@ -15,7 +15,7 @@ import os
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal, Protocol, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, cast
 
 from hmcts_data._errors import (
     ConfigurationError,
@@ -28,7 +28,7 @@ from hmcts_data._errors import (
 )
 from hmcts_data._warn import warn
 from hmcts_data.tables import PARSERS, OnUnknown
-from hmcts_data.tables._schema import Provenance
+from hmcts_data.tables._schema import Provenance, TidyParts, tidy_frame
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Sequence
@@ -57,6 +57,10 @@ class _Parser(Protocol):
     def __call__(
         self, data: bytes, provenance: Provenance, **options: OnUnknown
     ) -> pd.DataFrame: ...
+
+
+class _PartsParser(Protocol):
+    def __call__(self, data: bytes, provenance: Provenance, **options: OnUnknown) -> TidyParts: ...
 
 
 def parser_for(publication: str) -> _Parser:
@@ -149,6 +153,37 @@ def read(
         >>> frame = hmcts_data.read("monthly", "HMCTS_MI_output_accessible.csv")  # doctest: +SKIP
         >>> frame.groupby("jurisdiction", observed=True)["value"].count()  # doctest: +SKIP
     """
+    got = _read(
+        publication,
+        source,
+        on_unknown=on_unknown,
+        release=release,
+        published=published,
+        source_url=source_url,
+    )
+    return got if not isinstance(got, TidyParts) else got.frame()
+
+
+def _parts_parser(publication: str) -> _PartsParser | None:
+    """The publication's ``parse_parts``, when its parser can stop before building a frame."""
+    module = importlib.import_module(PARSERS[publication])
+    return cast("_PartsParser | None", getattr(module, "parse_parts", None))
+
+
+def _read(
+    publication: str,
+    source: Source,
+    *,
+    on_unknown: OnUnknown | None,
+    release: str | None,
+    published: datetime | None,
+    source_url: str | None,
+) -> pd.DataFrame | TidyParts:
+    """:func:`read`, returning the checked parts instead of a frame where the parser can.
+
+    Every check of :func:`read` runs here, in the same order, so a file fails at the same
+    point with the same error whether its frame is built now or later with the others.
+    """
     parse = parser_for(publication)
     if release is not None and not _DATA_MONTH.match(release):
         raise ConfigurationError(
@@ -167,18 +202,49 @@ def read(
     options: dict[str, OnUnknown] = {} if on_unknown is None else {"on_unknown": on_unknown}
     from hmcts_data.tables._fingerprint import check_frame, explain_failure
 
+    parse_parts = _parts_parser(publication)
     try:
-        frame = parse(data, provenance, **options)
+        got = parse_parts(data, provenance, **options) if parse_parts else None
+        frame = parse(data, provenance, **options) if got is None else None
     except ParseError as exc:
         # A file of another publication: say which, rather than what the parser missed.
         other = explain_failure(publication, data, name) if type(exc) is ParseError else None
         if other is not None:
             raise other from exc
         raise
-    check_frame(publication, frame, data, name)
+    if got is not None and not _fits_own_periods(publication, got):
+        frame = got.frame()  # the fingerprint needs the whole frame to decide
+    if frame is not None:
+        check_frame(publication, frame, data, name)
     if release is not None:
-        _check_release(frame, release, name)
+        if frame is not None:
+            _check_release(frame, release, name)
+        elif got is not None and got.rows:
+            _check_release_periods(got.starts, got.ends, release, name)
+    if frame is None:
+        assert got is not None
+        return got
     return frame
+
+
+def _fits_own_periods(publication: str, parts: TidyParts) -> bool:
+    """Whether :func:`check_frame` would pass ``parts``' frame on its periods alone.
+
+    It does for a file read as its own publication whose periods are of a kind the
+    publication's fingerprint lists (or of no kind), and for an empty file; any other file
+    is decided by :func:`check_frame` on the frame itself.
+    """
+    from hmcts_data.tables._fingerprint import _LENGTHS, fingerprints
+
+    if not parts.rows:
+        return True
+    if publication != "monthly":
+        return False  # check_frame looks for the monthly signature in other publications
+    import numpy as np
+
+    lengths = set(((parts.ends - parts.starts) // np.timedelta64(1, "D") + 1).tolist())
+    kinds = {_LENGTHS[d] for d in lengths if d in _LENGTHS}
+    return not kinds or bool(kinds & fingerprints()[publication].periods)
 
 
 def _check_release(frame: pd.DataFrame, release: str, name: str) -> None:
@@ -189,10 +255,20 @@ def _check_release(frame: pd.DataFrame, release: str, name: str) -> None:
     """
     if frame.empty:
         return
-    newest = frame["period_end"].max()
-    starts = frame.loc[frame["period_end"] == newest, "period_start"]
+    _check_release_periods(
+        frame["period_start"].to_numpy(), frame["period_end"].to_numpy(), release, name
+    )
+
+
+def _check_release_periods(starts: Any, ends: Any, release: str, name: str) -> None:
+    """:func:`_check_release` on the periods (``datetime64`` arrays) of a non-empty file."""
+    import pandas as pd
+
+    newest = pd.Timestamp(ends.max())
     months = {f"{newest.year:04d}-{newest.month:02d}"}
-    months.update(f"{d.year:04d}-{d.month:02d}" for d in starts.drop_duplicates())
+    months.update(
+        f"{d.year:04d}-{d.month:02d}" for d in pd.DatetimeIndex(starts[ends == ends.max()])
+    )
     if release not in months:
         found = f"{newest.year:04d}-{newest.month:02d}"
         raise ConfigurationError(
@@ -269,12 +345,12 @@ def _downloaded(
 
 def _read_embedded(
     item: EmbeddedRelease, rel: Release | None, on_unknown: OnUnknown | None
-) -> pd.DataFrame:
+) -> pd.DataFrame | TidyParts:
     from hmcts_data._embedded import embedded_bytes
 
     data = io.BytesIO(embedded_bytes(item))
     data.name = item.published_name  # source_file: the name it was published under
-    return read(
+    return _read(
         item.publication,
         data,
         on_unknown=on_unknown,
@@ -290,18 +366,19 @@ def _load_releases(
     client: Client,
     on_unknown: OnUnknown | None,
     progress: bool | ProgressCallback | None,
-) -> list[pd.DataFrame]:
+) -> list[pd.DataFrame | TidyParts]:
     """Load each release live or from the cache; where the network fails, the embedded copy.
 
     Live data always wins: an embedded copy is used only for a release that could not be
-    fetched (network down, offline, GOV.UK erroring) and is not cached.
+    fetched (network down, offline, GOV.UK erroring) and is not cached. Each release is read
+    and checked as it arrives; its frame is built later, with the others (:func:`_stacked`).
     """
     from hmcts_data._catalogue._snapshot import load_snapshot
     from hmcts_data._embedded import embedded_for, embedded_releases
     from hmcts_data._embedded._fallback import embedded_warning, unavailable_error
 
     wanted = _releases_to_load(publication, release, client)
-    frames: list[pd.DataFrame] = []
+    frames: list[pd.DataFrame | TidyParts] = []
     used: list[EmbeddedRelease] = []
     skipped: list[Release] = []
     failure: HMCTSDataError | None = None
@@ -310,7 +387,7 @@ def _load_releases(
         for rel, attachment, got in files:
             if not isinstance(got, HMCTSDataError):
                 frames.append(
-                    read(
+                    _read(
                         publication,
                         got,
                         on_unknown=on_unknown,
@@ -423,8 +500,6 @@ def load(
         >>> latest = hmcts_data.load("monthly")  # doctest: +SKIP
         >>> every_vintage = hmcts_data.load("monthly", release="all")  # doctest: +SKIP
     """
-    import pandas as pd
-
     from hmcts_data._client import Client, using_client
 
     parser_for(publication)  # an unknown id fails here, before any request
@@ -439,11 +514,21 @@ def load(
         if owned and client is not None:
             client.close()
     if len(frames) == 1:
-        return frames[0]
+        return _stacked(frames)
     from hmcts_data.tables._confirm import confirm_inferred
 
     # Inferred mappings must agree with the series they join on the months releases share.
-    return confirm_inferred(pd.concat(frames, ignore_index=True), stacklevel=3)
+    return confirm_inferred(_stacked(frames), stacklevel=3)
+
+
+def _stacked(frames: Sequence[pd.DataFrame | TidyParts]) -> pd.DataFrame:
+    """The releases' frames stacked in order (``pd.concat``), parts built as one frame."""
+    import pandas as pd
+
+    if all(isinstance(f, TidyParts) for f in frames):
+        return tidy_frame(cast("list[TidyParts]", frames))
+    built = [f.frame() if isinstance(f, TidyParts) else f for f in frames]
+    return built[0] if len(built) == 1 else pd.concat(built, ignore_index=True)
 
 
 def series(

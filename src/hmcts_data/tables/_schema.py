@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from hmcts_data._errors import ParseError
-from hmcts_data.tables._values import CellError, parse_cell
+from hmcts_data.tables._values import CellError, parse_cell, parse_cells
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,6 +59,7 @@ __all__ = [
     "ColumnSpec",
     "Provenance",
     "TidyColumn",
+    "TidyParts",
     "Vocabulary",
     "VocabularyEntry",
     "cell_error",
@@ -67,8 +68,10 @@ __all__ = [
     "describe_vocabulary",
     "empty_tidy",
     "locate",
+    "melt_parts",
     "melt_wide",
     "tidy_dtypes",
+    "tidy_frame",
     "validate_tidy",
     "vocabulary",
 ]
@@ -465,12 +468,88 @@ def melt_wide(
         >>> frame.loc[0, "release"], frame["value"].tolist(), frame["marker"].tolist()
         ('2024-04', [146923.0], [<NA>])
     """
+    return tidy_frame([melt_parts(periods, columns, provenance)])
+
+
+@dataclass(frozen=True, eq=False)
+class TidyParts:
+    """One file's tidy rows before they are a frame: validated, built into one frame later.
+
+    The rows come in blocks, one per published column, each with one row per period, so a
+    block's key (label, jurisdiction, measure ...) is held once, not once per row. Several
+    files' parts become one frame with :func:`tidy_frame`, which builds the columns once
+    instead of once per file and then concatenating.
+
+    Attributes:
+        provenance: Where the figures come from, with ``release`` resolved.
+        starts: ``period_start`` of each period (``datetime64[ns]``).
+        ends: ``period_end`` of each period.
+        labels: ``source_label`` of each block.
+        breakdowns: ``breakdown`` of each block.
+        codes: Category codes of each block, by column (``jurisdiction``, ``measure``,
+            ``unit``, ``mapping``; -1 for null).
+        values: Every row's value, block after block (NaN where missing).
+        markers: Every row's marker.
+    """
+
+    provenance: Provenance
+    starts: Any
+    ends: Any
+    labels: tuple[str | None, ...]
+    breakdowns: tuple[str | None, ...]
+    codes: Mapping[str, Any]
+    values: Any
+    markers: list[str | None]
+
+    @property
+    def rows(self) -> int:
+        """How many tidy rows these parts hold."""
+        return len(self.starts) * len(self.labels)
+
+    def frame(self) -> pd.DataFrame:
+        """The tidy frame of these parts alone."""
+        return tidy_frame([self])
+
+
+def melt_parts(
+    periods: Sequence[tuple[date, date]],
+    columns: Iterable[ColumnSpec],
+    provenance: Provenance,
+) -> TidyParts:
+    """:func:`melt_wide` without building the frame: read and check every cell, now.
+
+    Every error :func:`melt_wide` raises is raised here, in the same order: the cells are read
+    and the result is checked against the tidy contract before this returns.
+
+    Args:
+        periods: ``(period_start, period_end)`` for each data row, in source order.
+        columns: The measure columns with their mapping and raw cells.
+        provenance: Where the figures come from.
+
+    Returns:
+        The parts, for :func:`tidy_frame`.
+
+    Raises:
+        ParseError: As :func:`melt_wide`.
+    """
+    parts = _melt(periods, columns, provenance)
+    if _may_break_contract(parts):
+        # The exact check names the broken rule as it always has; only the frame the quick
+        # check cannot clear is built twice.
+        validate_tidy(parts.frame(), file=provenance.source_file)
+    return parts
+
+
+def _melt(
+    periods: Sequence[tuple[date, date]],
+    columns: Iterable[ColumnSpec],
+    provenance: Provenance,
+) -> TidyParts:
+    """Read every cell into parts, raising the errors of reading, not those of the contract."""
     import numpy as np
-    import pandas as pd
 
     specs = list(columns)
     n = len(periods)
-    total = n * len(specs)
     release = provenance.release
     if release is None:
         if not periods:
@@ -479,7 +558,7 @@ def melt_wide(
             )
         last = max(p[1] for p in periods)
         release = f"{last.year:04d}-{last.month:02d}"
-    values: list[float | None] = []
+    value_blocks = []
     markers: list[str | None] = []
     for spec in specs:
         if len(spec.cells) != n:
@@ -489,40 +568,140 @@ def melt_wide(
                 sheet=provenance.sheet,
                 column=spec.column or spec.label,
             )
-        percent = spec.unit == "percent"
         try:
-            parsed = [parse_cell(raw, percent=percent) for raw in spec.cells]
+            block_values, block_markers = parse_cells(spec.cells, percent=spec.unit == "percent")
         except CellError:
             raise _cell_error(spec, provenance) from None
-        for value, marker in parsed:
-            values.append(value)
-            markers.append(marker)
-    # Columns are built in their final dtypes: no object round trip, no astype per column.
-    # numpy reads None as NaN, and a figure is never NaN (parse_cell gives None for it).
-    value_array = np.array(values, dtype="float64") if values else np.empty(0)
-    data: dict[str, Any] = {
-        "publication": _categorical("publication", [provenance.publication], total, provenance),
-        "release": _strings([release], total),
-        "published": _published(provenance.published, total),
-        "period_start": np.tile(_days([p[0] for p in periods]), len(specs)),
-        "period_end": np.tile(_days([p[1] for p in periods]), len(specs)),
-        "jurisdiction": _categorical(
-            "jurisdiction", [s.jurisdiction for s in specs], n, provenance
-        ),
-        "measure": _categorical("measure", [s.measure for s in specs], n, provenance),
-        "breakdown": _strings([s.breakdown for s in specs], n),
-        "unit": _categorical("unit", [s.unit for s in specs], n, provenance),
-        "value": pd.arrays.FloatingArray(value_array, np.isnan(value_array)),
-        "marker": pd.array(np.array(markers, dtype=object), dtype=_dtypes()["marker"]),
-        "mapping": _categorical("mapping", [_mapping(s) for s in specs], n, provenance),
-        "source_label": _strings([s.label for s in specs], n),
-        "source_sheet": _strings([provenance.sheet], total),
-        "source_file": _strings([provenance.source_file], total),
-        "source_url": _strings([provenance.source_url], total),
-        "sha256": _strings([provenance.sha256], total),
+        value_blocks.append(block_values)
+        markers.extend(block_markers)
+    if provenance.release != release:
+        provenance = replace(provenance, release=release)
+    _block_codes("publication", [provenance.publication], provenance)
+    codes = {
+        "jurisdiction": _block_codes("jurisdiction", [s.jurisdiction for s in specs], provenance),
+        "measure": _block_codes("measure", [s.measure for s in specs], provenance),
+        "unit": _block_codes("unit", [s.unit for s in specs], provenance),
+        "mapping": _block_codes("mapping", [_mapping(s) for s in specs], provenance),
     }
-    frame = pd.DataFrame(data, copy=False)
-    return validate_tidy(frame, file=provenance.source_file)
+    return TidyParts(
+        provenance=provenance,
+        starts=_days([p[0] for p in periods]),
+        ends=_days([p[1] for p in periods]),
+        labels=tuple(s.label for s in specs),
+        breakdowns=tuple(s.breakdown for s in specs),
+        codes=codes,
+        values=np.concatenate(value_blocks) if value_blocks else np.empty(0),
+        markers=markers,
+    )
+
+
+def _may_break_contract(parts: TidyParts) -> bool:
+    """Whether the frame of ``parts`` could fail :func:`validate_tidy`; ``False`` only when not.
+
+    Each rule is checked on the blocks, where it is cheap, and is exact for a frame built by
+    :func:`tidy_frame`: its columns, order and dtypes are right by construction, and a row's
+    key columns are its file's and its block's.
+    """
+    import numpy as np
+
+    if not parts.rows:
+        return False
+    prov = parts.provenance
+    if None in (prov.publication, prov.release, prov.source_file, prov.sha256):
+        return True
+    if not _RELEASE.match(prov.release or "") or not _SHA256.match(prov.sha256):
+        return True
+    if None in parts.labels or None in parts.breakdowns or (parts.codes["unit"] < 0).any():
+        return True
+    if bool(np.isnat(parts.starts).any() or np.isnat(parts.ends).any()):
+        return True
+    if bool((parts.starts > parts.ends).any()):
+        return True
+    unmapped = (parts.codes["jurisdiction"] < 0) | (parts.codes["measure"] < 0)
+    if bool(((parts.codes["mapping"] < 0) != unmapped).any()):
+        return True
+    missing = np.flatnonzero(np.isnan(parts.values))
+    if len(missing) and any(parts.markers[i] is None for i in missing.tolist()):
+        return True
+    # A figure repeats when two blocks share a key (on any period) or two periods are equal
+    # (in any block): every other key column is the file's.
+    blocks = list(
+        zip(
+            parts.labels,
+            parts.codes["jurisdiction"].tolist(),
+            parts.codes["measure"].tolist(),
+            parts.breakdowns,
+            strict=True,
+        )
+    )
+    periods = set(zip(parts.starts.tolist(), parts.ends.tolist(), strict=True))
+    return len(set(blocks)) != len(blocks) or len(periods) != len(parts.starts)
+
+
+def tidy_frame(parts: Sequence[TidyParts]) -> pd.DataFrame:
+    """Build one tidy frame from several files' parts, stacked in order.
+
+    The same frame as ``pd.concat`` of each part's frame (``ignore_index=True``), built column
+    by column once.
+
+    Args:
+        parts: Parts from :func:`melt_parts`, already checked.
+
+    Returns:
+        The tidy frame (empty with the tidy dtypes when there are no rows).
+    """
+    import numpy as np
+    import pandas as pd
+
+    dtypes = _dtypes()
+    pcodes = _category_codes("publication")
+    sizes = np.array([p.rows for p in parts], dtype=np.int64)
+    n_periods = [len(p.starts) for p in parts]
+
+    def per_file(values: Sequence[str | None]) -> Any:
+        return pd.array(np.repeat(np.array(values, dtype=object), sizes), dtype=dtypes["release"])
+
+    def per_block(values: Callable[[TidyParts], Sequence[Any]], dtype: Any = object) -> Any:
+        chunks = [
+            np.repeat(np.array(values(p), dtype=dtype), k)
+            for p, k in zip(parts, n_periods, strict=True)
+        ]
+        return np.concatenate(chunks) if chunks else np.empty(0, dtype=dtype)
+
+    def per_row(values: Callable[[TidyParts], Any], dtype: Any) -> Any:
+        chunks = [values(p) for p in parts]
+        return np.concatenate(chunks) if chunks else np.empty(0, dtype=dtype)
+
+    def categorical(name: str) -> Any:
+        codes = per_block(lambda p: p.codes[name], np.int32)
+        return pd.Categorical.from_codes(codes.astype(np.int32, copy=False), dtype=dtypes[name])
+
+    publication = np.repeat(
+        np.array([pcodes.get(p.provenance.publication, -1) for p in parts], dtype=np.int32),
+        sizes,
+    )
+    value = per_row(lambda p: p.values, np.float64).astype(np.float64, copy=False)
+    markers = [m for p in parts for m in p.markers]
+    data: dict[str, Any] = {
+        "publication": pd.Categorical.from_codes(publication, dtype=dtypes["publication"]),
+        "release": per_file([p.provenance.release for p in parts]),
+        "published": _published_per_file([p.provenance.published for p in parts], sizes),
+        "period_start": per_row(lambda p: np.tile(p.starts, len(p.labels)), "datetime64[ns]"),
+        "period_end": per_row(lambda p: np.tile(p.ends, len(p.labels)), "datetime64[ns]"),
+        "jurisdiction": categorical("jurisdiction"),
+        "measure": categorical("measure"),
+        "breakdown": pd.array(per_block(lambda p: p.breakdowns), dtype=dtypes["breakdown"]),
+        "unit": categorical("unit"),
+        "value": pd.arrays.FloatingArray(value, np.isnan(value)),
+        "marker": pd.array(np.array(markers, dtype=object), dtype=dtypes["marker"]),
+        "mapping": categorical("mapping"),
+        "source_label": pd.array(per_block(lambda p: p.labels), dtype=dtypes["source_label"]),
+        "source_sheet": per_file([p.provenance.sheet for p in parts]),
+        "source_file": per_file([p.provenance.source_file for p in parts]),
+        "source_url": per_file([p.provenance.source_url for p in parts]),
+        "sha256": per_file([p.provenance.sha256 for p in parts]),
+    }
+    return pd.DataFrame(data, copy=False)
 
 
 def _mapping(spec: ColumnSpec) -> str | None:
@@ -558,12 +737,9 @@ def _cell_error(spec: ColumnSpec, provenance: Provenance) -> ParseError:
     raise AssertionError("_cell_error called for a column whose cells all parse")
 
 
-def _categorical(
-    name: str, per_block: Sequence[str | None], repeat: int, provenance: Provenance
-) -> Any:
-    """A categorical column: ``per_block[k]`` repeated ``repeat`` times, for each ``k``."""
+def _block_codes(name: str, per_block: Sequence[str | None], provenance: Provenance) -> Any:
+    """Category codes (-1 for null) of a categorical column's value in each block."""
     import numpy as np
-    import pandas as pd
 
     codes = _category_codes(name)
     unknown = sorted({v for v in per_block if v is not None and v not in codes})
@@ -572,18 +748,7 @@ def _categorical(
             f"Column {name!r} holds values outside the vocabulary: {unknown}.",
             file=provenance.source_file,
         )
-    block_codes = np.array([-1 if v is None else codes[v] for v in per_block], dtype=np.int32)
-    return pd.Categorical.from_codes(np.repeat(block_codes, repeat), dtype=_dtypes()[name])
-
-
-def _strings(per_block: Sequence[str | None], repeat: int) -> Any:
-    """A string column (``None`` = missing): ``per_block[k]`` repeated ``repeat`` times."""
-    import numpy as np
-    import pandas as pd
-
-    return pd.array(
-        np.repeat(np.array(per_block, dtype=object), repeat), dtype=_dtypes()["source_label"]
-    )
+    return np.array([-1 if v is None else codes[v] for v in per_block], dtype=np.int32)
 
 
 def _days(days: Sequence[date]) -> Any:
@@ -592,17 +757,21 @@ def _days(days: Sequence[date]) -> Any:
     return np.array(days, dtype="datetime64[D]").astype("datetime64[ns]")
 
 
-def _published(published: datetime | None, repeat: int) -> Any:
+def _published_per_file(published: Sequence[datetime | None], sizes: Any) -> Any:
+    """The ``published`` column: each file's time (UTC) repeated over its rows."""
     import numpy as np
     import pandas as pd
 
-    if published is None:
-        stamp: Any = np.datetime64("NaT", "ns")
-    else:
-        ts = pd.Timestamp(published)
+    stamps: list[Any] = []
+    for when in published:
+        if when is None:
+            stamps.append(np.datetime64("NaT", "ns"))
+            continue
+        ts = pd.Timestamp(when)
         ts = ts.tz_convert("UTC") if ts.tzinfo is not None else ts.tz_localize("UTC")
-        stamp = ts.tz_localize(None).as_unit("ns").to_datetime64()
-    return pd.DatetimeIndex(np.full(repeat, stamp)).tz_localize("UTC").array
+        stamps.append(ts.tz_localize(None).as_unit("ns").to_datetime64())
+    column = np.repeat(np.array(stamps, dtype="datetime64[ns]"), sizes)
+    return pd.DatetimeIndex(column).tz_localize("UTC").array
 
 
 def validate_tidy(

@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Final
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "MISSING_MARKERS",
     "QUALIFIER_MARKERS",
     "CellError",
     "parse_cell",
+    "parse_cells",
 ]
 
 #: Markers that stand in place of a value (the value is missing). ``blank`` = empty cell.
@@ -109,3 +114,109 @@ def parse_cell(raw: object, *, percent: bool = False) -> tuple[float | None, str
     if not _NUMBER.match(number) or not any(ch.isdigit() for ch in number):
         raise CellError(f"{text!r} is neither a number nor a known missing-value marker")
     return float(number.replace(",", "")), marker
+
+
+# Plain figures, the cells that fill every file: ASCII digits with an optional decimal part,
+# optionally with thousands separators. Exactly the text parse_cell reads as float(text without
+# commas) and nothing else (no sign, exponent, space, marker or "1_000", which float() takes).
+_PLAIN = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+# A whole column's cells joined by NUL: one regex pass instead of one call per cell. A cell
+# holding a NUL itself can only make float() fail below, which sends the column the slow way.
+_PLAIN_COLUMN = re.compile(rf"(?:{_PLAIN}\x00)*", re.ASCII)
+
+
+def _known_cells() -> dict[object, tuple[float | None, str | None]]:
+    """Cells whose reading is fixed text (empty, a marker word): looked up, not parsed."""
+    words = {*MISSING_MARKERS, *QUALIFIER_MARKERS, *_WORD_MISSING}
+    texts = {w for word in words for w in (word, word.upper(), word.title())}
+    known: dict[object, tuple[float | None, str | None]] = {
+        None: (None, "blank"),
+        "": (None, "blank"),
+    }
+    for text in texts:
+        try:
+            known[text] = parse_cell(text)  # the rules themselves decide, so they cannot drift
+        except CellError:
+            continue
+    return known
+
+
+_KNOWN: Final = _known_cells()
+
+
+def _plain_values(texts: list[Any]) -> list[float] | None:
+    """``float`` of every cell when all are plain figures (see ``_PLAIN``), else ``None``."""
+    try:
+        joined = "\x00".join(texts)
+    except TypeError:  # a cell that is not text (a workbook number, a date ...)
+        return None
+    if not _PLAIN_COLUMN.fullmatch(joined + "\x00" if texts else ""):
+        return None
+    try:
+        if "," in joined:
+            return [float(t.replace(",", "")) for t in texts]
+        return list(map(float, texts))
+    except ValueError:
+        return None
+
+
+def parse_cells(
+    cells: Sequence[object], *, percent: bool = False
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], list[str | None]]:
+    """Read a column of published cells at once: exactly ``parse_cell`` of each cell.
+
+    Plain figures, empty cells and marker words (what nearly every column holds) are read
+    column-wise; any other cell goes through :func:`parse_cell` itself.
+
+    Args:
+        cells: The raw cells of one column, in row order.
+        percent: Whether the column is a percentage (see :func:`parse_cell`).
+
+    Returns:
+        The values as a float array (NaN where missing) and the markers (``None`` for a plain
+        number), one per cell.
+
+    Raises:
+        CellError: A cell is neither a number nor a known marker. The caller locates it (the
+            first such cell is the one :func:`parse_cell` of each cell in order refuses).
+
+    Example:
+        >>> values, markers = parse_cells(["39,241", "NA", "12.5", None])
+        >>> values.tolist(), markers
+        ([39241.0, nan, 12.5, nan], [None, 'NA', None, 'blank'])
+    """
+    import numpy as np
+
+    n = len(cells)
+    if n and all(c.__class__ is float for c in cells):
+        # A workbook column: the floats are the figures; NaN is an empty cell.
+        array = np.array(cells, dtype=np.float64)
+        if np.isinf(array).any():
+            bad = next(c for c in cells if c in _INFINITIES)
+            raise CellError(f"{bad!r} is not a finite figure")
+        missing = np.isnan(array)
+        if not missing.any():
+            return array, [None] * n
+        return array, ["blank" if m else None for m in missing.tolist()]
+    known = [_KNOWN.get(c) if c.__class__ is str or c is None else None for c in cells]
+    rest = [c for c, k in zip(cells, known, strict=True) if k is None]
+    plain = _plain_values(rest)
+    if plain is None:
+        pairs = [parse_cell(c, percent=percent) for c in cells]
+        return (
+            np.array([v for v, _ in pairs], dtype=np.float64),
+            [m for _, m in pairs],
+        )
+    if len(plain) == n:
+        return np.array(plain, dtype=np.float64), [None] * n
+    figures = iter(plain)
+    values: list[float | None] = []
+    markers: list[str | None] = []
+    for k in known:
+        if k is None:
+            values.append(next(figures))
+            markers.append(None)
+        else:
+            values.append(k[0])
+            markers.append(k[1])
+    return np.array(values, dtype=np.float64), markers

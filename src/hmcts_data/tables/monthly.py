@@ -22,12 +22,19 @@ from hmcts_data.tables._grid import Grid, load_grids, padded_rows
 from hmcts_data.tables._interpret import HeaderMapping, interpret_headers
 from hmcts_data.tables._monthly_crosswalk import Match, load_crosswalk, normalise_header
 from hmcts_data.tables._periods import parse_month_column
-from hmcts_data.tables._schema import ColumnSpec, Provenance, column_letter, locate, melt_wide
+from hmcts_data.tables._schema import (
+    ColumnSpec,
+    Provenance,
+    TidyParts,
+    column_letter,
+    locate,
+    melt_parts,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["map_headers", "parse"]
+__all__ = ["map_headers", "parse", "parse_parts"]
 
 _log = logging.getLogger("hmcts_data")
 _MONTH_HEADERS = frozenset({"month"})
@@ -39,13 +46,16 @@ def _is_empty(cell: object) -> bool:
 
 def _trim(rows: list[list[object]]) -> list[tuple[int, list[object]]]:
     """Drop empty rows (keeping 1-based row numbers) and trailing empty columns."""
-    kept = [(i + 1, row) for i, row in enumerate(rows) if not all(_is_empty(c) for c in row)]
+    kept = []
     width = 0
-    for _, row in kept:
-        for j in range(len(row) - 1, -1, -1):
-            if not _is_empty(row[j]):
-                width = max(width, j + 1)
-                break
+    for i, row in enumerate(rows):
+        # Grid rows end in a filled cell unless padded: scan back over the padding only.
+        end = len(row)
+        while end and _is_empty(row[end - 1]):
+            end -= 1
+        if end:
+            kept.append((i + 1, row))
+            width = max(width, end)
     return [(n, row[:width]) for n, row in kept]
 
 
@@ -112,6 +122,21 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
         >>> frame["mapping"].tolist()
         ['exact', 'exact']
     """
+    return parse_parts(data, provenance, on_unknown=on_unknown).frame()
+
+
+def parse_parts(
+    data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
+) -> TidyParts:
+    """:func:`parse` up to the frame: every cell read and checked, the frame not yet built.
+
+    ``load(..., "all")`` builds one frame from every release's parts (see
+    :func:`~hmcts_data.tables._schema.tidy_frame`) instead of a frame per file.
+
+    Raises:
+        ParseError: As :func:`parse`.
+        SchemaDriftError: As :func:`parse`.
+    """
     name = provenance.source_file
     grid, rows = _pick_sheet(load_grids(data, name=name), name)
     sheet_name = grid.name  # None for a CSV file
@@ -151,12 +176,10 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
                 column=column_letter(position),
             )
     numbers = [n for n, _ in data_rows]
-    cells_by_column = [
-        [row[j] if j < len(row) else None for _, row in data_rows] for j in range(width)
-    ]
+    # Every data row is exactly ``width`` cells long (checked above): transpose in one go.
+    cells_by_column = list(zip(*(row for _, row in data_rows), strict=True))
 
-    crosswalk = load_crosswalk()
-    matches = crosswalk.match(headers)
+    matches = _match(tuple(headers))
     unknown = [(j, headers[j]) for j in range(1, width) if matches[j] is None]
     if unknown and on_unknown == "raise":
         shown = ", ".join(f"{column_letter(j)} {label!r}" for j, label in unknown)
@@ -216,9 +239,15 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
                 mapping=m.mapping or "exact",
             )
         )
-    frame = melt_wide(periods, specs, provenance)
+    parts = melt_parts(periods, specs, provenance)
     _warn_unrecorded(headers, mappings, where)
-    return frame
+    return parts
+
+
+@lru_cache(maxsize=64)
+def _match(headers: tuple[str, ...]) -> Sequence[Match | None]:
+    """The exact crosswalk matches of a header row: every release of a layout shares them."""
+    return tuple(load_crosswalk().match(headers))
 
 
 @lru_cache(maxsize=64)
