@@ -270,6 +270,26 @@ def test_revisions_need_two_releases() -> None:
     assert info.value.suggestions[0] == "civil"
 
 
+def test_revisions_of_figures_never_published_raise(frame: pd.DataFrame) -> None:
+    # A period blank in every release is no revision: never an empty chart.
+    blank = frame.copy()
+    chosen = (blank["jurisdiction"] == "civil") & (blank["measure"] == "receipts")
+    chosen &= blank["breakdown"] == ""
+    blank.loc[chosen, "value"] = pd.NA
+    blank.loc[chosen, "marker"] = "[x]"
+    with pytest.raises(ConfigurationError, match="Every figure of 'receipts' for 'civil'"):
+        plot.revisions(blank, jurisdiction="civil", measure="receipts")
+    with pytest.raises(ConfigurationError, match="missing"):
+        plot.revisions(blank, jurisdiction="civil", measure="receipts", period="2024-02")
+    # Periods published by one release only, the rest blank, are not chosen by default.
+    partly = frame.copy()
+    first = partly["release"] == RELEASES[0]
+    partly.loc[chosen & ~first, "value"] = pd.NA
+    partly.loc[chosen & ~first, "marker"] = "[x]"
+    with pytest.raises(ConfigurationError, match="more than one release"):
+        plot.revisions(partly, jurisdiction="civil", measure="receipts")
+
+
 @pytest.mark.parametrize(("suffix", "magic"), [(".png", b"\x89PNG"), (".svg", b"<svg")])
 def test_save_png_and_svg(frame: pd.DataFrame, tmp_path: Path, suffix: str, magic: bytes) -> None:
     fig = plot.trend(frame, "disposals")

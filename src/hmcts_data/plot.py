@@ -432,8 +432,9 @@ def revisions(
         MissingDependencyError: matplotlib is not installed (``pip install "hmcts-data[plot]"``).
         NotFoundError: The measure, breakdown, jurisdiction or a period is not in the frame
             (with close matches).
-        ConfigurationError: No period was published by two releases (load more releases), the
-            figures mix units, or ``show`` is neither ``"change"`` nor ``"level"``.
+        ConfigurationError: No period was published by two releases (load more releases),
+            every selected figure is missing, the figures mix units, or ``show`` is neither
+            ``"change"`` nor ``"level"``.
 
     Example:
         >>> fig = revisions(frame, jurisdiction="civil", measure="receipts")  # doctest: +SKIP
@@ -454,10 +455,14 @@ def revisions(
     unit = _check_one_unit(rows, what)
     starts = rows["period_start"]
     if period is None:
-        vintages = rows.groupby("period_start")["release"].nunique()
+        # Only published figures count: a period every release left blank has no revision.
+        published = rows[rows["value"].notna()]
+        vintages = published.groupby("period_start")["release"].nunique()
         revised = sorted(vintages[vintages > 1].index)
         if not revised:
             releases = _present(rows["release"])
+            if published.empty:
+                raise ConfigurationError(_all_missing(what, releases))
             raise ConfigurationError(
                 f"No period of {what} was published by more than one release (releases in the "
                 f"frame: {', '.join(releases)}). Load several consecutive releases to see "
@@ -478,6 +483,9 @@ def revisions(
                 )
             wanted.append(start)
     rows = rows[starts.isin(wanted)]
+    if not bool(rows["value"].notna().any()):
+        # An empty chart would look like "no revisions"; say the figures are not published.
+        raise ConfigurationError(_all_missing(what, _present(rows["release"])))
 
     fig, axes = _new_axes(ax, figure_cls)
     releases = sorted({str(r) for r in rows["release"]})
@@ -529,6 +537,14 @@ def revisions(
     note = _releases_note(releases)
     _titles(axes, title if title is not None else main, _credit(rows), note)
     return fig
+
+
+def _all_missing(what: str, releases: list[str]) -> str:
+    return (
+        f"Every figure of {what} in this selection is missing (published as a marker, see the "
+        f"'marker' column; releases: {', '.join(releases)}), so there is nothing to draw. "
+        "Choose another jurisdiction, measure or period."
+    )
 
 
 def _changes(ys: list[Any], unit: str) -> tuple[list[Any], str]:
