@@ -17,16 +17,20 @@ their own ``PYTHONPYCACHEPREFIX`` (a temporary folder, filled by the untimed war
 never ``PYTHONDONTWRITEBYTECODE``. Otherwise, in an environment that sets it, the library would
 recompile its own sources in every timed run while pandas and pydantic load ``.pyc`` files from
 site-packages, and the ratio would measure the compiler.
+
+Each note also gives the median CPU time (user + system) of the child processes and its ratio:
+on a machine shared with other jobs, wall time includes waiting for a core, which CPU time does
+not, so the two together say how much of a ratio is the library and how much the load.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -43,12 +47,42 @@ _ONE_MODEL = (
 )
 
 
-def _process(args: list[str], env: dict[str, str]) -> Callable[[], None]:
-    def call() -> None:
-        quiet = subprocess.DEVNULL
-        subprocess.run(args, env=env, check=True, stdout=quiet, stderr=quiet)
+class _Process:
+    """Run one command as a fresh process per call, recording each call's child CPU time."""
 
-    return call
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.args = args
+        self.env = env
+        self.cpu: list[float] = []
+
+    def __call__(self) -> None:
+        before = _children_cpu()
+        quiet = subprocess.DEVNULL
+        subprocess.run(self.args, env=self.env, check=True, stdout=quiet, stderr=quiet)
+        after = _children_cpu()
+        if before is not None and after is not None:
+            self.cpu.append(after - before)
+
+    def median_cpu(self) -> float | None:
+        """Median CPU seconds of the timed calls (the first, the warm-up, left out)."""
+        timed = self.cpu[1:]
+        return statistics.median(timed) if timed else None
+
+
+def _children_cpu() -> float | None:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_note(lib: _Process, base: _Process) -> str:
+    lib_cpu, base_cpu = lib.median_cpu(), base.median_cpu()
+    if not lib_cpu or not base_cpu:
+        return ""
+    return f"; CPU {lib_cpu * 1000:.0f} ms vs {base_cpu * 1000:.0f} ms ({lib_cpu / base_cpu:.2f}x)"
 
 
 def _cli() -> list[str]:
@@ -83,28 +117,23 @@ def run() -> list[Result]:
             "HMCTS_DATA_OFFLINE": "1",
         }
         py = sys.executable
-        read = interleaved(
-            {
-                "lib": _process(
-                    [py, "-c", f"import hmcts_data; hmcts_data.read('monthly', {str(path)!r})"],
-                    env,
-                ),
-                "base": _process([py, "-c", f"import pandas; pandas.read_csv({str(path)!r})"], env),
-                "floor": _process(
-                    [py, "-c", f"import pandas; pandas.read_csv({str(path)!r})\n{_ONE_MODEL}"],
-                    env,
-                ),
-            },
-            repeat=REPEAT,
-        )
-        cli = interleaved(
-            {
-                "lib": _process([*_cli(), "--offline", "catalogue"], env),
-                "base": _process([py, "-c", "import pydantic"], env),
-                "floor": _process([py, "-c", _ONE_MODEL], env),
-            },
-            repeat=REPEAT,
-        )
+        csv = str(path)
+        reads = {
+            "lib": _Process(
+                [py, "-c", f"import hmcts_data; hmcts_data.read('monthly', {csv!r})"], env
+            ),
+            "base": _Process([py, "-c", f"import pandas; pandas.read_csv({csv!r})"], env),
+            "floor": _Process(
+                [py, "-c", f"import pandas; pandas.read_csv({csv!r})\n{_ONE_MODEL}"], env
+            ),
+        }
+        read = interleaved(reads, repeat=REPEAT)
+        clis = {
+            "lib": _Process([*_cli(), "--offline", "catalogue"], env),
+            "base": _Process([py, "-c", "import pydantic"], env),
+            "floor": _Process([py, "-c", _ONE_MODEL], env),
+        }
+        cli = interleaved(clis, repeat=REPEAT)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     note = f"fresh process each, compiled bytecode, median of {REPEAT}{_load()}"
@@ -114,7 +143,7 @@ def run() -> list[Result]:
             read["lib"],
             read["base"],
             "import pandas; read_csv (same file)",
-            note,
+            note + _cpu_note(reads["lib"], reads["base"]),
             target=1.2,
         ),
         Result(
@@ -122,14 +151,14 @@ def run() -> list[Result]:
             read["floor"],
             read["base"],
             "import pandas; read_csv (same file)",
-            note + "; what pydantic alone adds to the read baseline",
+            note + _cpu_note(reads["floor"], reads["base"]) + "; what pydantic alone adds",
         ),
         Result(
             "hmcts-data catalogue --offline",
             cli["lib"],
             cli["base"],
             'python -c "import pydantic"',
-            note + "; empty cache: embedded snapshot",
+            note + _cpu_note(clis["lib"], clis["base"]) + "; empty cache: embedded snapshot",
             target=2.0,
         ),
         Result(
@@ -137,7 +166,7 @@ def run() -> list[Result]:
             cli["floor"],
             cli["base"],
             'python -c "import pydantic"',
-            note + "; the least any process using a pydantic model pays",
+            note + _cpu_note(clis["floor"], clis["base"]) + "; least any pydantic model user pays",
         ),
     ]
 
