@@ -10,6 +10,8 @@ against a baseline measured in the same run (medians over interleaved repeats):
   figure's key columns;
 * ``revisions()`` of the two newest releases against a naive merge on the key columns and a
   comparison of the values;
+* ``revisions()`` of every release against a naive sort on the key columns and release, a
+  grouped ``shift`` and a comparison of the values (how the cost grows with the history);
 * a cold ``load(all)`` with GOV.UK's 10 requests/s and 300 ms added to every answer, against
   the rate-limit floor (requests made / 10 per second): overlapping downloads hide latency.
 """
@@ -43,6 +45,17 @@ def _naive_revisions(old: Any, new: Any) -> Any:
     changed = (a != b).fillna(False) | (a.isna() != b.isna())
     out = both.loc[changed]
     return out.assign(change=out["value_new"] - out["value_old"])
+
+
+def _naive_revisions_all(frame: Any) -> Any:
+    ordered = frame.sort_values([*KEY, "release", "published"], kind="stable")
+    grouped = ordered.groupby(KEY, observed=True, dropna=False, sort=False)
+    old = grouped["value"].shift()
+    has_old = grouped["release"].shift().notna()
+    new = ordered["value"]
+    changed = has_old & ((old != new).fillna(False) | (old.isna() != new.isna()))
+    out = ordered.loc[changed]
+    return out.assign(change=new[changed] - old[changed])
 
 
 def _with_latency(fake: Any, seconds: float) -> None:
@@ -107,6 +120,13 @@ def _warm(root: Path) -> list[Result]:
         },
         repeat=REPEAT * 3,
     )
+    history = interleaved(
+        {
+            "lib": lambda: hmcts_data.revisions(frame),
+            "base": lambda: _naive_revisions_all(frame),
+        },
+        repeat=REPEAT,
+    )
     note = f"{len(releases)} releases, {len(frame):,} rows"
     return [
         Result(
@@ -131,6 +151,14 @@ def _warm(root: Path) -> list[Result]:
             revisions["base"],
             "naive pandas merge and compare",
             f"{len(two):,} rows",
+            target=2.0,
+        ),
+        Result(
+            "revisions() of every release",
+            history["lib"],
+            history["base"],
+            "naive pandas sort + groupby shift and compare",
+            note,
             target=2.0,
         ),
     ]

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import benchmarks
+import pandas as pd
 import pytest
 from benchmarks import Result, interleaved
 from benchmarks.__main__ import discover, table
@@ -86,3 +87,29 @@ def test_table_shows_ratio_target_and_verdict() -> None:
         "requests",
         "yes",
     ]
+
+
+def test_vintage_baselines_do_the_same_job_as_the_library() -> None:
+    # An honest baseline: the naive pandas versions find the same figures as the library.
+    from benchmarks.bench_load import _naive_revisions, _naive_revisions_all, _naive_series
+
+    import hmcts_data
+    from hmcts_data.testing import synthetic_tidy
+
+    frame = synthetic_tidy(["2024-02", "2024-03", "2024-04", "2024-05"], seed=3)
+    figures = ["period_start", "jurisdiction", "measure", "breakdown", "release"]
+
+    def rows(found: pd.DataFrame) -> set[tuple[str, ...]]:
+        return set(map(tuple, found[figures].astype(str).to_numpy()))
+
+    lib, naive = hmcts_data.series(frame=frame), _naive_series(frame)
+    assert len(lib) == len(naive)
+    assert rows(lib) == rows(naive)
+    every = hmcts_data.revisions(frame)
+    assert len(every) == len(_naive_revisions_all(frame)) > 0
+    old, new = (frame[frame["release"] == r] for r in ("2024-04", "2024-05"))
+    two = hmcts_data.revisions(pd.concat([old, new]))
+    naive_two = _naive_revisions(old, new)
+    assert len(two) == len(naive_two) > 0
+    figures[-1] = "unit"
+    assert rows(two) == rows(naive_two)
