@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -299,3 +300,21 @@ def test_tidy_frame_of_several_files_is_their_frames_concatenated() -> None:
     assert len(frame) == sum(p.rows for p in parts) == 6 + 2 + 0 + 1
     empty = _schema.tidy_frame([])
     pd.testing.assert_frame_equal(empty, _schema.empty_tidy(), check_index_type=False)
+
+
+def test_melt_wide_reads_a_file_of_plain_cells_in_one_go_as_cell_by_cell() -> None:
+    # Plain figures and markers only: every column is read in one call (percent plays no
+    # part there); one "%" cell sends every column through the per-column rules instead.
+    prov = Provenance("monthly", "m.csv", SHA, sheet="Data")
+    plain = [
+        ColumnSpec("Civil claims", "civil", "receipts", "", "cases", ["1,146,923", "NA"]),
+        ColumnSpec("Digital share (%)", "civil", "receipts", "digital", "percent", ["87.5", ""]),
+        ColumnSpec("Mystery", None, None, "", "unknown", ["[x]", "0.25"]),
+    ]
+    percent = [*plain[:1], dataclasses.replace(plain[1], cells=["87.5%", None])]
+    for specs in (plain, percent):
+        frame = melt_wide(PERIODS, specs, prov)
+        pd.testing.assert_frame_equal(frame, _reference(PERIODS, specs, prov, "2024-05"))
+    workbook = [ColumnSpec("Civil claims", "civil", "receipts", "", "cases", [1.0, float("inf")])]
+    with pytest.raises(ParseError, match=r"inf is not a finite figure in m\.csv, sheet 'Data'"):
+        melt_wide(PERIODS, workbook, prov)

@@ -262,18 +262,22 @@ def _check_release(frame: pd.DataFrame, release: str, name: str) -> None:
 
 def _check_release_periods(starts: Any, ends: Any, release: str, name: str) -> None:
     """:func:`_check_release` on the periods (``datetime64`` arrays) of a non-empty file."""
-    import pandas as pd
+    import numpy as np
 
-    newest = pd.Timestamp(ends.max())
-    months = {f"{newest.year:04d}-{newest.month:02d}"}
-    months.update(
-        f"{d.year:04d}-{d.month:02d}" for d in pd.DatetimeIndex(starts[ends == ends.max()])
+    newest = ends.max()
+    # Months since 1970 of the newest end and of the starts of the periods ending then.
+    months_since = np.unique(
+        np.concatenate([[newest], starts[ends == newest]]).astype("datetime64[M]").astype(int)
     )
+    months = {f"{m // 12 + 1970:04d}-{m % 12 + 1:02d}" for m in months_since.tolist()}
     if release not in months:
-        found = f"{newest.year:04d}-{newest.month:02d}"
+        import pandas as pd
+
+        end = pd.Timestamp(newest)
+        found = f"{end.year:04d}-{end.month:02d}"
         raise ConfigurationError(
             f"release={release!r} contradicts {name}: the file's newest period ends "
-            f"{newest:%d %b %Y}, so it is the {found} release. Leave release out to take the "
+            f"{end:%d %b %Y}, so it is the {found} release. Leave release out to take the "
             f"file's newest month, or pass the file of the {release} release."
         )
 

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from hmcts_data._errors import ParseError
-from hmcts_data.tables._values import CellError, parse_cell, parse_cells
+from hmcts_data.tables._values import CellError, parse_cell, parse_cells, quick_cells
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -558,9 +558,15 @@ def _melt(
             )
         last = max(p[1] for p in periods)
         release = f"{last.year:04d}-{last.month:02d}"
-    value_blocks = []
-    markers: list[str | None] = []
-    for spec in specs:
+    # Most files hold only plain figures and marker words: read every column in one go.
+    quick = (
+        quick_cells([c for spec in specs for c in spec.cells])
+        if all(len(spec.cells) == n for spec in specs)
+        else None
+    )
+    value_blocks = [] if quick is None else [quick[0]]
+    markers: list[str | None] = [] if quick is None else quick[1]
+    for spec in specs if quick is None else ():
         if len(spec.cells) != n:
             raise ParseError(
                 f"Column {spec.label!r} has {len(spec.cells)} cells for {n} periods.",

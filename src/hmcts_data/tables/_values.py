@@ -26,6 +26,7 @@ __all__ = [
     "CellError",
     "parse_cell",
     "parse_cells",
+    "quick_cells",
 ]
 
 #: Markers that stand in place of a value (the value is missing). ``blank`` = empty cell.
@@ -160,6 +161,47 @@ def _plain_values(texts: list[Any]) -> list[float] | None:
         return None
 
 
+def quick_cells(
+    cells: Sequence[object],
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], list[str | None]] | None:
+    """:func:`parse_cells` of cells that need no rule beyond a lookup, else ``None``.
+
+    That is every cell a plain figure (see ``_PLAIN``), an empty cell or a marker word, or
+    every cell a finite float or NaN (a workbook column). The reading does not depend on
+    ``percent``, so the cells of several columns may be read in one call.
+    """
+    import numpy as np
+
+    n = len(cells)
+    if n and all(c.__class__ is float for c in cells):
+        # A workbook column: the floats are the figures; NaN is an empty cell.
+        array = np.array(cells, dtype=np.float64)
+        if np.isinf(array).any():
+            return None  # refused by parse_cell, which names the cell
+        missing = np.isnan(array)
+        if not missing.any():
+            return array, [None] * n
+        return array, ["blank" if m else None for m in missing.tolist()]
+    known = [_KNOWN.get(c) if c.__class__ is str or c is None else None for c in cells]
+    rest = [c for c, k in zip(cells, known, strict=True) if k is None]
+    plain = _plain_values(rest)
+    if plain is None:
+        return None
+    if len(plain) == n:
+        return np.array(plain, dtype=np.float64), [None] * n
+    figures = iter(plain)
+    values: list[float | None] = []
+    markers: list[str | None] = []
+    for k in known:
+        if k is None:
+            values.append(next(figures))
+            markers.append(None)
+        else:
+            values.append(k[0])
+            markers.append(k[1])
+    return np.array(values, dtype=np.float64), markers
+
+
 def parse_cells(
     cells: Sequence[object], *, percent: bool = False
 ) -> tuple[np.ndarray[Any, np.dtype[np.float64]], list[str | None]]:
@@ -187,36 +229,8 @@ def parse_cells(
     """
     import numpy as np
 
-    n = len(cells)
-    if n and all(c.__class__ is float for c in cells):
-        # A workbook column: the floats are the figures; NaN is an empty cell.
-        array = np.array(cells, dtype=np.float64)
-        if np.isinf(array).any():
-            bad = next(c for c in cells if c in _INFINITIES)
-            raise CellError(f"{bad!r} is not a finite figure")
-        missing = np.isnan(array)
-        if not missing.any():
-            return array, [None] * n
-        return array, ["blank" if m else None for m in missing.tolist()]
-    known = [_KNOWN.get(c) if c.__class__ is str or c is None else None for c in cells]
-    rest = [c for c, k in zip(cells, known, strict=True) if k is None]
-    plain = _plain_values(rest)
-    if plain is None:
-        pairs = [parse_cell(c, percent=percent) for c in cells]
-        return (
-            np.array([v for v, _ in pairs], dtype=np.float64),
-            [m for _, m in pairs],
-        )
-    if len(plain) == n:
-        return np.array(plain, dtype=np.float64), [None] * n
-    figures = iter(plain)
-    values: list[float | None] = []
-    markers: list[str | None] = []
-    for k in known:
-        if k is None:
-            values.append(next(figures))
-            markers.append(None)
-        else:
-            values.append(k[0])
-            markers.append(k[1])
-    return np.array(values, dtype=np.float64), markers
+    quick = quick_cells(cells)
+    if quick is not None:
+        return quick
+    pairs = [parse_cell(c, percent=percent) for c in cells]
+    return np.array([v for v, _ in pairs], dtype=np.float64), [m for _, m in pairs]
