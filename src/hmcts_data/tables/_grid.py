@@ -277,7 +277,7 @@ def _read_csv(data: bytes, *, name: str) -> Grid:
                 row=row,
             ) from None
 
-    rows = _trim(records())
+    rows = _trim(records(), text=True)
     return Grid(None, rows, widths=tuple(widths))
 
 
@@ -343,8 +343,13 @@ def trimmed_rows(
 
 
 def _trim(
-    rows: Iterable[Iterable[object]], *, offset: int = 0, shared: dict[object, Any] | None = None
+    rows: Iterable[Iterable[Any]],
+    *,
+    offset: int = 0,
+    shared: dict[object, Any] | None = None,
+    text: bool = False,
 ) -> tuple[tuple[Cell, ...], ...]:
+    # text: every cell is a str (a CSV record), so only blank text needs turning into None.
     out: list[tuple[Cell, ...]] = []
     pad: list[Cell] = [None] * offset
     pending = 0  # empty rows seen since the last non-empty one, not yet materialised
@@ -353,13 +358,17 @@ def _trim(
     # so it keeps its own object to keep its sign.
     share = (shared if shared is not None else {}).setdefault
     for raw in rows:
-        # Numbers dominate: test the class before calling strip() on text.
-        cells: list[Any] = [
-            (share(v, v) if v or copysign(1.0, v) > 0 else v)
-            if v.__class__ is float
-            else (v if v.__class__ is not str or v.strip() else None)
-            for v in raw
-        ]
+        cells: list[Any]
+        if text:
+            cells = [v if v.strip() else None for v in raw]
+        else:
+            # Numbers dominate: test the class before calling strip() on text.
+            cells = [
+                (share(v, v) if v or copysign(1.0, v) > 0 else v)
+                if v.__class__ is float
+                else (v if v.__class__ is not str or v.strip() else None)
+                for v in raw
+            ]
         while cells and cells[-1] is None:
             cells.pop()
         if not cells:

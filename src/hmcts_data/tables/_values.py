@@ -136,9 +136,11 @@ def _known_cells() -> dict[object, tuple[float | None, str | None]]:
     }
     for text in texts:
         try:
-            known[text] = parse_cell(text)  # the rules themselves decide, so they cannot drift
+            value, marker = parse_cell(text)  # the rules themselves decide: they cannot drift
         except CellError:
             continue
+        if value is None:  # quick_cells relies on it: a looked-up cell has no value
+            known[text] = (value, marker)
     return known
 
 
@@ -189,17 +191,10 @@ def quick_cells(
         return None
     if len(plain) == n:
         return np.array(plain, dtype=np.float64), [None] * n
-    figures = iter(plain)
-    values: list[float | None] = []
-    markers: list[str | None] = []
-    for k in known:
-        if k is None:
-            values.append(next(figures))
-            markers.append(None)
-        else:
-            values.append(k[0])
-            markers.append(k[1])
-    return np.array(values, dtype=np.float64), markers
+    # Every looked-up cell is missing (a marker or empty): NaN there, the figures elsewhere.
+    values = np.full(n, np.nan)
+    values[np.array([k is None for k in known], dtype=bool)] = plain
+    return values, [None if k is None else k[1] for k in known]
 
 
 def parse_cells(

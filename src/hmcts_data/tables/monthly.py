@@ -213,11 +213,10 @@ def parse_parts(
             sheet=sheet_name,
             row=header_row,
         )
-    _log.debug(
-        "monthly: %s matches layout(s) %s",
-        where,
-        sorted(_eras(matches)) or "none known",
-    )
+    if _log.isEnabledFor(logging.DEBUG):
+        _log.debug(
+            "monthly: %s matches layout(s) %s", where, sorted(_eras(matches)) or "none known"
+        )
 
     periods = parse_month_column(
         cells_by_column[0], file=name, sheet=sheet_name, rows=numbers, column="A"
@@ -322,18 +321,28 @@ def _check_repeats(
     row: int,
 ) -> None:
     """Refuse two columns that map to one series: the same figure would appear twice."""
+    repeat = _first_repeat(tuple(matches))
+    if repeat is not None:
+        first, j, match = repeat
+        raise ParseError(
+            f"{where}: columns {column_letter(first)} ({headers[first]!r}) and "
+            f"{column_letter(j)} ({headers[j]!r}) both map to {match.series.id!r}, so one "
+            "figure would appear twice. The layout has probably changed; please report it.",
+            file=name,
+            sheet=sheet,
+            row=row,
+            column=column_letter(j),
+        )
+
+
+@lru_cache(maxsize=64)
+def _first_repeat(matches: tuple[Match | None, ...]) -> tuple[int, int, Match] | None:
+    """The first column mapping to a series an earlier column maps to: ``(earlier, it, match)``."""
     seen: dict[str, int] = {}
     for j, match in enumerate(matches):
         if match is None:
             continue
         first = seen.setdefault(match.series.id, j)
         if first != j:
-            raise ParseError(
-                f"{where}: columns {column_letter(first)} ({headers[first]!r}) and "
-                f"{column_letter(j)} ({headers[j]!r}) both map to {match.series.id!r}, so one "
-                "figure would appear twice. The layout has probably changed; please report it.",
-                file=name,
-                sheet=sheet,
-                row=row,
-                column=column_letter(j),
-            )
+            return first, j, match
+    return None
