@@ -194,7 +194,7 @@ def parse_parts(
             row=header_row,
             column=column_letter(unknown[0][0]),
         )
-    _check_repeats(matches, headers, where=where, name=name, sheet=sheet_name, row=header_row)
+    _check_repeats(tuple(headers), where=where, name=name, sheet=sheet_name, row=header_row)
     if width < 2:
         raise ParseError(
             f"{where} has a month column but no figure columns, so it holds no management "
@@ -312,8 +312,7 @@ def _eras(matches: Sequence[Match | None]) -> set[str]:
 
 
 def _check_repeats(
-    matches: Sequence[Match | None],
-    headers: Sequence[str],
+    headers: tuple[str, ...],
     *,
     where: str,
     name: str,
@@ -321,7 +320,7 @@ def _check_repeats(
     row: int,
 ) -> None:
     """Refuse two columns that map to one series: the same figure would appear twice."""
-    repeat = _first_repeat(tuple(matches))
+    repeat = _first_repeat(headers)
     if repeat is not None:
         first, j, match = repeat
         raise ParseError(
@@ -336,10 +335,13 @@ def _check_repeats(
 
 
 @lru_cache(maxsize=64)
-def _first_repeat(matches: tuple[Match | None, ...]) -> tuple[int, int, Match] | None:
-    """The first column mapping to a series an earlier column maps to: ``(earlier, it, match)``."""
+def _first_repeat(headers: tuple[str, ...]) -> tuple[int, int, Match] | None:
+    """The first column mapping to a series an earlier column maps to: ``(earlier, it, match)``.
+
+    Keyed by the header row (cheap to hash), not by its matches.
+    """
     seen: dict[str, int] = {}
-    for j, match in enumerate(matches):
+    for j, match in enumerate(_match(headers)):
         if match is None:
             continue
         first = seen.setdefault(match.series.id, j)
