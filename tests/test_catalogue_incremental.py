@@ -8,6 +8,7 @@ search page and the new page only, and a full revalidation every page again.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,12 +39,18 @@ def full_cost(site: Any) -> int:
     return 1 + math.ceil(in_search / 1500) + len(site.pages)
 
 
+def _repeats(fake: FakeGovUK) -> str:
+    # Names what was asked twice, so a failure says whether discovery or a retry did it.
+    paths = Counter(r.path for r in fake.requests)
+    return f"paths requested more than once: {[p for p, n in paths.items() if n > 1]}"
+
+
 def test_request_counts_cold_warm_new_release_and_full(fake: FakeGovUK) -> None:
     site = build_site(fake, monthly=30)
     with client_for(fake) as client:
         cold = catalogue(client=client)
         cold_count = fake.count()
-        assert cold_count == full_cost(site)
+        assert cold_count == full_cost(site), _repeats(fake)
         assert cold.revalidated_at is not None
 
         fake.reset_counts()
@@ -74,7 +81,7 @@ def test_request_counts_cold_warm_new_release_and_full(fake: FakeGovUK) -> None:
 
         fake.reset_counts()
         full = catalogue(client=client, refresh="full")
-        assert fake.count() == full_cost(site)
+        assert fake.count() == full_cost(site), _repeats(fake)
         assert full.revalidated_at is not None
         assert cold.revalidated_at is not None
         assert full.revalidated_at > cold.revalidated_at
