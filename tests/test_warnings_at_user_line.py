@@ -6,8 +6,6 @@ file and line, and that must be the script's, not ``hmcts_data/_api.py``.
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -15,10 +13,10 @@ from datetime import date
 from pathlib import Path
 
 from hmcts_data.testing import monthly_csv
+from tests._scripts import RECORDER, line_of, run_script
 
-SCRIPT = textwrap.dedent(
+SCRIPT = RECORDER + textwrap.dedent(
     """
-    import json, warnings
     from pathlib import Path
     import hmcts_data
     from hmcts_data.testing import FakeGovUK, SiteFile, build_site, monthly_csv
@@ -27,15 +25,6 @@ SCRIPT = textwrap.dedent(
         lines = monthly_csv("D", month, 3).data.decode().splitlines()
         lines = [lines[0] + ",Mystery column"] + [line + ",1" for line in lines[1:]]
         return ("\\n".join(lines) + "\\n").encode()
-
-    seen = {}
-
-    def record(name, call):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            warnings.filterwarnings("ignore", category=ResourceWarning)
-            call()
-        seen[name] = [(w.filename, w.lineno) for w in caught]
 
     def files(release):
         if release.publication == "monthly":
@@ -58,30 +47,13 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def _line_of(tag: str) -> int:
-    return next(i for i, line in enumerate(SCRIPT.splitlines(), 1) if f"# LINE {tag}" in line)
-
-
 def test_warnings_from_the_library_name_the_calling_script(tmp_path: Path) -> None:
-    script = tmp_path / "analysis.py"
-    script.write_text(SCRIPT, "utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HMCTS_DATA_")}
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    script, seen = run_script(tmp_path, SCRIPT)
     for call in ("read", "load", "series", "catalogue"):
         assert seen[call], f"{call} raised no warning to check"
-        for filename, lineno in seen[call]:
+        for _, filename, lineno in seen[call]:
             assert Path(filename) == script, f"{call}: warning attributed to {filename}"
-            assert lineno == _line_of(call)
+            assert lineno == line_of(SCRIPT, call)
 
 
 def test_cli_warnings_are_one_line_without_library_paths(tmp_path: Path) -> None:

@@ -9,28 +9,16 @@ never to a file of the package.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from tests._network import refused_port
+from tests._scripts import RECORDER, line_of, run_script
 
-SCRIPT = textwrap.dedent(
+SCRIPT = RECORDER + textwrap.dedent(
     """
-    import json, sys, warnings
+    import sys
     import hmcts_data
-
-    seen = {}
-
-    def record(name, call):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            warnings.filterwarnings("ignore", category=ResourceWarning)
-            call()
-        seen[name] = [(w.category.__name__, w.filename, w.lineno) for w in caught]
 
     def refused(cache):
         return hmcts_data.Client(base_url=sys.argv[1], cache_dir=cache, retries=0)
@@ -56,25 +44,8 @@ TAGS = {
 }
 
 
-def _line_of(tag: str) -> int:
-    return next(i for i, line in enumerate(SCRIPT.splitlines(), 1) if f"# LINE {tag}" in line)
-
-
 def test_no_network_warnings_name_the_calling_script(tmp_path: Path) -> None:
-    script = tmp_path / "analysis.py"
-    script.write_text(SCRIPT, "utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HMCTS_DATA_")}
-    result = subprocess.run(
-        [sys.executable, str(script), f"http://127.0.0.1:{refused_port()}"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    script, seen = run_script(tmp_path, SCRIPT, f"http://127.0.0.1:{refused_port()}")
     for call, tag in TAGS.items():
         categories = {category for category, _, _ in seen[call]}
         # Every path warns about the snapshot; all but the bare catalogue also about the
@@ -84,4 +55,4 @@ def test_no_network_warnings_name_the_calling_script(tmp_path: Path) -> None:
             assert "EmbeddedDataWarning" in categories, f"{call}: {seen[call]}"
         for category, filename, lineno in seen[call]:
             assert Path(filename) == script, f"{call}: {category} attributed to {filename}"
-            assert lineno == _line_of(tag), f"{call}: {category} at line {lineno}"
+            assert lineno == line_of(SCRIPT, tag), f"{call}: {category} at line {lineno}"
