@@ -234,16 +234,13 @@ def _fits_own_periods(publication: str, parts: TidyParts) -> bool:
     publication's fingerprint lists (or of no kind), and for an empty file; any other file
     is decided by :func:`check_frame` on the frame itself.
     """
-    from hmcts_data.tables._fingerprint import _LENGTHS, fingerprints
+    from hmcts_data.tables._fingerprint import fingerprints, span_kinds
 
     if not parts.rows:
         return True
     if publication != "monthly":
         return False  # check_frame looks for the monthly signature in other publications
-    import numpy as np
-
-    lengths = set(((parts.ends - parts.starts) // np.timedelta64(1, "D") + 1).tolist())
-    kinds = {_LENGTHS[d] for d in lengths if d in _LENGTHS}
+    kinds = span_kinds(parts.starts, parts.ends)
     return not kinds or bool(kinds & fingerprints()[publication].periods)
 
 
@@ -578,7 +575,7 @@ def series(
         >>> civil = hmcts_data.series(jurisdiction="civil", measure="receipts")  # doctest: +SKIP
     """
     from hmcts_data.tables._schema import vocabulary
-    from hmcts_data.tables._vintages import latest_series
+    from hmcts_data.tables._vintages import newest_of_confirmed
 
     vocab = vocabulary()
     if jurisdiction is not None and jurisdiction not in vocab.jurisdiction:
@@ -599,4 +596,5 @@ def series(
         frame = frame[frame["measure"] == measure]
     if breakdown is not None:
         frame = frame[frame["breakdown"] == breakdown]
-    return latest_series(frame.reset_index(drop=True), skip_missing=missing == "skip")
+    # Confirmed already: by load(..., "all") or just above, before filtering.
+    return newest_of_confirmed(frame.reset_index(drop=True), skip_missing=missing == "skip")

@@ -174,9 +174,21 @@ def period_kinds(frame: pd.DataFrame) -> set[str]:
         >>> period_kinds(hmcts_data.read("monthly", raw))
         {'month'}
     """
-    spans = frame[["period_start", "period_end"]].drop_duplicates()
-    days = (spans["period_end"] - spans["period_start"]).dt.days + 1
-    return {_LENGTHS[int(d)] for d in days.unique() if int(d) in _LENGTHS}
+    return span_kinds(frame["period_start"].to_numpy(), frame["period_end"].to_numpy())
+
+
+def span_kinds(starts: Any, ends: Any) -> set[str]:
+    """The kinds of the periods from ``starts`` to ``ends`` (datetime64 arrays, inclusive).
+
+    Example:
+        >>> import numpy as np
+        >>> span_kinds(np.array(["2024-04-01"], "M8[D]"), np.array(["2024-04-30"], "M8[D]"))
+        {'month'}
+    """
+    import numpy as np
+
+    days = set(((ends - starts) // np.timedelta64(1, "D") + 1).tolist())
+    return {_LENGTHS[int(d)] for d in days if int(d) in _LENGTHS}
 
 
 def _monthly_share(data: bytes, name: str) -> tuple[int, int]:

@@ -339,7 +339,15 @@ def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.Data
         {'2025-04': 59, '2025-05': 767}
     """
     # An inferred mapping that disagrees with the series it joins is demoted first.
-    frame = confirm_inferred(frame, stacklevel=3)
+    return newest_of_confirmed(confirm_inferred(frame, stacklevel=3), skip_missing=skip_missing)
+
+
+def newest_of_confirmed(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.DataFrame:
+    """:func:`latest_series` of a frame :func:`confirm_inferred` has already seen.
+
+    ``series()`` confirms before it filters (so a demoted column leaves every series it was
+    refused from), and ``load(..., "all")`` confirms what it stacks; neither pays twice.
+    """
     _check_columns(frame)
     # The figure key orders figures as the result lists them: each series (an unmapped one by
     # its trimmed header; a mapped one keeps its key across rewordings) in period order.
