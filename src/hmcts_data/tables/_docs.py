@@ -5,11 +5,15 @@ Used by the docs build (``docs/hooks.py``, marker ``<!-- generated: tidy-contrac
 
 from __future__ import annotations
 
+import dataclasses
+
 from hmcts_data.tables._schema import MAPPINGS, TIDY_COLUMNS, Vocabulary, tidy_dtypes, vocabulary
 from hmcts_data.tables._values import MISSING_MARKERS, QUALIFIER_MARKERS
 
 __all__ = ["tidy_contract_markdown"]
 
+#: The vocabulary's sections, in file order.
+_VOCABULARY_FIELDS = tuple(f.name for f in dataclasses.fields(Vocabulary))
 _VOCAB_INTRO = {
     "publication": "Publication ids: the names `hmcts_data.read` and `load` take.",
     "jurisdiction": "Canonical jurisdictions; null in the frame when a label is unknown.",
@@ -59,7 +63,7 @@ def tidy_contract_markdown() -> str:
         shown = str(dtypes[col.name]) if col.dtype != "category" else "category"
         lines.append(f"| `{col.name}` | `{shown}` | {_cell(col.description)} |")
     categorical = [
-        c.name for c in TIDY_COLUMNS if c.dtype == "category" and c.name in Vocabulary.model_fields
+        c.name for c in TIDY_COLUMNS if c.dtype == "category" and c.name in _VOCABULARY_FIELDS
     ]
     lines += [
         "",
@@ -74,7 +78,7 @@ def tidy_contract_markdown() -> str:
         "## Vocabularies",
     ]
     vocab = vocabulary()
-    for field in Vocabulary.model_fields:
+    for field in _VOCABULARY_FIELDS:
         entries = getattr(vocab, field)
         if not entries:
             continue

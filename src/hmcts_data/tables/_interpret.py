@@ -23,20 +23,16 @@ the result per header row.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
-from typing import Final
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from typing import Any, Final
 
 from hmcts_data._errors import ParseError
-from hmcts_data.tables._schema import vocabulary
 
 __all__ = [
+    "UNITS",
     "Grammar",
     "HeaderMapping",
     "MeasureRule",
@@ -54,11 +50,13 @@ __all__ = [
     "read_label",
     "scan",
     "unit_words",
+    "validate_vocabulary",
     "words",
 ]
 
 _FILE: Final = "header_vocabulary.toml"
-_UNITS: Final = ("weeks", "days", "percent")
+#: The units a header may state in words.
+UNITS: Final = ("weeks", "days", "percent")
 
 _SUPERSCRIPT = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079]+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -121,39 +119,51 @@ def words(label: str) -> tuple[str, ...]:
     return tuple(w if "_" in w else _singular(w) for w in _WORD.findall(text))
 
 
-class Phrase(BaseModel):
-    """Phrases (whole words after normalisation) and what they say."""
+@dataclass(frozen=True, kw_only=True)
+class Phrase:
+    """Phrases (whole words after normalisation) and what they say.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Attributes:
+        match: The phrases.
+        jurisdiction: The jurisdiction they name.
+        measure: The measure they name.
+        qualifier: The breakdown qualifier they name.
+        by_unit: A stage phrase: unit -> the measure it names in that unit.
+        scope: Words of scope only (they name no field themselves).
+    """
 
-    match: tuple[str, ...] = Field(min_length=1)
+    match: tuple[str, ...]
     jurisdiction: str | None = None
     measure: str | None = None
     qualifier: str | None = None
     by_unit: dict[str, str] | None = None
     scope: bool = False
 
-    @model_validator(mode="after")
-    def _says_something(self) -> Phrase:
-        if not (self.jurisdiction or self.measure or self.qualifier or self.by_unit or self.scope):
-            raise ValueError(f"phrase {self.match} says nothing")
-        return self
 
+@dataclass(frozen=True, kw_only=True)
+class MeasureRule:
+    """What a measure implies (see ``header_vocabulary.toml``).
 
-class MeasureRule(BaseModel):
-    """What a measure implies (see ``header_vocabulary.toml``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Attributes:
+        jurisdiction: The jurisdiction the measure belongs to, if only one.
+        specialises: More general measures it replaces when both are named.
+        drops: Qualifiers it makes redundant.
+    """
 
     jurisdiction: str | None = None
     specialises: tuple[str, ...] = ()
     drops: tuple[str, ...] = ()
 
 
-class Vocabulary(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Vocabulary:
     """The validated interpreter vocabulary.
 
+    Validated by the pydantic model of the same name (``_header_vocabulary_models``), imported
+    only when the packaged file differs from its pre-built data.
+
     Attributes:
+        version: Format version (1).
         filler: Words without meaning of their own.
         units: Unit -> words stating it.
         qualifiers: Breakdown qualifier -> its slot (order inside a composed breakdown).
@@ -163,52 +173,13 @@ class Vocabulary(BaseModel):
         phrase: The phrases.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     version: int
     filler: tuple[str, ...]
     units: dict[str, tuple[str, ...]]
     qualifiers: dict[str, int]
-    measures: dict[str, MeasureRule] = {}
+    measures: dict[str, MeasureRule] = field(default_factory=dict)
     monthly_only: tuple[str, ...] = ()
     phrase: tuple[Phrase, ...]
-
-    @model_validator(mode="after")
-    def _known(self) -> Vocabulary:
-        vocab = vocabulary()
-        if self.version != 1:
-            raise ValueError(f"version must be 1, got {self.version}")
-        for unit in self.units:
-            if unit not in _UNITS:
-                raise ValueError(f"units: {unit!r} is not one of {_UNITS}")
-        for name, rule in self.measures.items():
-            if name not in vocab.measure:
-                raise ValueError(f"measures: {name!r} is not a measure of the vocabulary")
-            if rule.jurisdiction is not None and rule.jurisdiction not in vocab.jurisdiction:
-                raise ValueError(f"measures.{name}: unknown jurisdiction {rule.jurisdiction!r}")
-            for other in rule.specialises:
-                if other not in vocab.measure:
-                    raise ValueError(f"measures.{name}: unknown measure {other!r}")
-            for q in rule.drops:
-                if q not in self.qualifiers:
-                    raise ValueError(f"measures.{name}: unknown qualifier {q!r}")
-        listed = {m for p in self.phrase for m in p.match}
-        for short in self.monthly_only:
-            if short not in listed:
-                raise ValueError(f"monthly_only: {short!r} is not a phrase")
-        for p in self.phrase:
-            if p.jurisdiction is not None and p.jurisdiction not in vocab.jurisdiction:
-                raise ValueError(f"phrase {p.match}: unknown jurisdiction {p.jurisdiction!r}")
-            if p.measure is not None and p.measure not in vocab.measure:
-                raise ValueError(f"phrase {p.match}: unknown measure {p.measure!r}")
-            if p.qualifier is not None and p.qualifier not in self.qualifiers:
-                raise ValueError(f"phrase {p.match}: unknown qualifier {p.qualifier!r}")
-            for unit, measure in (p.by_unit or {}).items():
-                if unit not in _UNITS or measure not in vocab.measure:
-                    raise ValueError(f"phrase {p.match}: by_unit {unit!r} = {measure!r}")
-            if any(not words(m) for m in p.match):
-                raise ValueError(f"phrase {p.match}: a phrase is blank once normalised")
-        return self
 
 
 @dataclass(frozen=True)
@@ -306,9 +277,54 @@ def _tables() -> Grammar:
     )
 
 
+def validate_vocabulary(data: bytes) -> dict[str, Any]:
+    """Fully validate the bytes of ``header_vocabulary.toml``; return its JSON-shaped data.
+
+    Raises:
+        ParseError: The file is malformed; the message names the entry.
+    """
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from hmcts_data.tables._header_vocabulary_models import Vocabulary as Model
+
+    try:
+        return Model.model_validate(tomllib.loads(data.decode("utf-8"))).model_dump()
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise ParseError(
+            f"The packaged header vocabulary is invalid: {exc}. Fix the entry named in {_FILE} "
+            "(or reinstall hmcts_data).",
+            file=_FILE,
+        ) from exc
+
+
+def _built(data: Mapping[str, Any]) -> Vocabulary:
+    """The vocabulary from its validated data (:func:`validate_vocabulary` or pre-built)."""
+    return Vocabulary(
+        version=data["version"],
+        filler=tuple(data["filler"]),
+        units={unit: tuple(ws) for unit, ws in data["units"].items()},
+        qualifiers=dict(data["qualifiers"]),
+        measures={
+            name: MeasureRule(
+                jurisdiction=rule["jurisdiction"],
+                specialises=tuple(rule["specialises"]),
+                drops=tuple(rule["drops"]),
+            )
+            for name, rule in data["measures"].items()
+        },
+        monthly_only=tuple(data["monthly_only"]),
+        phrase=tuple(Phrase(**{**p, "match": tuple(p["match"])}) for p in data["phrase"]),
+    )
+
+
 @cache
 def load_vocabulary() -> Vocabulary:
-    """Load and validate the packaged interpreter vocabulary (cached).
+    """Load the packaged interpreter vocabulary, validated (cached).
+
+    The pre-built data is used while ``header_vocabulary.toml`` is unchanged; otherwise the
+    file is validated in full.
 
     Raises:
         ParseError: ``header_vocabulary.toml`` is malformed; the message names the entry.
@@ -317,15 +333,9 @@ def load_vocabulary() -> Vocabulary:
         >>> "probate" in {p.jurisdiction for p in load_vocabulary().phrase}
         True
     """
-    ref = resources.files("hmcts_data.tables").joinpath(_FILE)
-    try:
-        return Vocabulary.model_validate(tomllib.loads(ref.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ParseError(
-            f"The packaged header vocabulary is invalid: {exc}. Fix the entry named in {_FILE} "
-            "(or reinstall hmcts_data).",
-            file=_FILE,
-        ) from exc
+    from hmcts_data.tables._facts import load_facts
+
+    return _built(load_facts(_FILE, validate_vocabulary))
 
 
 def jurisdiction_phrases() -> dict[str, tuple[str, ...]]:

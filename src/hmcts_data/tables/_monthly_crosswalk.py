@@ -7,14 +7,10 @@ the header normalisation rules and the lookup, including the positional era B di
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Final
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import Any, Final
 
 from hmcts_data._errors import ParseError
 from hmcts_data.tables._schema import vocabulary
@@ -29,10 +25,10 @@ __all__ = [
     "crosswalk_markdown",
     "load_crosswalk",
     "normalise_header",
+    "validate_crosswalk",
 ]
 
 _FILE: Final = "monthly_crosswalk.toml"
-_BREAKDOWN = re.compile(r"^(?:[a-z0-9]+(?:_[a-z0-9]+)*)?$")
 # A footnote digit glued to a lower-case word: "petition5", "order6", "Nisi7" (not "S8", "S31").
 _FOOTNOTE = re.compile(r"(?<=[a-z])\d\b")
 # A "_5"/"_6" suffix that tells two publications of one figure apart: kept, as "#5".
@@ -80,16 +76,16 @@ def normalise_header(label: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
-class HeaderLabel(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class HeaderLabel:
     """A header as published, and the eras that publish it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    label: str = Field(min_length=1)
-    eras: tuple[str, ...] = Field(min_length=1)
+    label: str
+    eras: tuple[str, ...]
 
 
-class Series(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Series:
     """One published series and its canonical key.
 
     Attributes:
@@ -102,9 +98,7 @@ class Series(BaseModel):
         headers: Every published header of the series, with the eras that use it.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str = Field(min_length=1)
+    id: str
     jurisdiction: str
     measure: str
     breakdown: str = ""
@@ -112,38 +106,29 @@ class Series(BaseModel):
     note: str = ""
     headers: tuple[HeaderLabel, ...] = ()
 
-    @field_validator("breakdown")
-    @classmethod
-    def _breakdown(cls, value: str) -> str:
-        if not _BREAKDOWN.match(value):
-            raise ValueError(f"breakdown {value!r} must be lower snake_case or empty")
-        return value
-
     @property
     def key(self) -> tuple[str, str, str]:
         """``(jurisdiction, measure, breakdown)``."""
         return self.jurisdiction, self.measure, self.breakdown
 
 
-class BlockColumn(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class BlockColumn:
     """One column of a positional block."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    label: str = Field(min_length=1)
+    label: str
     series: str
 
 
-class PositionalBlock(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class PositionalBlock:
     """Columns whose names are ambiguous, matched by position when the whole block is present."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     name: str
-    eras: tuple[str, ...] = Field(min_length=1)
-    start: int = Field(ge=1)
+    eras: tuple[str, ...]
+    start: int
     note: str = ""
-    columns: tuple[BlockColumn, ...] = Field(min_length=1)
+    columns: tuple[BlockColumn, ...]
 
 
 @dataclass(frozen=True)
@@ -235,6 +220,20 @@ def build_crosswalk(raw: dict[str, object]) -> Crosswalk:
         >>> cw.by_id["civil.receipts"].key
         ('civil', 'receipts', '')
     """
+    return _built(_validated(raw))
+
+
+def _validated(raw: dict[str, object]) -> dict[str, Any]:
+    """Validate a parsed crosswalk document; return its data with every header's key.
+
+    The result is JSON-shaped apart from tuples (what the pre-built data holds):
+    ``eras``, ``series`` and ``blocks`` as validated (defaults filled), and ``headers``:
+    normalised header -> ``[series id, sorted eras]``.
+    """
+    from pydantic import ValidationError
+
+    from hmcts_data.tables import _monthly_crosswalk_models as models
+
     unknown_top = set(raw) - {"version", "eras", "series", "block"}
     if unknown_top:
         raise _fail(f"unknown top-level keys {sorted(unknown_top)}")
@@ -250,16 +249,16 @@ def build_crosswalk(raw: dict[str, object]) -> Crosswalk:
     series_raw = raw.get("series")
     if not isinstance(series_raw, list) or not series_raw:
         raise _fail("there must be at least one [[series]] entry")
-    series: list[Series] = []
-    by_id: dict[str, Series] = {}
+    series: list[models.Series] = []
+    ids: set[str] = set()
     by_key: dict[tuple[str, str, str], str] = {}
-    by_header: dict[str, tuple[Series, frozenset[str]]] = {}
+    by_header: dict[str, tuple[str, frozenset[str]]] = {}
     for index, entry in enumerate(series_raw):
         name = f"[[series]] #{index + 1}" + (
             f" (id {entry.get('id')!r})" if isinstance(entry, dict) else ""
         )
         try:
-            item = Series.model_validate(entry)
+            item = models.Series.model_validate(entry)
         except ValidationError as exc:
             raise _fail(f"{name}: {exc}") from exc
         checks = (
@@ -270,36 +269,37 @@ def build_crosswalk(raw: dict[str, object]) -> Crosswalk:
         for field_name, value, allowed in checks:
             if value not in allowed:
                 raise _fail(f"{name}: {field_name} {value!r} is not in the vocabulary")
-        if item.id in by_id:
+        key = (item.jurisdiction, item.measure, item.breakdown)
+        if item.id in ids:
             raise _fail(f"{name}: id {item.id!r} is used twice")
-        if item.key in by_key:
-            raise _fail(f"{name}: key {item.key} is already used by {by_key[item.key]!r}")
+        if key in by_key:
+            raise _fail(f"{name}: key {key} is already used by {by_key[key]!r}")
         for header in item.headers:
             bad_eras = set(header.eras) - set(eras)
             if bad_eras:
                 raise _fail(f"{name}: header {header.label!r} names unknown eras {bad_eras}")
-            key = normalise_header(header.label)
-            if key in by_header and by_header[key][0].id != item.id:
+            normal = normalise_header(header.label)
+            if normal in by_header and by_header[normal][0] != item.id:
                 raise _fail(
-                    f"{name}: header {header.label!r} also maps to {by_header[key][0].id!r}"
+                    f"{name}: header {header.label!r} also maps to {by_header[normal][0]!r}"
                 )
-            previous = by_header[key][1] if key in by_header else frozenset()
-            by_header[key] = (item, previous | frozenset(header.eras))
-        by_id[item.id] = item
-        by_key[item.key] = item.id
+            previous = by_header[normal][1] if normal in by_header else frozenset()
+            by_header[normal] = (item.id, previous | frozenset(header.eras))
+        by_key[key] = item.id
+        ids.add(item.id)
         series.append(item)
-    blocks: list[PositionalBlock] = []
+    blocks: list[models.PositionalBlock] = []
     block_raw = raw.get("block", [])
     if not isinstance(block_raw, list):
         raise _fail("[[block]] must be a list of tables")
     for index, entry in enumerate(block_raw):
         name = f"[[block]] #{index + 1}"
         try:
-            block = PositionalBlock.model_validate(entry)
+            block = models.PositionalBlock.model_validate(entry)
         except ValidationError as exc:
             raise _fail(f"{name}: {exc}") from exc
         for col in block.columns:
-            if col.series not in by_id:
+            if col.series not in ids:
                 raise _fail(f"{name} ({block.name!r}): unknown series {col.series!r}")
             if normalise_header(col.label) in by_header:
                 raise _fail(
@@ -309,18 +309,71 @@ def build_crosswalk(raw: dict[str, object]) -> Crosswalk:
         if set(block.eras) - set(eras):
             raise _fail(f"{name} ({block.name!r}): unknown eras {set(block.eras) - set(eras)}")
         blocks.append(block)
-    return Crosswalk(
-        eras=eras,
-        series=tuple(series),
-        blocks=tuple(blocks),
-        by_id=by_id,
-        by_header=by_header,
+    return {
+        "eras": eras,
+        "series": [s.model_dump() for s in series],
+        "blocks": [b.model_dump() for b in blocks],
+        "headers": {k: [sid, sorted(e)] for k, (sid, e) in by_header.items()},
+    }
+
+
+def _built(data: Mapping[str, Any]) -> Crosswalk:
+    """The crosswalk from its validated data (:func:`_validated`, or the pre-built copy)."""
+    series = tuple(
+        Series(
+            **{
+                **entry,
+                "headers": tuple(
+                    HeaderLabel(label=h["label"], eras=tuple(h["eras"])) for h in entry["headers"]
+                ),
+            }
+        )
+        for entry in data["series"]
     )
+    by_id = {s.id: s for s in series}
+    blocks = tuple(
+        PositionalBlock(
+            **{
+                **entry,
+                "eras": tuple(entry["eras"]),
+                "columns": tuple(BlockColumn(**c) for c in entry["columns"]),
+            }
+        )
+        for entry in data["blocks"]
+    )
+    return Crosswalk(
+        eras=dict(data["eras"]),
+        series=series,
+        blocks=blocks,
+        by_id=by_id,
+        by_header={k: (by_id[sid], frozenset(eras)) for k, (sid, eras) in data["headers"].items()},
+    )
+
+
+def validate_crosswalk(data: bytes) -> dict[str, Any]:
+    """Fully validate the bytes of ``monthly_crosswalk.toml`` (see :func:`build_crosswalk`).
+
+    Returns:
+        The crosswalk's validated data, with every header's matching key.
+
+    Raises:
+        ParseError: The file is malformed; the message names the entry.
+    """
+    import tomllib
+
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise _fail(str(exc)) from exc
+    return _validated(raw)
 
 
 @cache
 def load_crosswalk() -> Crosswalk:
-    """Load and validate the packaged monthly crosswalk (cached).
+    """Load the packaged monthly crosswalk, validated (cached).
+
+    The pre-built data is used while ``monthly_crosswalk.toml`` is unchanged; otherwise the
+    file is validated in full.
 
     Returns:
         The crosswalk.
@@ -332,12 +385,9 @@ def load_crosswalk() -> Crosswalk:
         >>> load_crosswalk().by_id["civil.receipts"].unit
         'cases'
     """
-    ref = resources.files("hmcts_data.tables").joinpath(_FILE)
-    try:
-        raw = tomllib.loads(ref.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise _fail(str(exc)) from exc
-    return build_crosswalk(raw)
+    from hmcts_data.tables._facts import load_facts
+
+    return _built(load_facts(_FILE, validate_crosswalk))
 
 
 def _cell(text: str) -> str:

@@ -36,16 +36,12 @@ publications concatenate without losing their dtypes. ``mapping`` has the fixed 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
-
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from hmcts_data._errors import ParseError
 from hmcts_data.tables._values import CellError, parse_cell, parse_cells, quick_cells
@@ -62,6 +58,7 @@ __all__ = [
     "TidyParts",
     "Vocabulary",
     "VocabularyEntry",
+    "build_vocabulary",
     "cell_error",
     "coerce_tidy",
     "column_letter",
@@ -73,10 +70,10 @@ __all__ = [
     "tidy_dtypes",
     "tidy_frame",
     "validate_tidy",
+    "validate_vocabulary",
     "vocabulary",
 ]
 
-_KEY = re.compile(r"^[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*$")
 _RELEASE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -140,46 +137,77 @@ TIDY_COLUMNS: Final[tuple[TidyColumn, ...]] = (
 _NAMES: Final = tuple(c.name for c in TIDY_COLUMNS)
 
 
-class VocabularyEntry(BaseModel):
+@dataclass(frozen=True)
+class VocabularyEntry:
     """One vocabulary value: a label for people and a description."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     label: str
     description: str
 
-    @field_validator("label", "description")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """The canonical values of the categorical tidy columns (from ``vocabulary.toml``).
 
-class Vocabulary(BaseModel):
-    """The canonical values of the categorical tidy columns (from ``vocabulary.toml``)."""
+    Validated by the pydantic model of the same name (``_vocabulary_models``), which is
+    imported only when the packaged file differs from its pre-built data.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Attributes:
+        publication: Publication id -> its entry.
+        jurisdiction: Canonical jurisdiction -> its entry.
+        measure: Canonical measure -> its entry.
+        unit: Unit -> its entry.
+        breakdown: Canonical values of the (free-text) breakdown column that crosswalks emit.
+    """
 
     publication: dict[str, VocabularyEntry]
     jurisdiction: dict[str, VocabularyEntry]
     measure: dict[str, VocabularyEntry]
     unit: dict[str, VocabularyEntry]
-    #: Canonical values of the (free-text) breakdown column that crosswalks emit.
-    breakdown: dict[str, VocabularyEntry] = {}
+    breakdown: dict[str, VocabularyEntry] = field(default_factory=dict)
 
-    @field_validator("publication", "jurisdiction", "measure", "unit", "breakdown")
-    @classmethod
-    def _keys(cls, value: dict[str, VocabularyEntry]) -> dict[str, VocabularyEntry]:
-        bad = [k for k in value if not _KEY.match(k)]
-        if bad:
-            raise ValueError(f"keys must be lower snake_case (or hyphenated ids): {bad}")
-        return value
+
+_VOCABULARY: Final = "vocabulary.toml"
+
+
+def validate_vocabulary(data: bytes) -> dict[str, Any]:
+    """Fully validate the bytes of ``vocabulary.toml``; return its JSON-shaped data.
+
+    Raises:
+        ParseError: The file is malformed (names the entry).
+    """
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from hmcts_data.tables._vocabulary_models import Vocabulary as Model
+
+    try:
+        return Model.model_validate(tomllib.loads(data.decode("utf-8"))).model_dump()
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise ParseError(
+            f"The packaged tidy vocabulary is invalid: {exc}. Reinstall hmcts_data or fix the "
+            "entry named.",
+            file=_VOCABULARY,
+        ) from exc
+
+
+def build_vocabulary(data: Mapping[str, Any]) -> Vocabulary:
+    """The vocabulary from its validated, JSON-shaped data (see :func:`validate_vocabulary`)."""
+    return Vocabulary(
+        **{
+            name: {key: VocabularyEntry(**entry) for key, entry in entries.items()}
+            for name, entries in data.items()
+        }
+    )
 
 
 @cache
 def vocabulary() -> Vocabulary:
-    """Load and validate the canonical vocabulary shipped with the package.
+    """Load the canonical vocabulary shipped with the package (validated).
+
+    The pre-built data is used while ``vocabulary.toml`` is unchanged; otherwise the file is
+    validated in full.
 
     Returns:
         The vocabulary (cached after the first call).
@@ -191,16 +219,9 @@ def vocabulary() -> Vocabulary:
         >>> "probate" in vocabulary().jurisdiction
         True
     """
-    ref = resources.files("hmcts_data.tables").joinpath("vocabulary.toml")
-    try:
-        raw = tomllib.loads(ref.read_text(encoding="utf-8"))
-        return Vocabulary.model_validate(raw)
-    except (tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ParseError(
-            f"The packaged tidy vocabulary is invalid: {exc}. Reinstall hmcts_data or fix the "
-            "entry named.",
-            file="vocabulary.toml",
-        ) from exc
+    from hmcts_data.tables._facts import load_facts
+
+    return build_vocabulary(load_facts(_VOCABULARY, validate_vocabulary))
 
 
 def tidy_dtypes() -> dict[str, Any]:
