@@ -123,8 +123,9 @@ def test_without_prebuilt_data_every_file_is_validated(
         ("monthly_crosswalk.toml", b"[[series]]", b"[[series]", "monthly crosswalk is invalid"),
     ],
 )
+@pytest.mark.usefixtures("fresh")
 def test_a_broken_changed_file_is_refused_naming_the_entry(
-    file: str, find: bytes, put: bytes, needle: str, fresh: None, monkeypatch: pytest.MonkeyPatch
+    file: str, find: bytes, put: bytes, needle: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert find in _facts.packaged_bytes(file)
     _edited(monkeypatch, file, lambda data: data.replace(find, put, 1))
