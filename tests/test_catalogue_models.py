@@ -11,7 +11,8 @@ from pydantic import ValidationError
 from hmcts_data import NotFoundError, OfflineError
 from hmcts_data._catalogue import Attachment, Catalogue, Publication, Release
 from hmcts_data._catalogue._formats import AttachmentFormat
-from hmcts_data._catalogue._models import format_age, sort_releases
+from hmcts_data._catalogue._listing import format_age
+from hmcts_data._catalogue._models import sort_releases
 
 CSV = AttachmentFormat.CSV
 

@@ -1,8 +1,10 @@
 """What a fresh process imports for the two commands people run first.
 
-``hmcts-data --offline catalogue`` needs pydantic and the catalogue models, nothing of discovery,
-the network stack or pandas; reading a local file needs pandas and the parsers, nothing of the
-network stack, the cache or the catalogue. These are behaviour checks (which modules end up in
+``hmcts-data --offline catalogue`` on an empty cache prints the embedded snapshot's pre-built
+listing: no pydantic, no models, nothing of discovery, the network stack or pandas; when it must
+validate (another setting, a cached discovery) it needs pydantic and the catalogue models, still
+nothing of discovery. Reading a local file needs pandas and the parsers, nothing of the network
+stack, the cache or the catalogue. These are behaviour checks (which modules end up in
 ``sys.modules``), not timings: the timings live in ``benchmarks/bench_startup.py``.
 """
 
@@ -56,7 +58,53 @@ def _modules_after(
     return found["modules"], found["out"]
 
 
-def test_offline_catalogue_imports_only_the_models(tmp_path: Path) -> None:
+# Imported by neither form of the offline catalogue listing.
+_NOT_FOR_THE_LISTING = (
+    *_NETWORK,
+    "concurrent.futures",  # discovery's thread pool
+    "pandas",
+    "numpy",
+    "tomllib",  # the publication facts and calendar files are for discovery
+    "hmcts_data._catalogue._discover",
+    "hmcts_data._catalogue._pages",
+    "hmcts_data._catalogue._publications",
+    "hmcts_data.tables",
+    "hmcts_data._api",
+    # The other subcommands are neither imported nor registered.
+    "hmcts_data.cli._data",
+    "hmcts_data.cli._whatsnew",
+    "hmcts_data.cli._routes",
+    "hmcts_data.cli._demo",
+)
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_offline_catalogue_of_the_snapshot_imports_no_pydantic(tmp_path: Path, flag: bool) -> None:
+    modules, out = _modules_after(
+        f"""
+        from hmcts_data.cli import main
+        code = main({["--offline", "catalogue"] if flag else ["catalogue"]!r})
+        assert code == 0, code
+        """,
+        tmp_path,
+    )
+    # It did its job: the embedded snapshot, listed.
+    assert "monthly: HMCTS management information" in out
+    assert "snapshot embedded in hmcts-data" in out
+    unwanted = [
+        *_NOT_FOR_THE_LISTING,
+        "pydantic",
+        "pydantic_core",
+        "hmcts_data._catalogue._models",
+        "hmcts_data._catalogue._snapshot",
+        "hmcts_data._settings",
+        "hmcts_data._client",
+        "hmcts_data._cache",
+    ]
+    assert [m for m in unwanted if m in modules] == []
+
+
+def test_offline_catalogue_that_must_validate_imports_only_the_models(tmp_path: Path) -> None:
     modules, out = _modules_after(
         """
         from hmcts_data.cli import main
@@ -64,29 +112,12 @@ def test_offline_catalogue_imports_only_the_models(tmp_path: Path) -> None:
         assert code == 0, code
         """,
         tmp_path,
+        env={"HMCTS_DATA_TIMEOUT": "15"},  # a setting the pre-built listing leaves to Settings
     )
-    # It did its job: the embedded snapshot, listed.
     assert "monthly: HMCTS management information" in out
     assert "pydantic" in modules
     assert "hmcts_data._catalogue._models" in modules
-    unwanted = [
-        *_NETWORK,
-        "concurrent.futures",  # discovery's thread pool
-        "pandas",
-        "numpy",
-        "tomllib",  # the publication facts and calendar files are for discovery
-        "hmcts_data._catalogue._discover",
-        "hmcts_data._catalogue._pages",
-        "hmcts_data._catalogue._publications",
-        "hmcts_data.tables",
-        "hmcts_data._api",
-        # The other subcommands are neither imported nor registered.
-        "hmcts_data.cli._data",
-        "hmcts_data.cli._whatsnew",
-        "hmcts_data.cli._routes",
-        "hmcts_data.cli._demo",
-    ]
-    assert [m for m in unwanted if m in modules] == []
+    assert [m for m in _NOT_FOR_THE_LISTING if m in modules] == []
 
 
 def test_a_fresh_cached_discovery_answers_without_importing_discovery(tmp_path: Path) -> None:

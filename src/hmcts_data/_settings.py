@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from hmcts_data._environ import DEFAULT_BASE_URL, ENV_VARS, env_values
 from hmcts_data._errors import ConfigurationError
 from hmcts_data._version import __version__
 
@@ -39,25 +40,9 @@ GOVUK_HOSTS = ("www.gov.uk", "assets.publishing.service.gov.uk")
 #: GOV.UK's published limit for Content API clients.
 GOVUK_MAX_RATE = 10.0
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-_ENV: dict[str, str] = {
-    "base_url": "HMCTS_DATA_BASE_URL",
-    "cache_dir": "HMCTS_DATA_CACHE_DIR",
-    "offline": "HMCTS_DATA_OFFLINE",
-    "allowed_hosts": "HMCTS_DATA_ALLOWED_HOSTS",
-    "timeout": "HMCTS_DATA_TIMEOUT",
-    "connect_timeout": "HMCTS_DATA_CONNECT_TIMEOUT",
-    "retries": "HMCTS_DATA_RETRIES",
-    "rate_limit": "HMCTS_DATA_RATE_LIMIT",
-    "api_max_age": "HMCTS_DATA_API_MAX_AGE",
-    "file_max_age": "HMCTS_DATA_FILE_MAX_AGE",
-    "deadline": "HMCTS_DATA_DEADLINE",
-    "retry_budget": "HMCTS_DATA_RETRY_BUDGET",
-    "max_file_size": "HMCTS_DATA_MAX_FILE_SIZE",
-    "max_json_size": "HMCTS_DATA_MAX_JSON_SIZE",
-}
+# The variables and their raw parsing live in a pydantic-free module (the offline catalogue
+# listing reads two of them without building Settings); the name stays for existing importers.
+_ENV = ENV_VARS
 
 
 def is_loopback_host(host: str) -> bool:
@@ -122,7 +107,7 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    base_url: str = "https://www.gov.uk"
+    base_url: str = DEFAULT_BASE_URL
     cache_dir: Path | None = None
     offline: bool = False
     allowed_hosts: tuple[str, ...] = ()
@@ -209,23 +194,7 @@ class Settings(BaseModel):
             >>> Settings.from_env({"HMCTS_DATA_OFFLINE": "1"}).offline
             True
         """
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for field, var in _ENV.items():
-            raw = env.get(var)
-            if raw is None or (raw.strip() == "" and field != "offline"):
-                continue
-            if field == "offline":
-                flag = raw.strip().lower()
-                if flag not in _TRUE | _FALSE:
-                    raise ConfigurationError(
-                        f"{var}={raw!r} is not a boolean; use 1/true or 0/false."
-                    )
-                values[field] = flag in _TRUE
-            elif field == "cache_dir":
-                values[field] = Path(raw).expanduser()
-            else:
-                values[field] = raw
+        values = env_values(os.environ if environ is None else environ)
         values.update({k: v for k, v in overrides.items() if v is not None})
         try:
             return cls.model_validate(values)

@@ -6,7 +6,8 @@ import logging
 import warnings
 from typing import TYPE_CHECKING, Literal
 
-from hmcts_data._catalogue._models import Catalogue, format_age
+from hmcts_data._catalogue._listing import format_age, offline_snapshot_message
+from hmcts_data._catalogue._models import Catalogue
 from hmcts_data._catalogue._snapshot import load_snapshot
 from hmcts_data._catalogue._store import load_discovery, save_discovery
 from hmcts_data._errors import (
@@ -82,9 +83,7 @@ def catalogue(
                 return cached
             snapshot = load_snapshot()
             warn(
-                "Offline and no catalogue discovery is cached, so this is "
-                f"{snapshot.describe_source()}; it lists only documented releases. Run "
-                "hmcts_data.catalogue() online once for the full catalogue.",
+                offline_snapshot_message(snapshot.describe_source()),
                 StaleDataWarning,
                 stacklevel=2,
             )

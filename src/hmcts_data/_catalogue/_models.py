@@ -23,8 +23,10 @@ from pydantic import (
     model_validator,
 )
 
+from hmcts_data._catalogue import _listing
 from hmcts_data._catalogue._formats import DATA_FORMAT_ORDER, AttachmentFormat
 from hmcts_data._catalogue._ids import PublicationId
+from hmcts_data._catalogue._listing import listing_of
 from hmcts_data._catalogue._render import html_table, model_html, text_table
 from hmcts_data._errors import NotFoundError, OfflineError
 
@@ -697,7 +699,7 @@ class Catalogue(_Frozen):
     @property
     def age(self) -> timedelta:
         """How long ago the catalogue was generated."""
-        return datetime.now(UTC) - self.generated_at
+        return _listing.utc_now() - self.generated_at
 
     @property
     def releases(self) -> tuple[Release, ...]:
@@ -711,22 +713,13 @@ class Catalogue(_Frozen):
             >>> load_snapshot().describe_source()  # doctest: +SKIP
             'the snapshot embedded in hmcts-data, generated 2026-11-25 16:37 UTC (2 days old)'
         """
-        when = f"{_when(self.generated_at)} ({format_age(self.age)} old)"
-        if self.source == "live":
-            return f"discovered live from {self.base_url} at {_when(self.generated_at)}"
-        if self.source == "cache":
-            return f"a cached discovery from {self.base_url}, made {when}{self._newest_fact()}"
-        # When a snapshot was assembled says little about how current it is: its newest
-        # release does (a snapshot assembled today may list nothing after last year).
-        return f"the snapshot embedded in hmcts-data, generated {when}{self._newest_fact()}"
-
-    def _newest_fact(self) -> str:
-        ends = [r.period_end for r in self.releases if r.period_end is not None]
-        if not ends:
-            return ""
-        newest = max(ends)
-        months = (date.today().year - newest.year) * 12 + date.today().month - newest.month
-        return f"; its newest release covers data to {newest:%B %Y} ({months} months ago)"
+        # Built from the same parts as the command line's listing, with the same clock.
+        return _listing.describe_source(
+            self.source,
+            self.base_url,
+            self.generated_at,
+            _listing.newest_period_end(r.period_end for r in self.releases),
+        )
 
     def __repr__(self) -> str:
         releases = sum(len(p.releases) for p in self.publications)
@@ -753,20 +746,8 @@ class Catalogue(_Frozen):
         return "\n\n".join([head, *(p.describe() for p in self.publications)])
 
     def __str__(self) -> str:
-        rows = []
-        for pub in self.publications:
-            latest = next((r for r in pub.releases if not r.is_withdrawn), None)
-            rows.append(
-                [
-                    pub.id,
-                    pub.title,
-                    pub.status,
-                    str(len(pub.releases)),
-                    (latest.key or latest.slug) if latest else "-",
-                ]
-            )
-        table = text_table(["id", "title", "status", "releases", "latest"], rows)
-        return f"HMCTS open data catalogue — {self.describe_source()}\n{table}"
+        # The heading of ``hmcts-data catalogue``: one rendering for both.
+        return listing_of(self).summary()
 
     def _repr_html_(self) -> str:
         rows = [
@@ -803,21 +784,6 @@ def sort_releases(releases: Iterable[Release]) -> tuple[Release, ...]:
         return anchor, published, release.slug
 
     return tuple(sorted(releases, key=order, reverse=True))
-
-
-def format_age(age: timedelta) -> str:
-    """Describe a duration for people ("3 days", "5 hours", "2 minutes").
-
-    Example:
-        >>> format_age(timedelta(days=3, hours=2))
-        '3 days'
-    """
-    seconds = max(0, int(age.total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''}"
-    return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 def _when(value: datetime | None) -> str:

@@ -11,11 +11,12 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING
 
-from hmcts_data._catalogue._models import Catalogue
-from hmcts_data._catalogue._snapshot import dump_catalogue, load_catalogue_json
 from hmcts_data._errors import ParseError
 
+# The models and the serialiser are imported where used: the offline listing (``_quick``)
+# needs discovery_key without pydantic.
 if TYPE_CHECKING:
+    from hmcts_data._catalogue._models import Catalogue
     from hmcts_data._client import Client
 
 __all__ = ["discovery_key", "load_discovery", "save_discovery"]
@@ -43,6 +44,8 @@ def load_discovery(client: Client) -> Catalogue | None:
     Example:
         >>> load_discovery(client)  # doctest: +SKIP
     """
+    from hmcts_data._catalogue._snapshot import load_catalogue_json
+
     entry = client.cache.api_entry(discovery_key(client.settings.base_url))
     found = entry.read_verified()
     if found is None:
@@ -63,6 +66,7 @@ def save_discovery(client: Client, catalogue: Catalogue) -> None:
         >>> save_discovery(client, catalogue)  # doctest: +SKIP
     """
     from hmcts_data._cache import Sidecar, now_utc
+    from hmcts_data._catalogue._snapshot import dump_catalogue
 
     url = discovery_key(client.settings.base_url)
     entry = client.cache.api_entry(url)

@@ -7,14 +7,18 @@ import sys
 import warnings
 from typing import TYPE_CHECKING
 
+from hmcts_data._catalogue._listing import SHOWN
 from hmcts_data.cli._common import client_from_args
 
 if TYPE_CHECKING:
-    from hmcts_data._catalogue import Catalogue, Publication, Release
+    from hmcts_data._catalogue import Catalogue, Publication
+    from hmcts_data._catalogue._listing import Listing
 
 __all__ = ["register"]
 
-_SHOWN = 6
+# The command prints the listing's view of a catalogue, not the models: so the plain listing
+# of the embedded snapshot is printed without importing pydantic (see _catalogue._quick).
+_SHOWN = SHOWN
 
 _EPILOG = """\
 examples:
@@ -27,6 +31,9 @@ examples:
 
 maintainers:
   hmcts-data catalogue --refresh --write-snapshot src/hmcts_data/_catalogue/snapshot.json
+  hmcts-data catalogue --write-listing src/hmcts_data/_catalogue/snapshot.json
+      # after editing a snapshot by hand: rebuild its pre-built listing (--write-snapshot
+      # writes it too, as snapshot.listing.json beside the snapshot)
 """
 
 
@@ -63,18 +70,37 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--write-snapshot",
         metavar="PATH",
-        help="discover live from GOV.UK and write the result as a snapshot file (maintainers)",
+        help="discover live from GOV.UK and write the result as a snapshot file, and its "
+        "pre-built listing beside it (maintainers)",
+    )
+    parser.add_argument(
+        "--write-listing",
+        metavar="SNAPSHOT",
+        help="validate a snapshot file and write its pre-built listing beside it (maintainers)",
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``hmcts-data catalogue``."""
+    quick = _snapshot_listing(args)
+    if quick is not None:
+        # What the usual path prints for this case, in the same order: the warning of
+        # catalogue(), the listing, its notes.
+        from hmcts_data._catalogue._listing import offline_snapshot_message
+
+        print(f"warning: {offline_snapshot_message(quick.describe_source())}", file=sys.stderr)
+        _print_listing(quick, show_all=args.all)
+        return 0
+    if args.write_listing:
+        return _write_listing(args.write_listing)
     from hmcts_data._catalogue import catalogue
+    from hmcts_data._catalogue._listing import listing_of
 
     with client_from_args(args) as client:
         if args.write_snapshot:
             from hmcts_data._catalogue._discover import discover
+            from hmcts_data._catalogue._listing import listing_path_for
             from hmcts_data._catalogue._snapshot import write_snapshot
             from hmcts_data._errors import ConfigurationError
 
@@ -87,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
             live = discover(client, refresh=True)
             path = write_snapshot(live, args.write_snapshot)
             print(
-                f"wrote a snapshot of {len(live.releases)} releases from {live.base_url} to {path}"
+                f"wrote a snapshot of {len(live.releases)} releases from {live.base_url} to "
+                f"{path}, and its pre-built listing to {listing_path_for(path)}"
             )
             return 0
         with warnings.catch_warnings(record=True) as caught:
@@ -105,28 +132,47 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(cat.model_dump_json(indent=2))
     else:
-        _print_catalogue(cat, show_all=args.all)
+        _print_listing(listing_of(cat), show_all=args.all)
     return 0
 
 
-def _print_catalogue(cat: Catalogue, *, show_all: bool) -> None:
-    print(str(cat))
-    for publication in cat:
-        print()
-        print(f"{publication.id}: {publication.title} ({publication.status})")
-        releases = publication.releases if show_all else publication.releases[:_SHOWN]
-        if not releases:
-            print(f"  no releases known. {publication.note or ''}".rstrip())
-        for release in releases:
-            print("  " + _release_line(release))
-        hidden = len(publication.releases) - len(releases)
-        if hidden:
-            print(f"  ... and {hidden} older (hmcts-data catalogue {publication.id}, or --all)")
-    for note in cat.notes:
+def _snapshot_listing(args: argparse.Namespace) -> Listing | None:
+    """The pre-built snapshot listing when this run is its plain offline listing, else None."""
+    plain = not (
+        args.publication
+        or args.json
+        or args.refresh
+        or args.full_refresh
+        or args.write_snapshot
+        or args.write_listing
+        or getattr(args, "debug", False)  # debug runs show the usual path's logging
+    )
+    if not plain:
+        return None
+    from hmcts_data._catalogue._quick import snapshot_listing
+
+    return snapshot_listing(offline=getattr(args, "offline", False))
+
+
+def _print_listing(listing: Listing, *, show_all: bool) -> None:
+    print("\n".join(listing.text_lines(show_all=show_all)))
+    for note in listing.notes:
         print(f"note: {note}", file=sys.stderr)
 
 
+def _write_listing(snapshot: str) -> int:
+    from pathlib import Path
+
+    from hmcts_data._catalogue._snapshot import write_listing
+
+    written = write_listing(Path(snapshot))
+    print(f"wrote the pre-built listing of {snapshot} to {written}")
+    return 0
+
+
 def _print_publication(cat: Catalogue, publication: Publication) -> None:
+    from hmcts_data._catalogue._listing import release_line
+
     print(f"{publication.title} [{publication.id}]")
     print(f"  {publication.description}")
     print(f"  status: {publication.status}; frequency: {publication.frequency}")
@@ -140,7 +186,7 @@ def _print_publication(cat: Catalogue, publication: Publication) -> None:
         print("  no releases known")
     for release in publication.releases:
         print()
-        print(_release_line(release))
+        print(release_line(release))
         print(f"  {release.url}")
         if release.period_note:
             print(f"  period note: {release.period_note}")
@@ -156,13 +202,3 @@ def _print_publication(cat: Catalogue, publication: Publication) -> None:
             print(f"  - [{attachment.format.value}] {attachment.name}{size}{approx}")
             if attachment.url:
                 print(f"    {attachment.url}")
-
-
-def _release_line(release: Release) -> str:
-    published = release.first_published.strftime("%Y-%m-%d") if release.first_published else "-"
-    flag = " [withdrawn]" if release.is_withdrawn else ""
-    files = ", ".join(dict.fromkeys(a.format.value for a in release.attachments)) or "no files"
-    return (
-        f"{release.key or '-':7}  {release.period_label:22}  published {published:10}  "
-        f"{files:10}  {release.title}{flag}"
-    )

@@ -1,0 +1,374 @@
+"""What ``hmcts-data catalogue`` prints, as plain data: no pydantic, built from a Catalogue.
+
+The command prints from a :class:`Listing` whatever the source, so there is one rendering.
+A listing is built from the validated models with :func:`listing_of`; the listing of the
+embedded snapshot is also stored pre-built beside it (``snapshot.listing.json``, with the
+snapshot's sha256), so an offline listing from the snapshot needs neither pydantic nor the
+validation of ``snapshot.json`` (see ``_quick``).
+
+The phrases that depend on the clock (how old a catalogue is, how many months ago its newest
+data ends) are made here from the listing's parts, for the models and the listing alike, with
+one clock (:func:`utc_now`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from hmcts_data._catalogue._render import text_table
+
+if TYPE_CHECKING:
+    from hmcts_data._catalogue._models import Catalogue, Release
+
+__all__ = [
+    "LISTING_FORMAT",
+    "Listing",
+    "PublicationListing",
+    "describe_source",
+    "dump_prebuilt",
+    "format_age",
+    "listing_of",
+    "listing_path_for",
+    "newest_period_end",
+    "offline_snapshot_message",
+    "read_prebuilt",
+    "release_line",
+    "utc_now",
+]
+
+#: Version of the pre-built listing file; a file of another version is not used.
+LISTING_FORMAT = 1
+
+#: Releases of each publication the plain listing shows (``--all`` shows every one).
+SHOWN = 6
+
+#: The command that rebuilds a snapshot's pre-built listing (named by errors and tests).
+REBUILD_COMMAND = "hmcts-data catalogue --write-listing src/hmcts_data/_catalogue/snapshot.json"
+
+
+def utc_now() -> datetime:
+    """The current time (UTC): the one clock catalogue ages are measured with.
+
+    Example:
+        >>> utc_now().tzinfo is UTC
+        True
+    """
+    return datetime.now(UTC)
+
+
+def format_age(age: timedelta) -> str:
+    """Describe a duration for people ("3 days", "5 hours", "2 minutes").
+
+    Example:
+        >>> format_age(timedelta(days=3, hours=2))
+        '3 days'
+    """
+    seconds = max(0, int(age.total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+def _when(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def describe_source(
+    source: str,
+    base_url: str,
+    generated_at: datetime,
+    newest_end: date | None,
+    *,
+    now: datetime | None = None,
+) -> str:
+    """A phrase saying where a catalogue came from and how old it is.
+
+    Args:
+        source: ``"live"``, ``"cache"`` or ``"snapshot"``.
+        base_url: The GOV.UK base URL it was discovered from.
+        generated_at: When it was made (aware).
+        newest_end: The last day its newest release covers, if any release has a period.
+        now: The current time; :func:`utc_now` when ``None``.
+
+    Returns:
+        The phrase, e.g. ``"the snapshot embedded in hmcts-data, generated ... (2 days old)"``.
+
+    Example:
+        >>> made = datetime(2026, 11, 25, 16, 37, tzinfo=UTC)
+        >>> describe_source("snapshot", "https://www.gov.uk", made, date(2025, 5, 31),
+        ...                 now=datetime(2026, 12, 2, tzinfo=UTC))
+        'the snapshot embedded in hmcts-data, generated 2026-11-25 16:37 UTC (6 days old); its newest release covers data to May 2025 (19 months ago)'
+    """  # noqa: E501  (a doctest's expected output is one line)
+    now = utc_now() if now is None else now
+    if source == "live":
+        return f"discovered live from {base_url} at {_when(generated_at)}"
+    when = f"{_when(generated_at)} ({format_age(now - generated_at)} old)"
+    newest = "" if newest_end is None else _newest_fact(newest_end, now)
+    if source == "cache":
+        return f"a cached discovery from {base_url}, made {when}{newest}"
+    # When a snapshot was assembled says little about how current it is: its newest
+    # release does (a snapshot assembled today may list nothing after last year).
+    return f"the snapshot embedded in hmcts-data, generated {when}{newest}"
+
+
+def _newest_fact(newest: date, now: datetime) -> str:
+    today = now.astimezone().date()  # the local calendar month, as date.today() gives
+    months = (today.year - newest.year) * 12 + today.month - newest.month
+    return f"; its newest release covers data to {newest:%B %Y} ({months} months ago)"
+
+
+def newest_period_end(ends: Iterable[date | None]) -> date | None:
+    """The latest of the given period ends, ignoring unknown ones (``None`` if none is known).
+
+    Example:
+        >>> newest_period_end([None, date(2025, 4, 30), date(2025, 5, 31)])
+        datetime.date(2025, 5, 31)
+    """
+    return max((end for end in ends if end is not None), default=None)
+
+
+def offline_snapshot_message(described: str) -> str:
+    """The warning given when an offline catalogue is the embedded snapshot.
+
+    Args:
+        described: The snapshot's :func:`describe_source` phrase.
+
+    Example:
+        >>> offline_snapshot_message("the snapshot").startswith("Offline and no catalogue")
+        True
+    """
+    return (
+        f"Offline and no catalogue discovery is cached, so this is {described}; it lists only "
+        "documented releases. Run hmcts_data.catalogue() online once for the full catalogue."
+    )
+
+
+def release_line(release: Release) -> str:
+    """One release as the catalogue command lists it: key, period, published date, files, title.
+
+    Example:
+        >>> release_line(load_snapshot().get("monthly").releases[0])[:7]  # doctest: +SKIP
+        '2025-05'
+    """
+    published = release.first_published.strftime("%Y-%m-%d") if release.first_published else "-"
+    flag = " [withdrawn]" if release.is_withdrawn else ""
+    files = ", ".join(dict.fromkeys(a.format.value for a in release.attachments)) or "no files"
+    return (
+        f"{release.key or '-':7}  {release.period_label:22}  published {published:10}  "
+        f"{files:10}  {release.title}{flag}"
+    )
+
+
+class PublicationListing(NamedTuple):
+    """One publication as the catalogue command lists it.
+
+    Attributes:
+        id: Publication id.
+        title: Its title.
+        status: ``"live"`` or ``"ended"``.
+        latest: The newest release that is not withdrawn (data month, else slug), or ``"-"``.
+        note: What is known and unknown about it.
+        lines: One :func:`release_line` per release, newest first.
+    """
+
+    id: str
+    title: str
+    status: str
+    latest: str
+    note: str | None
+    lines: tuple[str, ...]
+
+
+class Listing(NamedTuple):
+    """A catalogue as the catalogue command lists it.
+
+    Attributes:
+        source: ``"live"``, ``"cache"`` or ``"snapshot"``.
+        base_url: The GOV.UK base URL it was discovered from.
+        generated_at: When the catalogue was made (UTC).
+        newest_end: The last day its newest release covers, if known.
+        publications: The publications, in catalogue order.
+        notes: The catalogue's notes.
+    """
+
+    source: str
+    base_url: str
+    generated_at: datetime
+    newest_end: date | None
+    publications: tuple[PublicationListing, ...]
+    notes: tuple[str, ...]
+
+    def describe_source(self, *, now: datetime | None = None) -> str:
+        """Where the catalogue came from and how old it is (see :func:`describe_source`)."""
+        return describe_source(
+            self.source, self.base_url, self.generated_at, self.newest_end, now=now
+        )
+
+    def summary(self, *, now: datetime | None = None) -> str:
+        """The heading and a table of the publications (what ``str(catalogue)`` shows)."""
+        rows = [[p.id, p.title, p.status, str(len(p.lines)), p.latest] for p in self.publications]
+        table = text_table(["id", "title", "status", "releases", "latest"], rows)
+        return f"HMCTS open data catalogue — {self.describe_source(now=now)}\n{table}"
+
+    def text_lines(self, *, show_all: bool = False) -> list[str]:
+        """The command's standard output, line by line: the summary, then each publication.
+
+        Args:
+            show_all: Every release of each publication, not only the newest :data:`SHOWN`.
+        """
+        out = [self.summary()]
+        for pub in self.publications:
+            out += ["", f"{pub.id}: {pub.title} ({pub.status})"]
+            shown = pub.lines if show_all else pub.lines[:SHOWN]
+            if not shown:
+                out.append(f"  no releases known. {pub.note or ''}".rstrip())
+            out += ["  " + line for line in shown]
+            hidden = len(pub.lines) - len(shown)
+            if hidden:
+                out.append(f"  ... and {hidden} older (hmcts-data catalogue {pub.id}, or --all)")
+        return out
+
+
+def listing_of(catalogue: Catalogue) -> Listing:
+    """Build the listing of a catalogue.
+
+    Example:
+        >>> listing_of(load_snapshot()).publications[0].id  # doctest: +SKIP
+        'monthly'
+    """
+    publications = []
+    for pub in catalogue.publications:
+        latest = next((r for r in pub.releases if not r.is_withdrawn), None)
+        publications.append(
+            PublicationListing(
+                id=pub.id,
+                title=pub.title,
+                status=pub.status,
+                latest=(latest.key or latest.slug) if latest else "-",
+                note=pub.note,
+                lines=tuple(release_line(r) for r in pub.releases),
+            )
+        )
+    return Listing(
+        source=catalogue.source,
+        base_url=catalogue.base_url,
+        generated_at=catalogue.generated_at,
+        newest_end=newest_period_end(r.period_end for r in catalogue.releases),
+        publications=tuple(publications),
+        notes=catalogue.notes,
+    )
+
+
+def listing_path_for(snapshot: str | Path) -> Path:
+    """Where the pre-built listing of a snapshot file lives: beside it, ``<name>.listing.json``.
+
+    Example:
+        >>> listing_path_for("pkg/snapshot.json").as_posix()
+        'pkg/snapshot.listing.json'
+    """
+    path = Path(snapshot)
+    return path.with_name(f"{path.stem}.listing.json")
+
+
+def dump_prebuilt(listing: Listing, snapshot: bytes) -> str:
+    """Serialise the pre-built listing of the snapshot whose bytes are ``snapshot``.
+
+    Deterministic: the same snapshot gives the same text.
+
+    Example:
+        >>> dump_prebuilt(listing_of(load_snapshot()), b"{}").startswith("{")  # doctest: +SKIP
+        True
+    """
+    document = {
+        "about": (
+            "The listing 'hmcts-data --offline catalogue' prints from the snapshot beside this "
+            "file, used only while that file's sha256 is the one below. Generated; rebuild "
+            f"with: {REBUILD_COMMAND}"
+        ),
+        "format": LISTING_FORMAT,
+        "snapshot_sha256": hashlib.sha256(snapshot).hexdigest(),
+        "listing": {
+            "source": listing.source,
+            "base_url": listing.base_url,
+            "generated_at": listing.generated_at.isoformat(),
+            "newest_end": None if listing.newest_end is None else listing.newest_end.isoformat(),
+            "publications": [p._asdict() for p in listing.publications],
+            "notes": list(listing.notes),
+        },
+    }
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+def read_prebuilt(prebuilt: bytes, snapshot: bytes) -> Listing | None:
+    """The pre-built listing, if it is well formed and was built from exactly ``snapshot``.
+
+    Args:
+        prebuilt: The pre-built listing file's bytes.
+        snapshot: The snapshot file's bytes.
+
+    Returns:
+        The listing, or ``None`` when the file is of another format, malformed, or records
+        another snapshot's sha256 (the snapshot is then validated and listed as usual).
+
+    Example:
+        >>> read_prebuilt(b"{}", b"{}") is None
+        True
+    """
+    try:
+        document = json.loads(prebuilt)
+        if (
+            document.get("format") != LISTING_FORMAT
+            or document.get("snapshot_sha256") != hashlib.sha256(snapshot).hexdigest()
+        ):
+            return None
+        return _listing_from(document["listing"])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {value!r}")
+    return value
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {value!r}")
+    return tuple(_text(v) for v in value)
+
+
+def _listing_from(data: dict[str, Any]) -> Listing:
+    """Check and convert the ``listing`` member (every field typed as written)."""
+    generated_at = datetime.fromisoformat(_text(data["generated_at"]))
+    if generated_at.tzinfo is None:
+        raise ValueError("generated_at has no time zone")
+    newest = data["newest_end"]
+    publications: Sequence[Any] = data["publications"]
+    if not isinstance(publications, list):
+        raise TypeError("publications is not a list")
+    return Listing(
+        source=_text(data["source"]),
+        base_url=_text(data["base_url"]),
+        generated_at=generated_at.astimezone(UTC),
+        newest_end=None if newest is None else date.fromisoformat(_text(newest)),
+        publications=tuple(
+            PublicationListing(
+                id=_text(p["id"]),
+                title=_text(p["title"]),
+                status=_text(p["status"]),
+                latest=_text(p["latest"]),
+                note=None if p["note"] is None else _text(p["note"]),
+                lines=_texts(p["lines"]),
+            )
+            for p in publications
+        ),
+        notes=_texts(data["notes"]),
+    )

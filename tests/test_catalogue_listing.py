@@ -1,0 +1,312 @@
+"""The catalogue listing: one rendering, and the pre-built listing of the embedded snapshot.
+
+``hmcts-data --offline catalogue`` on an empty cache prints the snapshot's pre-built listing
+without validating the snapshot (``_catalogue._quick``). These tests hold that shortcut to the
+usual path: the same bytes on stdout and stderr for the same clock, and the usual path whenever
+the shortcut cannot be sure (a cached discovery, another setting, a snapshot that does not
+match its listing, an unusable cache directory).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import hmcts_data._catalogue._listing as listing_module
+from hmcts_data import Client
+from hmcts_data._cache import Cache
+from hmcts_data._catalogue import _quick, catalogue
+from hmcts_data._catalogue._listing import (
+    REBUILD_COMMAND,
+    dump_prebuilt,
+    listing_of,
+    listing_path_for,
+    read_prebuilt,
+)
+from hmcts_data._catalogue._snapshot import load_catalogue_json, load_snapshot, write_snapshot
+from hmcts_data._catalogue._store import discovery_key, save_discovery
+from hmcts_data._environ import DEFAULT_BASE_URL
+from hmcts_data.cli import _catalogue as cli_catalogue
+from hmcts_data.cli import main
+from hmcts_data.cli._common import client_from_args
+from hmcts_data.testing import FakeGovUK, build_site
+
+PACKAGE = Path(listing_module.__file__).parent
+SNAPSHOT = PACKAGE / "snapshot.json"
+PREBUILT = listing_path_for(SNAPSHOT)
+
+
+class _Paths:
+    """Which path each ``main`` call took: the usual one builds a client, the shortcut none."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.usual = 0
+
+        def counting(args: Any) -> Client:
+            self.usual += 1
+            return client_from_args(args)
+
+        monkeypatch.setattr(cli_catalogue, "client_from_args", counting)
+
+
+@pytest.fixture
+def paths(monkeypatch: pytest.MonkeyPatch) -> _Paths:
+    return _Paths(monkeypatch)
+
+
+def _freeze(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
+    monkeypatch.setattr(listing_module, "utc_now", lambda: when)
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_packaged_listing_is_that_of_the_packaged_snapshot() -> None:
+    snapshot = SNAPSHOT.read_bytes()
+    expected = dump_prebuilt(listing_of(load_snapshot()), snapshot)
+    assert PREBUILT.read_text(encoding="utf-8") == expected, (
+        f"{PREBUILT.name} is out of date with {SNAPSHOT.name}; run: {REBUILD_COMMAND}"
+    )
+    assert read_prebuilt(PREBUILT.read_bytes(), snapshot) == listing_of(load_snapshot())
+
+
+@pytest.mark.parametrize(
+    "when",
+    [datetime(2026, 12, 2, 4, 0, tzinfo=UTC), datetime(2028, 2, 29, 23, 59, tzinfo=UTC)],
+)
+@pytest.mark.parametrize("extra", [[], ["--all"]])
+def test_the_shortcut_prints_what_the_usual_path_prints(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    paths: _Paths,
+    when: datetime,
+    extra: list[str],
+) -> None:
+    _freeze(monkeypatch, when)
+    quick = _run(["--offline", "catalogue", *extra], capsys)
+    assert paths.usual == 0  # the shortcut answered
+    # A setting the shortcut does not resolve itself (here its default value) means the usual
+    # path: the snapshot validated into the models, listed from them.
+    monkeypatch.setenv("HMCTS_DATA_TIMEOUT", "15")
+    usual = _run(["--offline", "catalogue", *extra], capsys)
+    assert paths.usual == 1
+    assert quick == usual
+    code, out, err = quick
+    assert code == 0
+    # The clock-dependent phrases come from the frozen clock, in both.
+    age = (when - load_snapshot().generated_at).days
+    assert f"({age} days old)" in out.splitlines()[0]
+    assert err.startswith("warning: Offline and no catalogue discovery is cached")
+    assert f"({age} days old)" in err.splitlines()[0]
+    assert ("... and 5 older" in out) is (not extra)
+
+
+def test_offline_from_the_environment_takes_the_shortcut_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], paths: _Paths
+) -> None:
+    monkeypatch.setenv("HMCTS_DATA_OFFLINE", "yes")
+    code, out, _ = _run(["catalogue"], capsys)
+    assert (code, paths.usual) == (0, 0)
+    assert "\nmonthly: HMCTS management information (live)\n" in out
+
+
+def test_a_cached_discovery_is_listed_by_the_usual_path(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    paths: _Paths,
+) -> None:
+    with FakeGovUK() as fake:
+        site = build_site(fake, monthly=3)
+        with Client(base_url=fake.base_url, cache_dir=tmp_path / "discover") as client:
+            found = catalogue(client=client)
+    # Stored as GOV.UK's discovery in the cache the command uses.
+    with Client(offline=True) as client:
+        save_discovery(client, found.model_copy(update={"base_url": DEFAULT_BASE_URL}))
+    code, out, err = _run(["--offline", "catalogue"], capsys)
+    assert (code, paths.usual) == (0, 1)
+    assert "a cached discovery from https://www.gov.uk" in out.splitlines()[0]
+    assert all(page.release.title in out for page in site.pages_of("monthly"))
+    assert "Offline and no catalogue discovery is cached" not in err
+
+
+def test_the_shortcut_looks_where_the_cache_keeps_the_discovery(tmp_path: Path) -> None:
+    url = discovery_key(DEFAULT_BASE_URL)
+    assert _quick.api_entry_dir(tmp_path, url) == Cache(tmp_path).api_entry(url).directory
+
+
+def _copied_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the shortcut at copies of the packaged snapshot and listing; return the snapshot."""
+    folder = tmp_path / "package"
+    folder.mkdir()
+    snapshot = folder / SNAPSHOT.name
+    shutil.copyfile(SNAPSHOT, snapshot)
+    shutil.copyfile(PREBUILT, listing_path_for(snapshot))
+    monkeypatch.setattr(_quick, "_SNAPSHOT", snapshot)
+    return snapshot
+
+
+def test_a_snapshot_that_does_not_match_its_listing_is_validated(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    paths: _Paths,
+) -> None:
+    snapshot = _copied_package(tmp_path, monkeypatch)
+    assert _quick.snapshot_listing(offline=True) == listing_of(load_snapshot())
+    # One byte more (still valid JSON): the listing no longer describes this snapshot.
+    snapshot.write_bytes(snapshot.read_bytes() + b"\n")
+    assert _quick.snapshot_listing(offline=True) is None
+    code, out, _ = _run(["--offline", "catalogue"], capsys)
+    assert (code, paths.usual) == (0, 1)
+    assert "\nmonthly: HMCTS management information (live)\n" in out
+
+
+@pytest.mark.parametrize(
+    "prebuilt",
+    [
+        b"not json",
+        b"[]",
+        b'{"format": 2}',
+        # The right digest, a malformed listing.
+        lambda text: text.replace('"generated_at": "', '"generated_at": "x'),
+        lambda text: text.replace('"lines": [', '"lines": [1, '),
+        lambda text: text.replace('"format": 1', '"format": 2'),
+    ],
+)
+def test_a_malformed_listing_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prebuilt: Any
+) -> None:
+    snapshot = _copied_package(tmp_path, monkeypatch)
+    target = listing_path_for(snapshot)
+    if callable(prebuilt):
+        changed = prebuilt(target.read_text(encoding="utf-8"))
+        assert changed != target.read_text(encoding="utf-8")
+        target.write_text(changed, encoding="utf-8")
+    else:
+        target.write_bytes(prebuilt)
+    assert _quick.snapshot_listing(offline=True) is None
+
+
+def test_no_listing_file_means_the_usual_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snapshot = _copied_package(tmp_path, monkeypatch)
+    listing_path_for(snapshot).unlink()
+    assert _quick.snapshot_listing(offline=True) is None
+
+
+@pytest.mark.parametrize(
+    ("env", "with_flag"),
+    [
+        ({"HMCTS_DATA_BASE_URL": "http://127.0.0.1:9"}, False),
+        ({"HMCTS_DATA_ALLOWED_HOSTS": "example.org"}, False),
+        ({"HMCTS_DATA_OFFLINE": "maybe"}, False),  # the usual path raises ConfigurationError
+        # Offline only from the command line's flag, combined as Client(offline=True) does.
+        ({"HMCTS_DATA_OFFLINE": "0"}, True),
+    ],
+)
+def test_settings_it_does_not_resolve_mean_the_usual_path(
+    tmp_path: Path, env: dict[str, str], with_flag: bool
+) -> None:
+    base = {"HMCTS_DATA_CACHE_DIR": str(tmp_path / "cache"), "HMCTS_DATA_OFFLINE": "1"}
+    expected = listing_of(load_snapshot())
+    assert _quick.snapshot_listing(offline=False, environ=base) == expected
+    assert _quick.snapshot_listing(offline=False, environ={**base, **env}) is None
+    flagged = _quick.snapshot_listing(offline=True, environ={**base, **env})
+    assert flagged == (expected if with_flag else None)
+
+
+def test_blank_settings_count_as_unset_as_settings_reads_them(tmp_path: Path) -> None:
+    env = {"HMCTS_DATA_CACHE_DIR": str(tmp_path / "c"), "HMCTS_DATA_TIMEOUT": "  "}
+    assert _quick.snapshot_listing(offline=True, environ=env) is not None
+
+
+def test_an_invalid_offline_variable_is_the_same_error_as_before(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], paths: _Paths
+) -> None:
+    monkeypatch.setenv("HMCTS_DATA_OFFLINE", "maybe")
+    code, _, err = _run(["--offline", "catalogue"], capsys)
+    assert code == 9
+    assert "HMCTS_DATA_OFFLINE='maybe' is not a boolean" in err
+    assert paths.usual == 1
+
+
+def test_a_cache_directory_the_cache_could_not_use_means_the_usual_path(tmp_path: Path) -> None:
+    # (The usual path then warns and falls back to a folder in the system's temporary folder.)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    env = {"HMCTS_DATA_CACHE_DIR": str(blocker / "cache")}
+    assert _quick.snapshot_listing(offline=True, environ=env) is None
+    # Named like the shared fallback, which the cache checks is private before each use.
+    fallback_like = {"HMCTS_DATA_CACHE_DIR": str(tmp_path / "hmcts-data-cache-1")}
+    assert _quick.snapshot_listing(offline=True, environ=fallback_like) is None
+
+
+def test_the_shortcut_creates_the_cache_directory_and_leaves_nothing_else(tmp_path: Path) -> None:
+    root = tmp_path / "new" / "cache"
+    assert _quick.snapshot_listing(offline=True, environ={"HMCTS_DATA_CACHE_DIR": str(root)})
+    assert root.is_dir()
+    assert list(root.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [["monthly"], ["--json"], ["--refresh"], ["--full-refresh"]])
+def test_other_forms_of_the_command_take_the_usual_path(
+    capsys: pytest.CaptureFixture[str], paths: _Paths, argv: list[str]
+) -> None:
+    code, out, _ = _run(["--offline", "catalogue", *argv], capsys)
+    assert (code, paths.usual) == (0, 1)
+    assert out
+
+
+def test_debug_runs_take_the_usual_path(capsys: pytest.CaptureFixture[str], paths: _Paths) -> None:
+    assert _run(["--debug", "--offline", "catalogue"], capsys)[0] == 0
+    assert paths.usual == 1
+
+
+def test_writing_a_snapshot_writes_its_listing(tmp_path: Path) -> None:
+    live = load_snapshot().model_copy(update={"source": "live"})
+    path = write_snapshot(live, tmp_path / "snap.json")
+    data = path.read_bytes()
+    prebuilt = listing_path_for(path).read_bytes()
+    written = load_catalogue_json(data, origin=str(path))
+    assert read_prebuilt(prebuilt, data) == listing_of(written)
+    assert read_prebuilt(prebuilt, data + b" ") is None
+
+
+def test_write_listing_rebuilds_a_hand_edited_snapshot_listing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "snapshot.json"
+    edited = SNAPSHOT.read_text(encoding="utf-8").replace(
+        "HMCTS management information - May 2025", "HMCTS management information - May 2025 (ed)"
+    )
+    path.write_text(edited, encoding="utf-8")
+    code, out, _ = _run(["catalogue", "--write-listing", str(path)], capsys)
+    assert code == 0
+    assert str(listing_path_for(path)) in out
+    listing = read_prebuilt(listing_path_for(path).read_bytes(), path.read_bytes())
+    assert listing is not None
+    assert listing.source == "snapshot"
+    assert listing.publications[0].lines[0].endswith("May 2025 (ed)")
+
+
+def test_write_listing_refuses_what_is_not_a_snapshot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "snapshot.json"
+    bad.write_text('{"publications": 1}', encoding="utf-8")
+    code, _, err = _run(["catalogue", "--write-listing", str(bad)], capsys)
+    assert code == 6
+    assert str(bad) in err
+    assert not listing_path_for(bad).exists()
+    code, _, err = _run(["catalogue", "--write-listing", str(tmp_path / "none.json")], capsys)
+    assert code == 6
+    assert "none.json" in err
