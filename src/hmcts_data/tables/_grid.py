@@ -37,7 +37,6 @@ from math import copysign
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from hmcts_data._errors import ParseError
-from hmcts_data.tables._extent import check_extent
 from hmcts_data.tables._guard import OLE2_MAGIC, check_package, is_encrypted_office
 
 if TYPE_CHECKING:
@@ -218,7 +217,10 @@ def iter_grids(data: bytes, *, name: str) -> Iterator[Grid]:
     # before the engine inflates anything (limits in hmcts_data.tables._guard).
     check_package(data, name=name)
     # A sheet whose filled cells span an absurd range would abort the engine or exhaust
-    # memory in the grid: measured from the XML before either allocates (limits in _extent).
+    # memory in the grid: measured from the XML before either allocates (limits in _extent,
+    # imported here: a CSV read needs none of it).
+    from hmcts_data.tables._extent import check_extent
+
     check_extent(data, name=name, kind=kind)
     return _read_workbook(data, name, kind)
 

@@ -19,7 +19,7 @@ from hmcts_data._errors import ParseError, SchemaDriftError
 from hmcts_data._warn import warn
 from hmcts_data.tables import OnUnknown
 from hmcts_data.tables._grid import Grid, load_grids, padded_rows
-from hmcts_data.tables._interpret import HeaderMapping, interpret_headers
+from hmcts_data.tables._header_mapping import HeaderMapping, interpret_headers
 from hmcts_data.tables._monthly_crosswalk import Match, load_crosswalk, normalise_header
 from hmcts_data.tables._periods import parse_month_column
 from hmcts_data.tables._schema import (
