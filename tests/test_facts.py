@@ -177,3 +177,22 @@ def test_validation_models_and_runtime_classes_have_the_same_fields(
         name: "required" if info.is_required() else info.get_default(call_default_factory=True)
         for name, info in model.model_fields.items()
     }
+
+
+def test_the_prebuild_output_does_not_depend_on_the_hash_seed() -> None:
+    """Sets (eras, periods, signatures) are written sorted: the same files give the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from hmcts_data.tables._prebuild import prebuilt_text; print(prebuilt_text(), end='')"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
