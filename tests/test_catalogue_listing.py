@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import hmcts_data._cache as cache_module
 import hmcts_data._catalogue._listing as listing_module
 from hmcts_data import Client
 from hmcts_data._cache import Cache
@@ -140,6 +141,9 @@ def test_a_cached_discovery_is_listed_by_the_usual_path(
 def test_the_shortcut_looks_where_the_cache_keeps_the_discovery(tmp_path: Path) -> None:
     url = discovery_key(DEFAULT_BASE_URL)
     assert _quick.api_entry_dir(tmp_path, url) == Cache(tmp_path).api_entry(url).directory
+    # Its write probe is named as the cache's temporary files, which the cache sweeps.
+    assert _quick._TMP_PREFIX == cache_module._TMP_PREFIX
+    assert cache_module.fallback_cache_dir().name.startswith(_quick._FALLBACK_NAME)
 
 
 def _copied_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

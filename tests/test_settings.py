@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hmcts_data import Client, ConfigurationError, Settings
+from hmcts_data._environ import env_values
 from hmcts_data._settings import GOVUK_HOSTS, PROJECT_URL, is_loopback_host
 from hmcts_data._version import __version__
 
@@ -69,6 +70,32 @@ def test_invalid_values_name_the_variable(var: str, raw: str) -> None:
 @pytest.mark.parametrize("raw", ["0", "false", "no", "off", ""])
 def test_offline_false_spellings(raw: str) -> None:
     assert Settings.from_env({"HMCTS_DATA_OFFLINE": raw}).offline is False
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"HMCTS_DATA_OFFLINE": " YES "},
+        {"HMCTS_DATA_OFFLINE": "", "HMCTS_DATA_CACHE_DIR": "~/hmcts-cache"},
+        {"HMCTS_DATA_OFFLINE": "off", "HMCTS_DATA_CACHE_DIR": "  "},
+        {"HMCTS_DATA_CACHE_DIR": "relative/cache", "HMCTS_DATA_TIMEOUT": "7"},
+    ],
+)
+def test_the_pydantic_free_reading_is_what_settings_validate(env: dict[str, str]) -> None:
+    # The offline catalogue listing reads offline and cache_dir through env_values alone.
+    raw = env_values(env)
+    settings = Settings.from_env(env)
+    assert raw.get("offline", False) is settings.offline
+    assert raw.get("cache_dir") == settings.cache_dir
+
+
+def test_the_pydantic_free_reading_refuses_what_settings_refuse() -> None:
+    with pytest.raises(ConfigurationError, match="HMCTS_DATA_OFFLINE") as raw:
+        env_values({"HMCTS_DATA_OFFLINE": "maybe"})
+    with pytest.raises(ConfigurationError) as validated:
+        Settings.from_env({"HMCTS_DATA_OFFLINE": "maybe"})
+    assert str(raw.value) == str(validated.value)
 
 
 def test_arguments_beat_environment_beat_defaults() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from enum import Enum
 from typing import Any
@@ -60,6 +59,8 @@ def html_table(
         >>> html_table(["a"], [["<b>"]]).count("&lt;b&gt;")
         1
     """
+    import html  # here: the command line's listing uses text_table only
+
     head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in headers)
     cell = "<td style='text-align:left'>{}</td>"
     body = "".join(
