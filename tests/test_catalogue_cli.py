@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hmcts_data._catalogue._listing import listing_of, listing_path_for, read_prebuilt
 from hmcts_data._catalogue._snapshot import load_catalogue_json
 from hmcts_data.cli import main
 from hmcts_data.testing import FakeGovUK, build_site
@@ -81,11 +82,16 @@ def test_write_snapshot_from_the_fake_site(
     site = build_site(site_env, monthly=4)
     target = tmp_path / "snapshot.json"
     assert main(["catalogue", "--refresh", "--write-snapshot", str(target)]) == 0
-    assert str(target) in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert str(target) in out
     snap = load_catalogue_json(target.read_bytes(), origin=str(target))
     assert snap.source == "snapshot"
     assert snap.base_url == site_env.base_url
     assert len(snap.releases) == len(site.pages)
+    # Its pre-built listing beside it, built from exactly those bytes.
+    listing = listing_path_for(target)
+    assert str(listing) in out
+    assert read_prebuilt(listing.read_bytes(), target.read_bytes()) == listing_of(snap)
 
 
 def test_write_snapshot_refuses_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

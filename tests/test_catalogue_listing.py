@@ -9,7 +9,10 @@ match its listing, an unusable cache directory).
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,6 +79,28 @@ def test_the_packaged_listing_is_that_of_the_packaged_snapshot() -> None:
         f"{PREBUILT.name} is out of date with {SNAPSHOT.name}; run: {REBUILD_COMMAND}"
     )
     assert read_prebuilt(PREBUILT.read_bytes(), snapshot) == listing_of(load_snapshot())
+
+
+def test_the_listing_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from hmcts_data._catalogue._listing import dump_prebuilt, listing_of\n"
+        "from hmcts_data._catalogue._snapshot import load_snapshot\n"
+        f"data = open({str(SNAPSHOT)!r}, 'rb').read()\n"
+        "sys.stdout.write(dump_prebuilt(listing_of(load_snapshot()), data))\n"
+    )
+    texts = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert texts == {PREBUILT.read_text(encoding="utf-8")}
 
 
 @pytest.mark.parametrize(

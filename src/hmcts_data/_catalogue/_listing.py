@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LISTING_FORMAT",
+    "REBUILD_COMMAND",
+    "SHOWN",
     "Listing",
     "PublicationListing",
     "describe_source",

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-# The command prints the listing's view of a catalogue, not the models: so the plain listing
-# of the embedded snapshot is printed without importing pydantic (see _catalogue._quick).
-_SHOWN = SHOWN
+# The command prints the listing's view of a catalogue (_catalogue._listing), not the models:
+# so the plain listing of the embedded snapshot is printed without importing pydantic (see
+# _catalogue._quick).
 
 _EPILOG = """\
 examples:
@@ -65,7 +65,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="discover now and revalidate every page, whatever the collection says changed",
     )
     parser.add_argument(
-        "--all", action="store_true", help=f"list every release (default: newest {_SHOWN})"
+        "--all", action="store_true", help=f"list every release (default: newest {SHOWN})"
     )
     parser.add_argument(
         "--write-snapshot",
