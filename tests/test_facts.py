@@ -9,6 +9,7 @@ same objects.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +19,15 @@ import pytest
 from pydantic import BaseModel
 
 from hmcts_data import ParseError
-from hmcts_data.tables import _facts, _fingerprint, _interpret, _monthly_crosswalk, _schema
+from hmcts_data.tables import (
+    _crosswalk,
+    _facts,
+    _fingerprint,
+    _interpret,
+    _monthly_crosswalk,
+    _schema,
+)
+from hmcts_data.tables import _crosswalk_models as publication_models
 from hmcts_data.tables import _header_vocabulary_models as header_models
 from hmcts_data.tables import _monthly_crosswalk_models as crosswalk_models
 from hmcts_data.tables import _vocabulary_models as vocabulary_models
@@ -34,6 +43,8 @@ _CACHED: tuple[Any, ...] = (
     _interpret._tables,
     _interpret.interpret_label,
     _fingerprint.fingerprints,
+    _crosswalk.load_common,
+    _crosswalk.load_crosswalk,
 )
 
 #: Each fact file's loader.
@@ -42,6 +53,11 @@ _LOADERS: dict[str, Callable[[], object]] = {
     "monthly_crosswalk.toml": _monthly_crosswalk.load_crosswalk,
     "header_vocabulary.toml": _interpret.load_vocabulary,
     "fingerprints.toml": _fingerprint.fingerprints,
+    "common_crosswalk.toml": _crosswalk.load_common,
+    **{
+        f"{p.replace('-', '_')}_crosswalk.toml": functools.partial(_crosswalk.load_crosswalk, p)
+        for p in _crosswalk.PUBLICATIONS
+    },
 }
 
 
@@ -121,6 +137,13 @@ def test_without_prebuilt_data_every_file_is_validated(
         ("header_vocabulary.toml", b"version = 1", b"version = 2", "version must be 1"),
         ("fingerprints.toml", b'evidence = "', b'evidence = "guessed', "evidence must be"),
         ("monthly_crosswalk.toml", b"[[series]]", b"[[series]", "monthly crosswalk is invalid"),
+        (
+            "remote_hearings_crosswalk.toml",
+            b'unit = "hearings"',
+            b'unit = "furlongs"',
+            r"(?s)crosswalk remote_hearings_crosswalk\.toml is invalid: .*measures\.hearings: unit",
+        ),
+        ("common_crosswalk.toml", b'percent = ["share"]', b'furlongs = ["fl"]', "furlongs"),
     ],
 )
 @pytest.mark.usefixtures("fresh")
@@ -157,6 +180,12 @@ def test_an_unreadable_fact_file_is_a_parse_error(
         (header_models.Phrase, _interpret.Phrase),
         (header_models.MeasureRule, _interpret.MeasureRule),
         (header_models.Vocabulary, _interpret.Vocabulary),
+        (publication_models.MeasureEntry, _crosswalk.MeasureEntry),
+        (publication_models.BreakdownEntry, _crosswalk.BreakdownEntry),
+        (publication_models.JurisdictionEntry, _crosswalk.JurisdictionEntry),
+        (publication_models.LabelException, _crosswalk.LabelException),
+        (publication_models.Common, _crosswalk.Common),
+        (publication_models.Crosswalk, _crosswalk.Crosswalk),
     ],
 )
 def test_validation_models_and_runtime_classes_have_the_same_fields(

@@ -185,6 +185,35 @@ def test_reading_a_local_file_imports_no_network_cache_or_catalogue(tmp_path: Pa
     assert [m for m in unwanted if m in modules] == []
 
 
+def test_reading_other_publications_imports_no_validation_models(tmp_path: Path) -> None:
+    from hmcts_data.tables._crosswalk import PUBLICATIONS
+    from hmcts_data.testing._table_files import publication_csv
+
+    paths = {}
+    for publication in PUBLICATIONS:
+        paths[publication] = tmp_path / f"{publication}.csv"
+        paths[publication].write_bytes(publication_csv(publication))
+    modules, out = _modules_after(
+        f"""
+        import hmcts_data
+        for publication, path in { ({p: str(v) for p, v in paths.items()})!r}.items():
+            print(publication, len(hmcts_data.read(publication, path)))
+        """,
+        tmp_path,
+    )
+    assert [int(line.split()[1]) > 0 for line in out.splitlines()] == [True] * len(PUBLICATIONS)
+    # Their crosswalks (and the shared vocabularies) come from the pre-built data.
+    unwanted = [
+        "pydantic",
+        "pydantic_core",
+        "tomllib",
+        "hmcts_data.tables._crosswalk_models",
+        "hmcts_data.tables._header_vocabulary_models",
+        "hmcts_data.tables._vocabulary_models",
+    ]
+    assert [m for m in unwanted if m in modules] == []
+
+
 def _subcommands(parser: object) -> set[str]:
     return set(parser._subparsers._group_actions[0].choices)  # type: ignore[attr-defined]
 

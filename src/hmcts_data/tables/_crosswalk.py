@@ -26,14 +26,10 @@ Every data file is validated at load against the tidy vocabulary (``vocabulary.t
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib import resources
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from typing import Any, Literal, cast
 
 from hmcts_data._errors import ParseError
 from hmcts_data.tables._interpret import (
@@ -54,21 +50,29 @@ from hmcts_data.tables._schema import vocabulary
 
 __all__ = [
     "PUBLICATIONS",
+    "STATED",
     "BreakdownEntry",
     "Common",
     "Crosswalk",
+    "JurisdictionEntry",
     "LabelException",
     "MeasureEntry",
+    "build_common",
+    "build_crosswalk",
     "crosswalks_markdown",
     "describe_crosswalk",
     "load_common",
     "load_crosswalk",
     "normalise",
+    "phrases_ok",
+    "validate_common",
+    "validate_publication",
 ]
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _COUNTS = frozenset({"cases", "hearings"})
-_STATED = ("weeks", "days", "percent")
+#: The units a label may state in words.
+STATED = ("weeks", "days", "percent")
 #: Shared by every publication of this module (filler, unit words, aggregate jurisdictions).
 _COMMON = "common_crosswalk.toml"
 
@@ -83,13 +87,15 @@ def normalise(text: str) -> str:
     return " ".join(words(_BRACKETS.sub(" ", text)))
 
 
-def _phrases(value: tuple[str, ...], where: str) -> None:
+def phrases_ok(value: tuple[str, ...], where: str) -> None:
+    """Refuse (``ValueError``) a phrase that is blank once normalised; ``where`` names it."""
     for phrase in value:
         if not normalise(phrase):
             raise ValueError(f"{where}: phrase {phrase!r} is blank once normalised")
 
 
-class MeasureEntry(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class MeasureEntry:
     """A measure a publication reports.
 
     Attributes:
@@ -98,14 +104,13 @@ class MeasureEntry(BaseModel):
         match: The publication's own phrase variants.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     unit: str
     shared: bool = False
     match: tuple[str, ...] = ()
 
 
-class BreakdownEntry(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class BreakdownEntry:
     """A breakdown a publication reports.
 
     Attributes:
@@ -113,21 +118,19 @@ class BreakdownEntry(BaseModel):
         match: Its phrase variants.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     jurisdiction: str | None = None
-    match: tuple[str, ...] = Field(min_length=1)
+    match: tuple[str, ...]
 
 
-class JurisdictionEntry(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class JurisdictionEntry:
     """Phrases naming an aggregate jurisdiction (``common_crosswalk.toml``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    match: tuple[str, ...] = Field(min_length=1)
+    match: tuple[str, ...]
 
 
-class LabelException(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class LabelException:
     """A whole label the grammar cannot read, and what it means.
 
     Attributes:
@@ -139,8 +142,6 @@ class LabelException(BaseModel):
         unit: Unit (else the measure's).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     label: str
     evidence: Literal["observed", "inferred"]
     jurisdiction: str | None = None
@@ -149,7 +150,8 @@ class LabelException(BaseModel):
     unit: str | None = None
 
 
-class Common(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Common:
     """What every publication of this module shares (``common_crosswalk.toml``).
 
     Attributes:
@@ -158,24 +160,9 @@ class Common(BaseModel):
         jurisdictions: Aggregate jurisdiction -> its phrases.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     filler: tuple[str, ...]
-    units: dict[str, tuple[str, ...]] = {}
+    units: dict[str, tuple[str, ...]] = field(default_factory=dict)
     jurisdictions: dict[str, JurisdictionEntry]
-
-    @model_validator(mode="after")
-    def _known(self) -> Common:
-        vocab = vocabulary()
-        for unit, phrases in self.units.items():
-            if unit not in _STATED:
-                raise ValueError(f"units: {unit!r} is not one of {_STATED}")
-            _phrases(phrases, f"units.{unit}")
-        for name, entry in self.jurisdictions.items():
-            if name not in vocab.jurisdiction:
-                raise ValueError(f"jurisdictions: {name!r} is not in the vocabulary")
-            _phrases(entry.match, f"jurisdictions.{name}")
-        return self
 
 
 @dataclass(frozen=True)
@@ -184,8 +171,12 @@ class _Compiled:
     exceptions: dict[tuple[str, ...], LabelException]
 
 
-class Crosswalk(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Crosswalk:
     """A publication's label vocabulary and exceptions.
+
+    Validated by the pydantic model of the same name (``_crosswalk_models``), imported only
+    when the packaged file differs from its pre-built data.
 
     Attributes:
         publication: Publication id.
@@ -197,65 +188,13 @@ class Crosswalk(BaseModel):
         exception: Whole labels the grammar cannot read.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     publication: str
     note: str
     default_measure: str | None = None
     filler: tuple[str, ...] = ()
     measures: dict[str, MeasureEntry]
-    breakdowns: dict[str, BreakdownEntry] = {}
+    breakdowns: dict[str, BreakdownEntry] = field(default_factory=dict)
     exception: tuple[LabelException, ...] = ()
-
-    @model_validator(mode="after")
-    def _check(self) -> Crosswalk:
-        vocab = vocabulary()
-        if self.publication not in vocab.publication:
-            raise ValueError(f"publication {self.publication!r} is not in the vocabulary")
-        if self.default_measure is not None and self.default_measure not in self.measures:
-            raise ValueError(f"default_measure {self.default_measure!r} is not in measures")
-        owner: dict[str, str] = {}
-
-        def own(phrases: tuple[str, ...], where: str) -> None:
-            _phrases(phrases, where)
-            for phrase in phrases:
-                key = normalise(phrase)
-                if owner.setdefault(key, where) != where:
-                    raise ValueError(f"phrase {phrase!r} means both {owner[key]} and {where}")
-
-        for name, entry in self.measures.items():
-            if name not in vocab.measure:
-                raise ValueError(f"measures: {name!r} is not a measure of the vocabulary")
-            if entry.unit not in vocab.unit:
-                raise ValueError(f"measures.{name}: unit {entry.unit!r} is not in the vocabulary")
-            if not entry.match and not entry.shared:
-                raise ValueError(f"measures.{name}: no phrase names it")
-            own(entry.match, f"measures.{name}")
-        for name, b in self.breakdowns.items():
-            if name not in vocab.breakdown:
-                raise ValueError(f"breakdowns: {name!r} is not a breakdown of the vocabulary")
-            if b.jurisdiction is not None and b.jurisdiction not in vocab.jurisdiction:
-                raise ValueError(f"breakdowns.{name}: unknown jurisdiction {b.jurisdiction!r}")
-            own(b.match, f"breakdowns.{name}")
-        _phrases(self.filler, "filler")
-        seen: set[str] = set()
-        for e in self.exception:
-            key = normalise(e.label)
-            if not key or key in seen:
-                raise ValueError(f"exception {e.label!r} is blank or listed twice")
-            seen.add(key)
-            checks = (
-                ("jurisdiction", e.jurisdiction, vocab.jurisdiction),
-                ("measure", e.measure, self.measures),
-                ("breakdown", e.breakdown, self.breakdowns),
-                ("unit", e.unit, vocab.unit),
-            )
-            for field, value, known in checks:
-                if value is not None and value not in known:
-                    raise ValueError(f"exception {e.label!r}: {field} {value!r} is not known")
-            if all(v is None for _, v, _ in checks):
-                raise ValueError(f"exception {e.label!r} says nothing")
-        return self
 
     @cached_property
     def _compiled(self) -> _Compiled:
@@ -385,14 +324,123 @@ def _scan_of(exception: LabelException) -> Scan:
     )
 
 
-def _read_toml(file: str) -> dict[str, Any]:
-    package = resources.files("hmcts_data.tables")
-    return tomllib.loads(package.joinpath(file).read_text(encoding="utf-8"))
+def _invalid(file: str, exc: Exception) -> ParseError:
+    what = f"The packaged {file}" if file == _COMMON else f"The packaged crosswalk {file}"
+    return ParseError(
+        f"{what} is invalid: {exc}. Reinstall hmcts_data or fix the entry named.", file=file
+    )
+
+
+def _validated(model: str, raw: dict[str, Any], file: str) -> dict[str, Any]:
+    """``raw`` validated by the pydantic model named ``model``, as JSON-shaped data."""
+    from pydantic import ValidationError
+
+    from hmcts_data.tables import _crosswalk_models as models
+
+    try:
+        return cast("dict[str, Any]", getattr(models, model).model_validate(raw).model_dump())
+    except ValidationError as exc:
+        raise _invalid(file, exc) from exc
+
+
+def _toml(data: bytes, file: str) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise _invalid(file, exc) from exc
+
+
+def _built_common(data: Mapping[str, Any]) -> Common:
+    return Common(
+        filler=tuple(data["filler"]),
+        units={unit: tuple(ws) for unit, ws in data["units"].items()},
+        jurisdictions={
+            name: JurisdictionEntry(match=tuple(j["match"]))
+            for name, j in data["jurisdictions"].items()
+        },
+    )
+
+
+def _built_crosswalk(data: Mapping[str, Any]) -> Crosswalk:
+    return Crosswalk(
+        publication=data["publication"],
+        note=data["note"],
+        default_measure=data["default_measure"],
+        filler=tuple(data["filler"]),
+        measures={
+            name: MeasureEntry(unit=m["unit"], shared=m["shared"], match=tuple(m["match"]))
+            for name, m in data["measures"].items()
+        },
+        breakdowns={
+            name: BreakdownEntry(jurisdiction=b["jurisdiction"], match=tuple(b["match"]))
+            for name, b in data["breakdowns"].items()
+        },
+        exception=tuple(LabelException(**e) for e in data["exception"]),
+    )
+
+
+def validate_common(data: bytes, file: str = _COMMON) -> dict[str, Any]:
+    """Fully validate the bytes of ``common_crosswalk.toml``; return its JSON-shaped data.
+
+    Raises:
+        ParseError: The file is malformed (names the entry).
+    """
+    return _validated("Common", _toml(data, file), file)
+
+
+def validate_publication(data: bytes, file: str) -> dict[str, Any]:
+    """Fully validate the bytes of a publication's crosswalk file; return its JSON-shaped data.
+
+    Its grammar is compiled too, so a phrase the engine cannot use fails here.
+
+    Raises:
+        ParseError: The file is malformed (names the file and the entry).
+    """
+    return build_crosswalk(_toml(data, file), file=file)[1]
+
+
+def build_common(raw: dict[str, Any]) -> Common:
+    """Validate a parsed ``common_crosswalk.toml`` document and build it.
+
+    Raises:
+        ParseError: An entry is malformed (names it).
+    """
+    return _built_common(_validated("Common", raw, _COMMON))
+
+
+def build_crosswalk(
+    raw: dict[str, Any], *, file: str = "<crosswalk>"
+) -> tuple[Crosswalk, dict[str, Any]]:
+    """Validate a parsed publication crosswalk document; build and compile it.
+
+    Args:
+        raw: The TOML document as a dict.
+        file: File name for messages.
+
+    Returns:
+        The crosswalk (its grammar compiled) and its validated, JSON-shaped data.
+
+    Raises:
+        ParseError: An entry is malformed or uses a value outside the vocabulary (names it).
+    """
+    data = _validated("Crosswalk", raw, file)
+    crosswalk = _built_crosswalk(data)
+    try:
+        crosswalk._compiled  # noqa: B018 - compile now, so a bad phrase fails here
+    except ParseError:
+        raise
+    except ValueError as exc:
+        raise _invalid(file, exc) from exc
+    return crosswalk, data
 
 
 @cache
 def load_common() -> Common:
-    """Load and validate ``common_crosswalk.toml`` (cached).
+    """Load ``common_crosswalk.toml``, validated (cached).
+
+    The pre-built data is used while the file is unchanged; otherwise it is validated in full.
 
     Raises:
         ParseError: The packaged file is missing or invalid (names the entry).
@@ -401,19 +449,16 @@ def load_common() -> Common:
         >>> "criminal" in load_common().jurisdictions
         True
     """
-    try:
-        return Common.model_validate(_read_toml(_COMMON))
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ParseError(
-            f"The packaged {_COMMON} is invalid: {exc}. Reinstall hmcts_data or fix the entry "
-            "named.",
-            file=_COMMON,
-        ) from exc
+    from hmcts_data.tables._facts import load_facts
+
+    return _built_common(load_facts(_COMMON, validate_common))
 
 
 @cache
 def load_crosswalk(publication: str) -> Crosswalk:
-    """Load and validate a publication's packaged vocabulary and exceptions.
+    """Load a publication's packaged vocabulary and exceptions, validated.
+
+    The pre-built data is used while the file is unchanged; otherwise it is validated in full.
 
     Args:
         publication: Publication id (``"weekly-covid"``, ``"remote-hearings"`` ...).
@@ -429,17 +474,12 @@ def load_crosswalk(publication: str) -> Crosswalk:
         >>> load_crosswalk("weekly-covid").publication
         'weekly-covid'
     """
+    from hmcts_data.tables._facts import load_facts
+
     file = f"{publication.replace('-', '_')}_crosswalk.toml"
     load_common()
-    try:
-        crosswalk = Crosswalk.model_validate(_read_toml(file))
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ParseError(
-            f"The packaged crosswalk {file} is invalid: {exc}. Reinstall hmcts_data or fix the "
-            "entry named.",
-            file=file,
-        ) from exc
-    crosswalk._compiled  # noqa: B018 - compile once, at load, so a bad phrase fails here
+    crosswalk = _built_crosswalk(load_facts(file, validate_publication))
+    crosswalk._compiled  # noqa: B018 - compile once, at load
     return crosswalk
 
 

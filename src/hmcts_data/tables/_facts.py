@@ -60,13 +60,13 @@ def normalised(data: Any) -> Any:
     return json.loads(json.dumps(data, ensure_ascii=False))
 
 
-def load_facts(file: str, validate: Callable[[bytes], Any]) -> Any:
+def load_facts(file: str, validate: Callable[[bytes, str], Any]) -> Any:
     """The validated, JSON-shaped data of the packaged fact file ``file``.
 
     Args:
         file: The fact file's name in ``hmcts_data.tables`` (``"vocabulary.toml"`` ...).
-        validate: Full validation of the file's bytes (TOML, models, cross-checks), returning
-            JSON-shaped data; it raises the file's own :class:`~hmcts_data.ParseError`.
+        validate: Full validation of the file's bytes and name (TOML, models, cross-checks),
+            returning JSON-shaped data; it raises the file's own :class:`~hmcts_data.ParseError`.
 
     Returns:
         The pre-built data when the file's sha256 is the one it was built from, else
@@ -91,4 +91,4 @@ def load_facts(file: str, validate: Callable[[bytes], Any]) -> Any:
         "none" if entry is None else "another digest",
         PREBUILD_COMMAND,
     )
-    return normalised(validate(data))
+    return normalised(validate(data, file))

@@ -115,7 +115,7 @@ def fingerprints() -> dict[str, Fingerprint]:
     }
 
 
-def validate_fingerprints(data: bytes) -> dict[str, Any]:
+def validate_fingerprints(data: bytes, file: str = _FILE) -> dict[str, Any]:
     """Fully validate the bytes of ``fingerprints.toml``; return its JSON-shaped data.
 
     Raises:

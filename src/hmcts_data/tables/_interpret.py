@@ -281,7 +281,7 @@ def _tables() -> Grammar:
     )
 
 
-def validate_vocabulary(data: bytes) -> dict[str, Any]:
+def validate_vocabulary(data: bytes, file: str = _FILE) -> dict[str, Any]:
     """Fully validate the bytes of ``header_vocabulary.toml``; return its JSON-shaped data.
 
     Raises:
@@ -299,7 +299,7 @@ def validate_vocabulary(data: bytes) -> dict[str, Any]:
         raise ParseError(
             f"The packaged header vocabulary is invalid: {exc}. Fix the entry named in {_FILE} "
             "(or reinstall hmcts_data).",
-            file=_FILE,
+            file=file,
         ) from exc
 
 

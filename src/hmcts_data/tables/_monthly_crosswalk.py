@@ -350,7 +350,7 @@ def _built(data: Mapping[str, Any]) -> Crosswalk:
     )
 
 
-def validate_crosswalk(data: bytes) -> dict[str, Any]:
+def validate_crosswalk(data: bytes, file: str = _FILE) -> dict[str, Any]:
     """Fully validate the bytes of ``monthly_crosswalk.toml`` (see :func:`build_crosswalk`).
 
     Returns:

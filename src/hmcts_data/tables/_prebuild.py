@@ -1,7 +1,8 @@
 """Maintainer command: rebuild ``_prebuilt.json`` from the packaged fact files.
 
 Run it after editing a fact file (``vocabulary.toml``, ``monthly_crosswalk.toml``,
-``header_vocabulary.toml``, ``fingerprints.toml``)::
+``header_vocabulary.toml``, ``fingerprints.toml``, ``common_crosswalk.toml`` or a publication's
+``<publication>_crosswalk.toml``)::
 
     python -m hmcts_data.tables._prebuild          # rewrite src/hmcts_data/tables/_prebuilt.json
     python -m hmcts_data.tables._prebuild --check  # exit 1 when it is out of date
@@ -26,18 +27,24 @@ from hmcts_data.tables._facts import PREBUILD_COMMAND, PREBUILT, packaged_bytes
 
 __all__ = ["FACT_FILES", "main", "prebuilt_text"]
 
-#: Fact file -> ``module:function`` that fully validates its bytes into JSON-shaped data.
+#: Fact file -> ``module:function`` that fully validates its bytes (and name) into JSON-shaped
+#: data.
 FACT_FILES: Final[dict[str, str]] = {
     "vocabulary.toml": "hmcts_data.tables._schema:validate_vocabulary",
     "monthly_crosswalk.toml": "hmcts_data.tables._monthly_crosswalk:validate_crosswalk",
     "header_vocabulary.toml": "hmcts_data.tables._interpret:validate_vocabulary",
     "fingerprints.toml": "hmcts_data.tables._fingerprint:validate_fingerprints",
+    "common_crosswalk.toml": "hmcts_data.tables._crosswalk:validate_common",
+    "weekly_covid_crosswalk.toml": "hmcts_data.tables._crosswalk:validate_publication",
+    "remote_hearings_crosswalk.toml": "hmcts_data.tables._crosswalk:validate_publication",
+    "reformed_services_crosswalk.toml": "hmcts_data.tables._crosswalk:validate_publication",
+    "ad_hoc_crosswalk.toml": "hmcts_data.tables._crosswalk:validate_publication",
 }
 
 
-def _validator(path: str) -> Callable[[bytes], Any]:
+def _validator(path: str) -> Callable[[bytes, str], Any]:
     module, _, name = path.partition(":")
-    return cast("Callable[[bytes], Any]", getattr(importlib.import_module(module), name))
+    return cast("Callable[[bytes, str], Any]", getattr(importlib.import_module(module), name))
 
 
 def prebuilt_text() -> str:
@@ -51,7 +58,7 @@ def prebuilt_text() -> str:
         data = packaged_bytes(file)
         out[file] = {
             "sha256": hashlib.sha256(data).hexdigest(),
-            "data": _validator(path)(data),
+            "data": _validator(path)(data, file),
         }
     return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
 

@@ -170,7 +170,7 @@ class Vocabulary:
 _VOCABULARY: Final = "vocabulary.toml"
 
 
-def validate_vocabulary(data: bytes) -> dict[str, Any]:
+def validate_vocabulary(data: bytes, file: str = _VOCABULARY) -> dict[str, Any]:
     """Fully validate the bytes of ``vocabulary.toml``; return its JSON-shaped data.
 
     Raises:
@@ -188,7 +188,7 @@ def validate_vocabulary(data: bytes) -> dict[str, Any]:
         raise ParseError(
             f"The packaged tidy vocabulary is invalid: {exc}. Reinstall hmcts_data or fix the "
             "entry named.",
-            file=_VOCABULARY,
+            file=file,
         ) from exc
 
 
