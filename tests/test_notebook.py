@@ -164,7 +164,12 @@ def _execute(folder: Path, extra_env: dict[str, str], base_url: str | None = Non
         allow_errors=False,  # any failing cell raises CellExecutionError, failing the test
         resources={"metadata": {"path": str(folder)}},
     )
-    client.execute(env=_kernel_env(folder / "jupyter", extra_env))
+    try:
+        # The test owns km, so nbclient would leave the kernel running and its sockets open
+        # (garbage-collected later, inside another test's warning filter): shut it all here.
+        client.execute(env=_kernel_env(folder / "jupyter", extra_env), cleanup_kc=True)
+    finally:
+        km.context.destroy(linger=0)
     del nb.cells[0]
     del nb.cells[-1]
     with probe.open("rb") as handle:
