@@ -96,6 +96,23 @@ def test_unsure_headers_stay_unmapped(label: str, why: str | None) -> None:
     assert why in out.reason
 
 
+@pytest.mark.parametrize(
+    ("label", "quoted"),
+    [
+        ("Civil Breaches of contract receipts", "'Breaches', 'contract'"),
+        ("Employment Tribunal receipts (excluding multiples)", "'excluding', 'multiples'"),
+        ("SSCS_Widgets_receipts", "'Widgets'"),
+        ("Family public law hologram5 receipts", "'hologram5'"),
+    ],
+)
+def test_unmapped_reason_quotes_the_words_as_published(label: str, quoted: str) -> None:
+    # The matching form ("breache", "multiple") is not a word the user can find in the file.
+    out = map_headers(("Month", label))[1]
+    assert out is not None
+    assert out.reason is not None
+    assert out.reason.endswith(f"words not understood: {quoted}")
+
+
 def test_never_two_columns_of_one_file_on_one_key() -> None:
     out = map_headers(("Month", "Employment Tribunal Receipts", "Employment tribunals - new cases"))
     assert out[1] is not None

@@ -88,7 +88,7 @@ def test_unknown_labels_are_kept_with_one_warning() -> None:
         frame = read("remote-hearings", data, on_unknown="keep")
     assert len(record) == 1
     message = str(record[0].message)
-    assert "'Moon court | Video' (words not understood: 'moon')" in message
+    assert "'Moon court | Video' (words not understood: 'Moon')" in message
     assert "'Crown Court | Video'" not in message
     assert len(frame) == 4  # every figure kept
     moon = frame[frame.source_label.str.startswith("Moon court")]
@@ -100,7 +100,7 @@ def test_unknown_labels_are_kept_with_one_warning() -> None:
     assert pd.isna(holo.jurisdiction)
     assert pd.isna(holo.measure)
     assert pd.isna(holo.mapping)
-    assert "'Crown Court | Holograms' (words not understood: 'hologram')" in message
+    assert "'Crown Court | Holograms' (words not understood: 'Holograms')" in message
     video = frame[frame.source_label == "Crown Court | Video"].iloc[0]
     assert (video.jurisdiction, video.breakdown, video.mapping) == (
         "crown_court",

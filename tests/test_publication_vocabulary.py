@@ -77,7 +77,7 @@ def test_labels_read_by_the_engine(
         # A leftover word may change the meaning.
         ("weekly-covid", ["Crown Court - Receipts excluding transfers"], None, "excluding"),
         # "Other" is another mode, not an uncategorised hearing.
-        ("remote-hearings", ["Civil", "Other"], None, "other"),
+        ("remote-hearings", ["Civil", "Other"], None, "'Other'"),
         # Two candidates for one field.
         ("remote-hearings", ["Civil", "Video or audio"], None, "contradictory"),
         ("weekly-covid", ["Civil and family receipts"], None, "several jurisdictions"),

@@ -241,7 +241,7 @@ class Crosswalk:
         Example:
             >>> cw = load_crosswalk("remote-hearings")
             >>> cw.read(["Crown Court", "Holograms"], None)[1]
-            "words not understood: 'hologram'"
+            "words not understood: 'Holograms'"
         """
         compiled = self._compiled
         grammar = compiled.grammar
@@ -264,7 +264,7 @@ class Crosswalk:
                 _merge(found, _scan_of(hit))
             exception = hits[0] if hits else None
         title_scan = None if not title else scan(words(_BRACKETS.sub(" ", title)), grammar)
-        reading = decide(found, grammar, title=title_scan)
+        reading = decide(found, grammar, title=title_scan, label=" | ".join(parts))
         return self._meaning(reading, exception)
 
     def _meaning(

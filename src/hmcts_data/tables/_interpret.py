@@ -44,6 +44,7 @@ __all__ = [
     "Reading",
     "Scan",
     "Vocabulary",
+    "as_published",
     "compile_grammar",
     "decide",
     "interpret_headers",
@@ -82,6 +83,8 @@ _AGE_UNDER = re.compile(
 )
 _TARGET = re.compile(r"\b(?:in|within)\s+\d+\s+(?:working\s+|calendar\s+)?days?\b")
 _WORD = re.compile(r"[a-z0-9_%]+")
+# A word as published, apostrophes kept ("Court's"); underscores and dashes separate words.
+_RAW_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _TARGET_TOKEN: Final = "within_target"
 _AGE_PREFIX: Final = "ageband_"
 _KEEP_S = frozenset({"sscs", "status", "ias", "nisi", "its", "is", "was", "has", "this", "plus"})
@@ -121,6 +124,24 @@ def words(label: str) -> tuple[str, ...]:
     text = _AGE_UNDER.sub(lambda m: f" {_AGE_PREFIX}under_{m[1]}_months ", text)
     text = _TARGET.sub(f" {_TARGET_TOKEN} ", text)
     return tuple(w if "_" in w else _singular(w) for w in _WORD.findall(text))
+
+
+def as_published(label: str, tokens: Sequence[str]) -> list[str]:
+    """The words of ``label`` as published for normalised ``tokens`` (see :func:`words`).
+
+    Messages quote what the user can find in the file; a token that is no single word of the
+    label (an age band, a target) stays as it is.
+
+    Example:
+        >>> as_published("Civil breaches of contract (Receipts)", ["breache", "contract"])
+        ['breaches', 'contract']
+    """
+    found: dict[str, str] = {}
+    for raw in _RAW_WORD.findall(label):
+        normal = words(raw)
+        if len(normal) == 1:
+            found.setdefault(normal[0], raw)
+    return [found.get(t, t) for t in tokens]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -494,7 +515,9 @@ def _fill(own: Scan, title: Scan | None) -> None:
         own.stated.update(title.stated)
 
 
-def decide(found: Scan, grammar: Grammar, *, title: Scan | None = None) -> Reading:
+def decide(
+    found: Scan, grammar: Grammar, *, title: Scan | None = None, label: str | None = None
+) -> Reading:
     """Apply the precision rules to what a label names.
 
     Args:
@@ -502,6 +525,8 @@ def decide(found: Scan, grammar: Grammar, *, title: Scan | None = None) -> Readi
         grammar: The grammar it was scanned with.
         title: The scan of a table title that fills what the label leaves open, when it
             names one value (its leftover words do not count).
+        label: The label as published: a problem then quotes its words as published
+            ("Breaches", not the matching form "breache").
 
     Returns:
         The reading; ``problem`` says why it cannot be mapped.
@@ -526,7 +551,8 @@ def decide(found: Scan, grammar: Grammar, *, title: Scan | None = None) -> Readi
         )
 
     if found.leftover:
-        return fail("words not understood: " + ", ".join(repr(w) for w in found.leftover))
+        shown = found.leftover if label is None else as_published(label, found.leftover)
+        return fail("words not understood: " + ", ".join(repr(w) for w in shown))
     if len(stated) > 1:
         return fail(f"states several units {sorted(stated)}")
     for by_unit in found.staged:
@@ -578,7 +604,8 @@ def read_label(label: str, grammar: Grammar, *, title: str | None = None) -> Rea
         'receipts'
     """
     found = scan(words(label), grammar)
-    return decide(found, grammar, title=None if title is None else scan(words(title), grammar))
+    title_scan = None if title is None else scan(words(title), grammar)
+    return decide(found, grammar, title=title_scan, label=label)
 
 
 @cache
@@ -597,6 +624,6 @@ def interpret_label(label: str) -> Reading:
         >>> r.jurisdiction, r.measure, r.breakdown, r.unit, r.problem
         ('employment_tribunal', 'outstanding', '', None, None)
         >>> interpret_label("Employment Tribunal receipts (excluding multiples)").problem
-        "words not understood: 'excluding', 'multiple'"
+        "words not understood: 'excluding', 'multiples'"
     """
     return read_label(label, _tables())
