@@ -21,7 +21,7 @@ from hmcts_data import Client, ParseError, StaleDataWarning
 from hmcts_data._catalogue import Catalogue, catalogue
 from hmcts_data._catalogue._discover import SEARCH_PARAMS, collection_api_path, discover
 from hmcts_data._catalogue._store import load_discovery
-from hmcts_data.testing import FakeGovUK, SiteFile, SiteRelease, Status, build_site
+from hmcts_data.testing import Delay, FakeGovUK, SiteFile, SiteRelease, Status, build_site
 
 SEARCH = "/api/search.json"
 # The Search API's documented parameters (govuk-api.md §3.1); anything else is a 422.
@@ -386,6 +386,37 @@ def test_collection_of_the_wrong_kind_is_a_parse_error(fake: FakeGovUK) -> None:
     )
     with client_for(fake) as client, pytest.raises(ParseError, match="document_collection"):
         catalogue(client=client)
+
+
+def test_collection_and_search_are_asked_at_once(fake: FakeGovUK) -> None:
+    # Each answers after 1.5 s: one after the other would take at least 3 s.
+    site = build_site(fake, monthly=2)
+    fake.inject(collection_api_path(), Delay(1.5))
+    fake.inject(SEARCH, Delay(1.5))
+    with client_for(fake) as client:
+        started = time.monotonic()
+        cat = discover(client)
+        elapsed = time.monotonic() - started
+    assert len(cat.releases) == len(site.pages)
+    assert fake.count() == expected_requests(site, 1500)
+    assert elapsed < 2.7
+
+
+def test_a_failed_collection_is_reported_without_waiting_for_the_search(
+    fake: FakeGovUK,
+) -> None:
+    build_site(fake, monthly=2)
+    fake.add_json(
+        collection_api_path(),
+        {"base_path": "/x", "title": "x", "schema_name": "statistical_data_set"},
+    )
+    fake.inject(SEARCH, Delay(4.0))
+    with client_for(fake) as client:
+        started = time.monotonic()
+        with pytest.raises(ParseError, match="document_collection"):
+            discover(client)
+        elapsed = time.monotonic() - started
+    assert elapsed < 3.0
 
 
 def test_rate_limit_keeps_a_burst_under_the_limit(fake: FakeGovUK) -> None:
