@@ -21,11 +21,21 @@ import logging
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from hmcts_data._errors import ParseError
 
-__all__ = ["PREBUILD_COMMAND", "PREBUILT", "load_facts", "normalised", "packaged_bytes"]
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+__all__ = [
+    "PREBUILD_COMMAND",
+    "PREBUILT",
+    "load_facts",
+    "normalised",
+    "packaged_bytes",
+    "validate_toml",
+]
 
 _log = logging.getLogger("hmcts_data")
 
@@ -92,3 +102,35 @@ def load_facts(file: str, validate: Callable[[bytes, str], Any]) -> Any:
         PREBUILD_COMMAND,
     )
     return normalised(validate(data, file))
+
+
+def validate_toml(data: bytes, file: str, model: type[BaseModel], what: str) -> dict[str, Any]:
+    """The TOML ``data`` of ``file`` validated by the pydantic ``model``, as plain data.
+
+    For the fact files whose whole validation is one model (the others add cross-checks).
+
+    Args:
+        data: The file's bytes.
+        file: Its name, for the message.
+        model: The pydantic model of the whole file.
+        what: What the file holds, for the message ("tidy vocabulary" ...).
+
+    Returns:
+        ``model``'s ``model_dump()`` of the file (defaults filled).
+
+    Raises:
+        ParseError: The bytes are not UTF-8 TOML or not valid for ``model``; the message
+            names the entry.
+    """
+    import tomllib
+
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(tomllib.loads(data.decode("utf-8"))).model_dump()
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise ParseError(
+            f"The packaged {what} is invalid: {exc}. Fix the entry named in {file} (or "
+            "reinstall hmcts_data).",
+            file=file,
+        ) from exc

@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Final
 
-from hmcts_data._errors import ParseError
-
 # Mapping a header row lives on its own (a read whose headers are all on record needs nothing
 # of the interpreter); re-exported here, where it was first defined.
 from hmcts_data.tables._header_mapping import HeaderMapping, interpret_headers
@@ -308,20 +306,10 @@ def validate_vocabulary(data: bytes, file: str = _FILE) -> dict[str, Any]:
     Raises:
         ParseError: The file is malformed; the message names the entry.
     """
-    import tomllib
-
-    from pydantic import ValidationError
-
+    from hmcts_data.tables._facts import validate_toml
     from hmcts_data.tables._header_vocabulary_models import Vocabulary as Model
 
-    try:
-        return Model.model_validate(tomllib.loads(data.decode("utf-8"))).model_dump()
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ParseError(
-            f"The packaged header vocabulary is invalid: {exc}. Fix the entry named in {_FILE} "
-            "(or reinstall hmcts_data).",
-            file=file,
-        ) from exc
+    return validate_toml(data, file, Model, "header vocabulary")
 
 
 def _built(data: Mapping[str, Any]) -> Vocabulary:

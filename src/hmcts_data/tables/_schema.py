@@ -176,20 +176,10 @@ def validate_vocabulary(data: bytes, file: str = _VOCABULARY) -> dict[str, Any]:
     Raises:
         ParseError: The file is malformed (names the entry).
     """
-    import tomllib
-
-    from pydantic import ValidationError
-
+    from hmcts_data.tables._facts import validate_toml
     from hmcts_data.tables._vocabulary_models import Vocabulary as Model
 
-    try:
-        return Model.model_validate(tomllib.loads(data.decode("utf-8"))).model_dump()
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ParseError(
-            f"The packaged tidy vocabulary is invalid: {exc}. Reinstall hmcts_data or fix the "
-            "entry named.",
-            file=file,
-        ) from exc
+    return validate_toml(data, file, Model, "tidy vocabulary")
 
 
 def build_vocabulary(data: Mapping[str, Any]) -> Vocabulary:
