@@ -204,3 +204,25 @@ def test_read_sheets_is_hardened_too() -> None:
     locked = OLE2_MAGIC + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le")
     with pytest.raises(ParseError, match="password-protected"):
         read_sheets(locked, name="locked.xlsx")
+
+
+_UTF16 = "Week ending,Hearings\n12/04/2020,5\n".encode("utf-16")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _UTF16 + b"\x00",  # one stray byte: an odd length
+        _UTF16 + "\ud800".encode("utf-16-le", "surrogatepass") + "1\n".encode("utf-16-le"),
+    ],
+    ids=["stray-byte", "lone-surrogate"],
+)
+def test_damaged_utf16_is_a_parse_error(data: bytes) -> None:
+    import hmcts_data
+
+    assert read_tables(_UTF16, name="ok.csv")[0].columns == ("Week ending", "Hearings")
+    with pytest.raises(ParseError, match="not valid UTF-16") as info:
+        read_tables(data, name="h.csv")
+    assert info.value.file == "h.csv"
+    with pytest.raises(ParseError, match="not valid UTF-16"):
+        hmcts_data.read("monthly", data)

@@ -245,9 +245,18 @@ def padded_rows(grid: Grid) -> list[list[object]]:
     ]
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, *, name: str) -> str:
     if data.startswith(_UTF16_BOMS):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            # An odd byte count or a lone surrogate: the file is damaged, not another encoding.
+            raise ParseError(
+                f"{name} starts as UTF-16 text but is not valid UTF-16 ({exc.reason} at byte "
+                f"{exc.start:,} of {len(data):,}): the file is damaged or truncated. Download "
+                "it again, or re-save it as UTF-8 CSV.",
+                file=name,
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -265,7 +274,7 @@ def _read_csv(data: bytes, *, name: str) -> Grid:
     widths: list[int] = []
 
     def records() -> Iterator[list[str]]:
-        reader = csv.reader(io.StringIO(_decode(data), newline=""), strict=True)
+        reader = csv.reader(io.StringIO(_decode(data, name=name), newline=""), strict=True)
         try:
             for record in reader:
                 widths.append(len(record))

@@ -44,7 +44,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 from hmcts_data._errors import ParseError
-from hmcts_data.tables._values import CellError, parse_cell, parse_cells, quick_cells
+from hmcts_data.tables._values import CellError, excerpt, parse_cell, parse_cells, quick_cells
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -437,7 +437,7 @@ def cell_error(
         'seven' is neither a number nor a known missing-value marker in m.csv, row 6, column C ('x'). The file may be damaged or of an unknown layout; check it opens in a spreadsheet program and report it if it does.
     """  # noqa: E501
     return ParseError(
-        f"{exc} in {locate(file, sheet, row, column)} ({label.strip()!r}). The file may be "
+        f"{exc} in {locate(file, sheet, row, column)} ({excerpt(label.strip())}). The file may be "
         "damaged or of an unknown layout; check it opens in a spreadsheet program and report "
         "it if it does.",
         file=file,

@@ -8,6 +8,13 @@ records why a value is missing (``"blank"``, ``"NA"``, ``"N/A"``, ``".."``, ``"-
 
 Shorthand follows the Government Analysis Function guidance on symbols in tables; the legacy
 symbols ``..`` and ``-`` are kept verbatim as markers and never read as zero.
+
+Text is a figure only in one strict form: an optional sign, ASCII digits either ungrouped or
+grouped in threes by one kind of thousands separator (``,`` or a space; ``"39,241"``,
+``"1 234"``), an optional decimal part and exponent, an optional ``%`` in a percentage column,
+and shorthand markers only before or after the number (``"123 [p]"``). The value must be finite.
+Anything else (``"2.5 7"``, ``"12 34"``, ``"146923 [p] 5"``, ``"1e400"``) is refused, never
+read as some other figure.
 """
 
 from __future__ import annotations
@@ -21,9 +28,11 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = [
+    "EXCERPT_CHARS",
     "MISSING_MARKERS",
     "QUALIFIER_MARKERS",
     "CellError",
+    "excerpt",
     "parse_cell",
     "parse_cells",
     "quick_cells",
@@ -48,9 +57,40 @@ _WORD_MISSING: Final = {
     "disclosive": "[c]",
     "suppressed": "[c]",
 }
-_SHORTHAND = re.compile(r"\[(?:[a-z]{1,3}\d*)\]", re.IGNORECASE)
+_SHORTHAND = re.compile(r"\[(?:[a-z]{1,3}\d*)\]", re.IGNORECASE | re.ASCII)
 _INFINITIES: Final = (math.inf, -math.inf)
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?$")
+# Spaces a publisher may put between digit groups or around a cell (no-break, thin, narrow).
+_SPACES: Final = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " "})
+# The one grammar of a figure written as text (see the module docstring): markers only at the
+# ends, digits grouped in threes by one separator kind, or not grouped at all.
+_MARKS = r"(?:\[[a-z]{1,3}[0-9]*\]\s*)*"
+_FIGURE = re.compile(
+    rf"(?P<pre>{_MARKS})"
+    r"(?P<number>[+-]?"
+    r"(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)"
+    r"(?:[eE][+-]?[0-9]+)?)"
+    r"(?P<percent>\s?%)?"
+    rf"\s*(?P<post>{_MARKS})",
+    re.IGNORECASE | re.ASCII,
+)
+#: Longest excerpt of a cell quoted in a message; longer text is cut and its length given.
+EXCERPT_CHARS: Final = 60
+# Digit strings longer than this may overflow a float; the fast paths leave them to the rules.
+_SAFE_DIGITS: Final = 300
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``repr`` of ``text``, cut to ``limit`` characters with its full length given.
+
+    A hostile cell can hold megabytes; a message quotes only its start.
+
+    Example:
+        >>> excerpt("12"), excerpt("9" * 100)
+        ("'12'", "'99999999999999999999999999999999999999999999999999999999999'... (100 characters)")
+    """  # noqa: E501
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[: limit - 1]!r}... ({len(text):,} characters)"
 
 
 class CellError(ValueError):
@@ -85,18 +125,23 @@ def parse_cell(raw: object, *, percent: bool = False) -> tuple[float | None, str
         if raw in _INFINITIES:
             raise CellError(f"{raw!r} is not a finite figure")
         return raw, None
-    if type(raw) is str and raw.isdigit() and raw.isascii():
+    if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) < _SAFE_DIGITS:
         return float(raw), None
     if isinstance(raw, bool):
         raise CellError(f"boolean {raw!r} is not a figure")
     if isinstance(raw, int | float):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an int beyond any float
+            raise CellError(
+                f"an integer of {int(raw).bit_length():,} bits is not a finite figure"
+            ) from None
         if math.isnan(value):
             return None, "blank"
         if math.isinf(value):
             raise CellError(f"{raw!r} is not a finite figure")
         return value, None
-    text = str(raw).replace("\u00a0", " ").strip()
+    text = str(raw).translate(_SPACES).strip()
     if not text:
         return None, "blank"
     lowered = text.lower()
@@ -104,17 +149,17 @@ def parse_cell(raw: object, *, percent: bool = False) -> tuple[float | None, str
         return None, _WORD_MISSING[lowered]
     if text in MISSING_MARKERS:
         return None, text
-    codes = [c.lower() for c in _SHORTHAND.findall(text)]
-    rest = _SHORTHAND.sub("", text).strip()
-    marker = "".join(codes) or None
-    if not rest:
-        return None, marker
-    number = rest.replace(" ", "")
-    if percent and number.endswith("%"):
-        number = number[:-1]
-    if not _NUMBER.match(number) or not any(ch.isdigit() for ch in number):
-        raise CellError(f"{text!r} is neither a number nor a known missing-value marker")
-    return float(number.replace(",", "")), marker
+    if not _SHORTHAND.sub("", text).strip():
+        # Markers alone ("[x]", "[r][e]"): a missing value and why.
+        return None, "".join(c.lower() for c in _SHORTHAND.findall(text))
+    found = _FIGURE.fullmatch(text)
+    if found is None or (found["percent"] and not percent):
+        raise CellError(f"{excerpt(text)} is neither a number nor a known missing-value marker")
+    value = float(found["number"].replace(",", "").replace(" ", ""))
+    if math.isinf(value):
+        raise CellError(f"{excerpt(text)} is not a finite figure")
+    codes = _SHORTHAND.findall(found["pre"]) + _SHORTHAND.findall(found["post"])
+    return value, "".join(c.lower() for c in codes) or None
 
 
 # Plain figures, the cells that fill every file: ASCII digits with an optional decimal part,
@@ -157,10 +202,13 @@ def _plain_values(texts: list[Any]) -> list[float] | None:
         return None
     try:
         if "," in joined:
-            return [float(t.replace(",", "")) for t in texts]
-        return list(map(float, texts))
+            values = [float(t.replace(",", "")) for t in texts]
+        else:
+            values = list(map(float, texts))
     except ValueError:
         return None
+    # A digit string beyond any float reads as infinity: parse_cell refuses it, naming it.
+    return None if math.inf in values else values
 
 
 def quick_cells(
