@@ -378,7 +378,7 @@ def test_suffixes_5_and_6_stay_distinct() -> None:
 
 def test_every_series_is_reachable_and_fits_the_vocabulary() -> None:
     cw = load_crosswalk()
-    positional = {col.series for block in cw.blocks for col in block.columns}
+    positional = {col.series for block in cw.block for col in block.columns}
     for series in cw.series:
         assert series.headers or series.id in positional, series.id
     assert len({s.key for s in cw.series}) == len(cw.series)

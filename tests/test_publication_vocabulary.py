@@ -106,7 +106,7 @@ def test_two_exceptions_in_one_label_stay_unmapped() -> None:
         {"label": "F2F", "evidence": "inferred", "breakdown": "in_person"},
         {"label": "CVP", "evidence": "inferred", "breakdown": "video"},
     ]
-    meaning, why = build_crosswalk(raw)[0].read(["Civil", "F2F", "CVP"], None)
+    meaning, why = build_crosswalk(raw).read(["Civil", "F2F", "CVP"], None)
     assert (meaning.jurisdiction, meaning.measure, why) == (
         None,
         None,
@@ -134,7 +134,7 @@ def test_exceptions_read_whole_labels_with_their_evidence() -> None:
     )
     raw = dataclasses.asdict(load_crosswalk("remote-hearings"))
     raw["exception"] = [{"label": "F2F (CVP) hybrid", "evidence": "observed", "breakdown": "video"}]
-    cw, _ = build_crosswalk(raw)
+    cw = build_crosswalk(raw)
     m = cw.classify(["Crown Court", "F2F (CVP) hybrid"], None)
     assert (m.jurisdiction, m.measure, m.breakdown, m.mapping) == (
         "crown_court",
@@ -181,7 +181,7 @@ def test_common_file_is_validated() -> None:
 
 
 def test_a_broken_packaged_vocabulary_is_a_parse_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The packaged file changed since the pre-built data (another digest): validated in full.
+    # A broken packaged file is refused at load, naming it.
     real = _facts.packaged_bytes
     broken = b'publication = "ad-hoc"\nnote = ""\n[measures.nonsense]\nunit = "cases"\n'
 

@@ -26,10 +26,10 @@ Every data file is validated at load against the tidy vocabulary (``vocabulary.t
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from hmcts_data._errors import ParseError
 from hmcts_data.tables._interpret import (
@@ -65,8 +65,6 @@ __all__ = [
     "load_crosswalk",
     "normalise",
     "phrases_ok",
-    "validate_common",
-    "validate_publication",
 ]
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
@@ -121,12 +119,20 @@ class BreakdownEntry:
     jurisdiction: str | None = None
     match: tuple[str, ...]
 
+    def __post_init__(self) -> None:
+        if not self.match:
+            raise ValueError("match needs at least one phrase")
+
 
 @dataclass(frozen=True, kw_only=True)
 class JurisdictionEntry:
     """Phrases naming an aggregate jurisdiction (``common_crosswalk.toml``)."""
 
     match: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.match:
+            raise ValueError("match needs at least one phrase")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,6 +170,17 @@ class Common:
     units: dict[str, tuple[str, ...]] = field(default_factory=dict)
     jurisdictions: dict[str, JurisdictionEntry]
 
+    def __post_init__(self) -> None:
+        vocab = vocabulary()
+        for unit, phrases in self.units.items():
+            if unit not in STATED:
+                raise ValueError(f"units: {unit!r} is not one of {STATED}")
+            phrases_ok(phrases, f"units.{unit}")
+        for name, entry in self.jurisdictions.items():
+            if name not in vocab.jurisdiction:
+                raise ValueError(f"jurisdictions: {name!r} is not in the vocabulary")
+            phrases_ok(entry.match, f"jurisdictions.{name}")
+
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -175,8 +192,8 @@ class _Compiled:
 class Crosswalk:
     """A publication's label vocabulary and exceptions.
 
-    Validated by the pydantic model of the same name (``_crosswalk_models``), imported only
-    when the packaged file differs from its pre-built data.
+    Building it checks every name against the tidy vocabulary and that no phrase means two
+    things; loading it compiles its grammar too, so a phrase the engine cannot use fails there.
 
     Attributes:
         publication: Publication id.
@@ -195,6 +212,54 @@ class Crosswalk:
     measures: dict[str, MeasureEntry]
     breakdowns: dict[str, BreakdownEntry] = field(default_factory=dict)
     exception: tuple[LabelException, ...] = ()
+
+    def __post_init__(self) -> None:
+        vocab = vocabulary()
+        if self.publication not in vocab.publication:
+            raise ValueError(f"publication {self.publication!r} is not in the vocabulary")
+        if self.default_measure is not None and self.default_measure not in self.measures:
+            raise ValueError(f"default_measure {self.default_measure!r} is not in measures")
+        owner: dict[str, str] = {}
+
+        def own(phrases: tuple[str, ...], where: str) -> None:
+            phrases_ok(phrases, where)
+            for phrase in phrases:
+                key = normalise(phrase)
+                if owner.setdefault(key, where) != where:
+                    raise ValueError(f"phrase {phrase!r} means both {owner[key]} and {where}")
+
+        for name, entry in self.measures.items():
+            if name not in vocab.measure:
+                raise ValueError(f"measures: {name!r} is not a measure of the vocabulary")
+            if entry.unit not in vocab.unit:
+                raise ValueError(f"measures.{name}: unit {entry.unit!r} is not in the vocabulary")
+            if not entry.match and not entry.shared:
+                raise ValueError(f"measures.{name}: no phrase names it")
+            own(entry.match, f"measures.{name}")
+        for name, b in self.breakdowns.items():
+            if name not in vocab.breakdown:
+                raise ValueError(f"breakdowns: {name!r} is not a breakdown of the vocabulary")
+            if b.jurisdiction is not None and b.jurisdiction not in vocab.jurisdiction:
+                raise ValueError(f"breakdowns.{name}: unknown jurisdiction {b.jurisdiction!r}")
+            own(b.match, f"breakdowns.{name}")
+        phrases_ok(self.filler, "filler")
+        seen: set[str] = set()
+        for e in self.exception:
+            key = normalise(e.label)
+            if not key or key in seen:
+                raise ValueError(f"exception {e.label!r} is blank or listed twice")
+            seen.add(key)
+            checks = (
+                ("jurisdiction", e.jurisdiction, vocab.jurisdiction),
+                ("measure", e.measure, self.measures),
+                ("breakdown", e.breakdown, self.breakdowns),
+                ("unit", e.unit, vocab.unit),
+            )
+            for field_name, value, known in checks:
+                if value is not None and value not in known:
+                    raise ValueError(f"exception {e.label!r}: {field_name} {value!r} is not known")
+            if all(v is None for _, v, _ in checks):
+                raise ValueError(f"exception {e.label!r} says nothing")
 
     @cached_property
     def _compiled(self) -> _Compiled:
@@ -324,81 +389,8 @@ def _scan_of(exception: LabelException) -> Scan:
     )
 
 
-def _invalid(file: str, exc: Exception) -> ParseError:
-    what = f"The packaged {file}" if file == _COMMON else f"The packaged crosswalk {file}"
-    return ParseError(
-        f"{what} is invalid: {exc}. Reinstall hmcts_data or fix the entry named.", file=file
-    )
-
-
-def _validated(model: str, raw: dict[str, Any], file: str) -> dict[str, Any]:
-    """``raw`` validated by the pydantic model named ``model``, as JSON-shaped data."""
-    from pydantic import ValidationError
-
-    from hmcts_data.tables import _crosswalk_models as models
-
-    try:
-        return cast("dict[str, Any]", getattr(models, model).model_validate(raw).model_dump())
-    except ValidationError as exc:
-        raise _invalid(file, exc) from exc
-
-
-def _toml(data: bytes, file: str) -> dict[str, Any]:
-    import tomllib
-
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise _invalid(file, exc) from exc
-
-
-def _built_common(data: Mapping[str, Any]) -> Common:
-    return Common(
-        filler=tuple(data["filler"]),
-        units={unit: tuple(ws) for unit, ws in data["units"].items()},
-        jurisdictions={
-            name: JurisdictionEntry(match=tuple(j["match"]))
-            for name, j in data["jurisdictions"].items()
-        },
-    )
-
-
-def _built_crosswalk(data: Mapping[str, Any]) -> Crosswalk:
-    return Crosswalk(
-        publication=data["publication"],
-        note=data["note"],
-        default_measure=data["default_measure"],
-        filler=tuple(data["filler"]),
-        measures={
-            name: MeasureEntry(unit=m["unit"], shared=m["shared"], match=tuple(m["match"]))
-            for name, m in data["measures"].items()
-        },
-        breakdowns={
-            name: BreakdownEntry(jurisdiction=b["jurisdiction"], match=tuple(b["match"]))
-            for name, b in data["breakdowns"].items()
-        },
-        exception=tuple(LabelException(**e) for e in data["exception"]),
-    )
-
-
-def validate_common(data: bytes, file: str = _COMMON) -> dict[str, Any]:
-    """Fully validate the bytes of ``common_crosswalk.toml``; return its JSON-shaped data.
-
-    Raises:
-        ParseError: The file is malformed (names the entry).
-    """
-    return _validated("Common", _toml(data, file), file)
-
-
-def validate_publication(data: bytes, file: str) -> dict[str, Any]:
-    """Fully validate the bytes of a publication's crosswalk file; return its JSON-shaped data.
-
-    Its grammar is compiled too, so a phrase the engine cannot use fails here.
-
-    Raises:
-        ParseError: The file is malformed (names the file and the entry).
-    """
-    return build_crosswalk(_toml(data, file), file=file)[1]
+def _file(publication: str) -> str:
+    return f"{publication.replace('-', '_')}_crosswalk.toml"
 
 
 def build_common(raw: dict[str, Any]) -> Common:
@@ -407,12 +399,15 @@ def build_common(raw: dict[str, Any]) -> Common:
     Raises:
         ParseError: An entry is malformed (names it).
     """
-    return _built_common(_validated("Common", raw, _COMMON))
+    from hmcts_data.tables._facts import FactError, build
+
+    try:
+        return build(Common, raw)
+    except FactError as exc:
+        raise ParseError(f"{_COMMON} is invalid: {exc}", file=_COMMON) from exc
 
 
-def build_crosswalk(
-    raw: dict[str, Any], *, file: str = "<crosswalk>"
-) -> tuple[Crosswalk, dict[str, Any]]:
+def build_crosswalk(raw: dict[str, Any], *, file: str = "<crosswalk>") -> Crosswalk:
     """Validate a parsed publication crosswalk document; build and compile it.
 
     Args:
@@ -420,27 +415,26 @@ def build_crosswalk(
         file: File name for messages.
 
     Returns:
-        The crosswalk (its grammar compiled) and its validated, JSON-shaped data.
+        The crosswalk, its grammar compiled.
 
     Raises:
         ParseError: An entry is malformed or uses a value outside the vocabulary (names it).
     """
-    data = _validated("Crosswalk", raw, file)
-    crosswalk = _built_crosswalk(data)
+    from hmcts_data.tables._facts import build
+
     try:
+        crosswalk = build(Crosswalk, raw)
         crosswalk._compiled  # noqa: B018 - compile now, so a bad phrase fails here
     except ParseError:
         raise
     except ValueError as exc:
-        raise _invalid(file, exc) from exc
-    return crosswalk, data
+        raise ParseError(f"The crosswalk {file} is invalid: {exc}", file=file) from exc
+    return crosswalk
 
 
 @cache
 def load_common() -> Common:
     """Load ``common_crosswalk.toml``, validated (cached).
-
-    The pre-built data is used while the file is unchanged; otherwise it is validated in full.
 
     Raises:
         ParseError: The packaged file is missing or invalid (names the entry).
@@ -451,14 +445,12 @@ def load_common() -> Common:
     """
     from hmcts_data.tables._facts import load_facts
 
-    return _built_common(load_facts(_COMMON, validate_common))
+    return load_facts(Common, _COMMON, "shared crosswalk vocabulary")
 
 
 @cache
 def load_crosswalk(publication: str) -> Crosswalk:
     """Load a publication's packaged vocabulary and exceptions, validated.
-
-    The pre-built data is used while the file is unchanged; otherwise it is validated in full.
 
     Args:
         publication: Publication id (``"weekly-covid"``, ``"remote-hearings"`` ...).
@@ -476,10 +468,15 @@ def load_crosswalk(publication: str) -> Crosswalk:
     """
     from hmcts_data.tables._facts import load_facts
 
-    file = f"{publication.replace('-', '_')}_crosswalk.toml"
+    file = _file(publication)
     load_common()
-    crosswalk = _built_crosswalk(load_facts(file, validate_publication))
-    crosswalk._compiled  # noqa: B018 - compile once, at load
+    try:
+        crosswalk = load_facts(Crosswalk, file, "crosswalk")
+        crosswalk._compiled  # noqa: B018 - compile once, at load
+    except ParseError:
+        raise
+    except ValueError as exc:
+        raise ParseError(f"The packaged crosswalk {file} is invalid: {exc}", file=file) from exc
     return crosswalk
 
 

@@ -1,48 +1,35 @@
-"""Packaged fact files, validated once: the pre-built data of a file while its bytes are unchanged.
+"""Packaged fact files: TOML read straight into the frozen dataclasses the parsers use.
 
-Validating a fact file (``tomllib`` then the pydantic models) costs a fresh process more than
-reading a small file does: the first :func:`hmcts_data.read` would pay for pydantic, its model
-classes and the TOML parser. So ``_prebuilt.json`` (next to this module, written by
-``python -m hmcts_data.tables._prebuild``) holds, per fact file, the sha256 of its bytes and the
-data its full validation produced (defaults filled, JSON-shaped). :func:`load_facts` hashes the
-packaged bytes: the same digest returns that data (no TOML, no pydantic); another digest (a
-file edited without regenerating, a changed install) runs the full validation, exactly as if no
-pre-built data existed, with its errors naming the entry.
+Every fact has one form: a frozen dataclass in the module that uses it (a vocabulary entry, a
+crosswalk series, a phrase ...). Its annotations say each field's type and its
+``__post_init__`` states the rules a value must meet (not blank, known to the vocabulary, no
+phrase owned twice ...). :func:`build` turns parsed TOML into those dataclasses, checking every
+value against its annotation and refusing unknown or missing keys, so a fact file is validated
+each time it is loaded, edited or not, without pydantic. A fresh process pays ``tomllib`` and
+these checks (a few tens of milliseconds for the monthly files), not pydantic's import.
 
-Either way the caller builds its runtime objects from the same JSON-shaped data, so both paths
-give equal objects.
+The test suite also validates every packaged file with pydantic (``TypeAdapter`` on the same
+dataclasses), an independent check of :func:`build`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-from collections.abc import Callable
+import dataclasses
+import types
+import typing
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Literal, TypeVar, Union, cast
 
 from hmcts_data._errors import ParseError
 
-if TYPE_CHECKING:
-    from pydantic import BaseModel
+__all__ = ["FactError", "build", "load_facts", "load_toml", "packaged_bytes"]
 
-__all__ = [
-    "PREBUILD_COMMAND",
-    "PREBUILT",
-    "load_facts",
-    "normalised",
-    "packaged_bytes",
-    "validate_toml",
-]
+_T = TypeVar("_T")
 
-_log = logging.getLogger("hmcts_data")
 
-#: The pre-built data file, next to the fact files in ``hmcts_data.tables``.
-PREBUILT: Final = "_prebuilt.json"
-#: The maintainer command that rewrites :data:`PREBUILT` from the fact files.
-PREBUILD_COMMAND: Final = "python -m hmcts_data.tables._prebuild"
+class FactError(ValueError):
+    """A value of a fact file does not fit its dataclass; the message names the entry."""
 
 
 def packaged_bytes(file: str) -> bytes:
@@ -54,83 +41,163 @@ def packaged_bytes(file: str) -> bytes:
     return resources.files("hmcts_data.tables").joinpath(file).read_bytes()
 
 
-@cache
-def _prebuilt() -> dict[str, Any]:
-    """The pre-built data by fact file; empty when the file is missing or unreadable."""
-    try:
-        found = json.loads(packaged_bytes(PREBUILT))
-    except (OSError, ValueError) as exc:
-        _log.debug("No usable pre-built fact data (%s): fact files are validated at load", exc)
-        return {}
-    return found if isinstance(found, dict) else {}
+def _invalid(what: str, file: str, exc: Exception) -> ParseError:
+    return ParseError(
+        f"The packaged {what} {file} is invalid: {exc}. Fix the entry named (or reinstall "
+        "hmcts_data).",
+        file=file,
+    )
 
 
-def normalised(data: Any) -> Any:
-    """``data`` as it reads back from JSON (tuples become lists): what the pre-built file holds."""
-    return json.loads(json.dumps(data, ensure_ascii=False))
-
-
-def load_facts(file: str, validate: Callable[[bytes, str], Any]) -> Any:
-    """The validated, JSON-shaped data of the packaged fact file ``file``.
+def load_toml(file: str, what: str) -> dict[str, Any]:
+    """The parsed TOML of the packaged fact file ``file``.
 
     Args:
-        file: The fact file's name in ``hmcts_data.tables`` (``"vocabulary.toml"`` ...).
-        validate: Full validation of the file's bytes and name (TOML, models, cross-checks),
-            returning JSON-shaped data; it raises the file's own :class:`~hmcts_data.ParseError`.
-
-    Returns:
-        The pre-built data when the file's sha256 is the one it was built from, else
-        ``validate``'s result in the same JSON shape.
+        file: Its name in ``hmcts_data.tables`` (``"vocabulary.toml"`` ...).
+        what: What it holds, for messages (``"tidy vocabulary"`` ...).
 
     Raises:
-        ParseError: The file cannot be read, or (from ``validate``) it changed since the
-            pre-built data and is invalid; the message names the entry.
+        ParseError: The file cannot be read or is not UTF-8 TOML.
     """
+    import tomllib
+
     try:
         data = packaged_bytes(file)
     except OSError as exc:
         raise ParseError(
             f"The packaged {file} cannot be read ({exc}). Reinstall hmcts_data.", file=file
         ) from exc
-    entry = _prebuilt().get(file)
-    if isinstance(entry, dict) and entry.get("sha256") == hashlib.sha256(data).hexdigest():
-        return entry["data"]
-    _log.debug(
-        "%s differs from its pre-built data (%s): validating it at load; run %s to rebuild",
-        file,
-        "none" if entry is None else "another digest",
-        PREBUILD_COMMAND,
-    )
-    return normalised(validate(data, file))
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise _invalid(what, file, exc) from exc
 
 
-def validate_toml(data: bytes, file: str, model: type[BaseModel], what: str) -> dict[str, Any]:
-    """The TOML ``data`` of ``file`` validated by the pydantic ``model``, as plain data.
-
-    For the fact files whose whole validation is one model (the others add cross-checks).
+def load_facts(cls: type[_T], file: str, what: str) -> _T:
+    """The packaged fact file ``file`` built into ``cls`` (see :func:`build`).
 
     Args:
-        data: The file's bytes.
-        file: Its name, for the message.
-        model: The pydantic model of the whole file.
-        what: What the file holds, for the message ("tidy vocabulary" ...).
-
-    Returns:
-        ``model``'s ``model_dump()`` of the file (defaults filled).
+        cls: The frozen dataclass of the whole file.
+        file: Its name in ``hmcts_data.tables``.
+        what: What it holds, for messages.
 
     Raises:
-        ParseError: The bytes are not UTF-8 TOML or not valid for ``model``; the message
-            names the entry.
+        ParseError: The file cannot be read, is not TOML or breaks a rule; the message names
+            the entry.
     """
-    import tomllib
-
-    from pydantic import ValidationError
-
+    raw = load_toml(file, what)
     try:
-        return model.model_validate(tomllib.loads(data.decode("utf-8"))).model_dump()
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ParseError(
-            f"The packaged {what} is invalid: {exc}. Fix the entry named in {file} (or "
-            "reinstall hmcts_data).",
-            file=file,
-        ) from exc
+        return build(cls, raw)
+    except FactError as exc:
+        raise _invalid(what, file, exc) from exc
+
+
+def build(cls: type[_T], data: object, where: str = "") -> _T:
+    """Build the dataclass ``cls`` from parsed TOML (or JSON-shaped) ``data``, checking it.
+
+    Each value must fit its field's annotation: ``str``, ``int``, ``float``, ``bool``,
+    ``Literal[...]``, ``X | None``, ``tuple[X, ...]`` (from a list), ``dict[str, X]`` or a
+    dataclass (from a table, whose keys must all be fields, every field without a default
+    given). Then the class's own ``__post_init__`` rules run.
+
+    Args:
+        cls: The dataclass.
+        data: Its parsed data.
+        where: Where ``data`` sits in its file, for messages.
+
+    Returns:
+        The instance.
+
+    Raises:
+        FactError: A value does not fit; the message names the entry (``series #3 (id
+            'civil.receipts'): unit ...``).
+
+    Example:
+        >>> from hmcts_data.tables._crosswalk import MeasureEntry
+        >>> build(MeasureEntry, {"unit": "cases", "match": ["received"]})
+        MeasureEntry(unit='cases', shared=False, match=('received',))
+        >>> build(MeasureEntry, {"unit": 3})
+        Traceback (most recent call last):
+        hmcts_data.tables._facts.FactError: unit: expected text, got 3
+    """
+    return cast("_T", _convert(cls, data, where))
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _at(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
+
+
+def _fail(where: str, message: str) -> FactError:
+    return FactError(f"{where}: {message}" if where else message)
+
+
+def _convert(hint: Any, value: object, where: str) -> object:
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _instance(hint, value, where)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is Union or origin is types.UnionType:
+        if value is None and type(None) in args:
+            return None
+        (other,) = (a for a in args if a is not type(None))
+        return _convert(other, value, where)
+    if origin is Literal:
+        if isinstance(value, str) and value in args:
+            return value
+        raise _fail(where, f"must be one of {list(args)}, got {value!r}")
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            raise _fail(where, f"expected a list, got {value!r}")
+        item = args[0]
+        return tuple(_convert(item, v, _item(where, i, v)) for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise _fail(where, f"expected a table, got {value!r}")
+        return {k: _convert(args[1], v, _at(where, k)) for k, v in value.items()}
+    if hint is bool or hint is str:
+        if not isinstance(value, hint):
+            raise _fail(where, f"expected {'text' if hint is str else 'true/false'}, got {value!r}")
+        return value
+    if hint is int or hint is float:
+        allowed = (int, float) if hint is float else (int,)
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            raise _fail(where, f"expected a number, got {value!r}")
+        return hint(value)
+    raise TypeError(f"{where}: annotation {hint!r} is not one a fact file can hold")
+
+
+def _item(where: str, index: int, value: object) -> str:
+    # Entries of an array of tables are named as a maintainer finds them: by number, and by id
+    # when they have one.
+    named = f" (id {value['id']!r})" if isinstance(value, dict) and "id" in value else ""
+    return f"{where} #{index + 1}{named}"
+
+
+def _instance(cls: type, value: object, where: str) -> object:
+    if not isinstance(value, dict):
+        raise _fail(where, f"expected a table, got {value!r}")
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    unknown = sorted(set(value) - set(fields))
+    if unknown:
+        raise _fail(where, f"unknown keys {unknown} (known: {sorted(fields)})")
+    missing = [
+        name
+        for name, f in fields.items()
+        if name not in value
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    ]
+    if missing:
+        raise _fail(where, f"missing keys {missing}")
+    hints = _hints(cls)
+    kwargs = {name: _convert(hints[name], v, _at(where, name)) for name, v in value.items()}
+    try:
+        return cls(**kwargs)
+    except FactError:
+        raise
+    except ValueError as exc:  # a rule of the class (its __post_init__)
+        raise _fail(where, str(exc)) from exc

@@ -33,7 +33,6 @@ __all__ = [
     "fingerprints",
     "parse_fingerprints",
     "period_kinds",
-    "validate_fingerprints",
 ]
 
 PeriodKind = Literal["day", "week", "month", "quarter", "year"]
@@ -98,46 +97,9 @@ def fingerprints() -> dict[str, Fingerprint]:
         >>> sorted(fingerprints()["ad-hoc"].periods)
         ['day', 'week']
     """
-    from hmcts_data.tables._facts import load_facts
+    from hmcts_data.tables._facts import load_toml
 
-    data = load_facts(_FILE, validate_fingerprints)
-    return {
-        pub: Fingerprint(
-            pub,
-            entry["evidence"],
-            frozenset(entry["periods"]),
-            entry["min_known"],
-            entry["min_share"],
-            frozenset(entry["measures"]),
-            frozenset(entry["breakdowns"]),
-        )
-        for pub, entry in data.items()
-    }
-
-
-def validate_fingerprints(data: bytes, file: str = _FILE) -> dict[str, Any]:
-    """Fully validate the bytes of ``fingerprints.toml``; return its JSON-shaped data.
-
-    Raises:
-        ParseError: The file is malformed (names the publication and the key).
-    """
-    import tomllib
-
-    try:
-        raw = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise _fail(str(exc)) from exc
-    return {
-        pub: {
-            "evidence": f.evidence,
-            "periods": sorted(f.periods),
-            "min_known": f.min_known,
-            "min_share": f.min_share,
-            "measures": sorted(f.measures),
-            "breakdowns": sorted(f.breakdowns),
-        }
-        for pub, f in parse_fingerprints(raw).items()
-    }
+    return parse_fingerprints(load_toml(_FILE, "fingerprints"))
 
 
 def parse_fingerprints(raw: dict[str, Any]) -> dict[str, Fingerprint]:

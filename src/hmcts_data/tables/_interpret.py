@@ -27,11 +27,12 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Final
+from typing import Final
 
 # Mapping a header row lives on its own (a read whose headers are all on record needs nothing
 # of the interpreter); re-exported here, where it was first defined.
 from hmcts_data.tables._header_mapping import HeaderMapping, interpret_headers
+from hmcts_data.tables._schema import vocabulary
 
 __all__ = [
     "UNITS",
@@ -53,7 +54,6 @@ __all__ = [
     "read_label",
     "scan",
     "unit_words",
-    "validate_vocabulary",
     "words",
 ]
 
@@ -162,6 +162,12 @@ class Phrase:
     by_unit: dict[str, str] | None = None
     scope: bool = False
 
+    def __post_init__(self) -> None:
+        if not self.match:
+            raise ValueError("a phrase needs at least one match")
+        if not (self.jurisdiction or self.measure or self.qualifier or self.by_unit or self.scope):
+            raise ValueError(f"phrase {self.match} says nothing")
+
 
 @dataclass(frozen=True, kw_only=True)
 class MeasureRule:
@@ -180,10 +186,9 @@ class MeasureRule:
 
 @dataclass(frozen=True, kw_only=True)
 class Vocabulary:
-    """The validated interpreter vocabulary.
+    """The interpreter vocabulary (``header_vocabulary.toml``).
 
-    Validated by the pydantic model of the same name (``_header_vocabulary_models``), imported
-    only when the packaged file differs from its pre-built data.
+    Building it checks every name against the tidy vocabulary, its units and qualifiers.
 
     Attributes:
         version: Format version (1).
@@ -203,6 +208,41 @@ class Vocabulary:
     measures: dict[str, MeasureRule] = field(default_factory=dict)
     monthly_only: tuple[str, ...] = ()
     phrase: tuple[Phrase, ...]
+
+    def __post_init__(self) -> None:
+        vocab = vocabulary()
+        if self.version != 1:
+            raise ValueError(f"version must be 1, got {self.version}")
+        for unit in self.units:
+            if unit not in UNITS:
+                raise ValueError(f"units: {unit!r} is not one of {UNITS}")
+        for name, rule in self.measures.items():
+            if name not in vocab.measure:
+                raise ValueError(f"measures: {name!r} is not a measure of the vocabulary")
+            if rule.jurisdiction is not None and rule.jurisdiction not in vocab.jurisdiction:
+                raise ValueError(f"measures.{name}: unknown jurisdiction {rule.jurisdiction!r}")
+            for other in rule.specialises:
+                if other not in vocab.measure:
+                    raise ValueError(f"measures.{name}: unknown measure {other!r}")
+            for q in rule.drops:
+                if q not in self.qualifiers:
+                    raise ValueError(f"measures.{name}: unknown qualifier {q!r}")
+        listed = {m for p in self.phrase for m in p.match}
+        for short in self.monthly_only:
+            if short not in listed:
+                raise ValueError(f"monthly_only: {short!r} is not a phrase")
+        for p in self.phrase:
+            if p.jurisdiction is not None and p.jurisdiction not in vocab.jurisdiction:
+                raise ValueError(f"phrase {p.match}: unknown jurisdiction {p.jurisdiction!r}")
+            if p.measure is not None and p.measure not in vocab.measure:
+                raise ValueError(f"phrase {p.match}: unknown measure {p.measure!r}")
+            if p.qualifier is not None and p.qualifier not in self.qualifiers:
+                raise ValueError(f"phrase {p.match}: unknown qualifier {p.qualifier!r}")
+            for unit, measure in (p.by_unit or {}).items():
+                if unit not in UNITS or measure not in vocab.measure:
+                    raise ValueError(f"phrase {p.match}: by_unit {unit!r} = {measure!r}")
+            if any(not words(m) for m in p.match):
+                raise ValueError(f"phrase {p.match}: a phrase is blank once normalised")
 
 
 @dataclass(frozen=True)
@@ -300,44 +340,9 @@ def _tables() -> Grammar:
     )
 
 
-def validate_vocabulary(data: bytes, file: str = _FILE) -> dict[str, Any]:
-    """Fully validate the bytes of ``header_vocabulary.toml``; return its JSON-shaped data.
-
-    Raises:
-        ParseError: The file is malformed; the message names the entry.
-    """
-    from hmcts_data.tables._facts import validate_toml
-    from hmcts_data.tables._header_vocabulary_models import Vocabulary as Model
-
-    return validate_toml(data, file, Model, "header vocabulary")
-
-
-def _built(data: Mapping[str, Any]) -> Vocabulary:
-    """The vocabulary from its validated data (:func:`validate_vocabulary` or pre-built)."""
-    return Vocabulary(
-        version=data["version"],
-        filler=tuple(data["filler"]),
-        units={unit: tuple(ws) for unit, ws in data["units"].items()},
-        qualifiers=dict(data["qualifiers"]),
-        measures={
-            name: MeasureRule(
-                jurisdiction=rule["jurisdiction"],
-                specialises=tuple(rule["specialises"]),
-                drops=tuple(rule["drops"]),
-            )
-            for name, rule in data["measures"].items()
-        },
-        monthly_only=tuple(data["monthly_only"]),
-        phrase=tuple(Phrase(**{**p, "match": tuple(p["match"])}) for p in data["phrase"]),
-    )
-
-
 @cache
 def load_vocabulary() -> Vocabulary:
     """Load the packaged interpreter vocabulary, validated (cached).
-
-    The pre-built data is used while ``header_vocabulary.toml`` is unchanged; otherwise the
-    file is validated in full.
 
     Raises:
         ParseError: ``header_vocabulary.toml`` is malformed; the message names the entry.
@@ -348,7 +353,7 @@ def load_vocabulary() -> Vocabulary:
     """
     from hmcts_data.tables._facts import load_facts
 
-    return _built(load_facts(_FILE, validate_vocabulary))
+    return load_facts(Vocabulary, _FILE, "header vocabulary")
 
 
 def jurisdiction_phrases() -> dict[str, tuple[str, ...]]:

@@ -7,10 +7,10 @@ the header normalisation rules and the lookup, including the positional era B di
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Final
+from typing import Final
 
 from hmcts_data._errors import ParseError
 from hmcts_data.tables._schema import vocabulary
@@ -22,10 +22,10 @@ __all__ = [
     "Match",
     "PositionalBlock",
     "Series",
+    "build_crosswalk",
     "crosswalk_markdown",
     "load_crosswalk",
     "normalise_header",
-    "validate_crosswalk",
 ]
 
 _FILE: Final = "monthly_crosswalk.toml"
@@ -37,6 +37,7 @@ _PROBATE = re.compile(r"^probate\s*[-_]\s*", re.IGNORECASE)
 _DASH = re.compile(r"\s+-\s*|\s*-\s+")
 _PARENS = re.compile(r"\)\s*\(")
 _SPACE = re.compile(r"\s+")
+_BREAKDOWN: Final = re.compile(r"^(?:[a-z0-9]+(?:_[a-z0-9]+)*)?$")
 
 
 def normalise_header(label: str) -> str:
@@ -78,10 +79,14 @@ def normalise_header(label: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class HeaderLabel:
-    """A header as published, and the eras that publish it."""
+    """A header as published (not blank), and the eras that publish it (at least one)."""
 
     label: str
     eras: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.label or not self.eras:
+            raise ValueError("a header needs a label and at least one era")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,6 +111,20 @@ class Series:
     note: str = ""
     headers: tuple[HeaderLabel, ...] = ()
 
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("id must not be blank")
+        if not _BREAKDOWN.match(self.breakdown):
+            raise ValueError(f"breakdown {self.breakdown!r} must be lower snake_case or empty")
+        vocab = vocabulary()
+        for name, known in (
+            ("jurisdiction", vocab.jurisdiction),
+            ("measure", vocab.measure),
+            ("unit", vocab.unit),
+        ):
+            if getattr(self, name) not in known:
+                raise ValueError(f"{name} {getattr(self, name)!r} is not in the vocabulary")
+
     @property
     def key(self) -> tuple[str, str, str]:
         """``(jurisdiction, measure, breakdown)``."""
@@ -119,16 +138,32 @@ class BlockColumn:
     label: str
     series: str
 
+    def __post_init__(self) -> None:
+        if not self.label:
+            raise ValueError("label must not be blank")
+
 
 @dataclass(frozen=True, kw_only=True)
 class PositionalBlock:
-    """Columns whose names are ambiguous, matched by position when the whole block is present."""
+    """Columns whose names are ambiguous, matched by position when the whole block is present.
+
+    Attributes:
+        name: What the block is, for messages.
+        eras: The eras that publish it (at least one).
+        start: Position of its first column (1 or more: position 0 is the month).
+        note: Evidence.
+        columns: Its columns, in order (at least one).
+    """
 
     name: str
     eras: tuple[str, ...]
     start: int
     note: str = ""
     columns: tuple[BlockColumn, ...]
+
+    def __post_init__(self) -> None:
+        if not self.eras or not self.columns or self.start < 1:
+            raise ValueError("a block needs eras, columns and a start of 1 or more")
 
 
 @dataclass(frozen=True)
@@ -139,21 +174,77 @@ class Match:
     eras: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Crosswalk:
-    """The validated crosswalk with its lookup tables.
+    """The crosswalk (``monthly_crosswalk.toml``) with its lookup tables.
+
+    Building it checks the whole file: series ids and keys used once, every header on one
+    series only, eras known, a positional block's columns on known series and matched by
+    position only.
 
     Attributes:
+        version: Format version (1).
         eras: Era name -> description.
         series: Every series, in file order.
-        blocks: The positional blocks.
+        block: The positional blocks.
+        by_id: Series id -> series (built).
+        by_header: Normalised header -> its series and the eras that publish it (built).
     """
 
+    version: int
     eras: dict[str, str]
     series: tuple[Series, ...]
-    blocks: tuple[PositionalBlock, ...]
-    by_id: dict[str, Series]
-    by_header: dict[str, tuple[Series, frozenset[str]]]
+    block: tuple[PositionalBlock, ...] = ()
+    by_id: dict[str, Series] = field(init=False, repr=False, compare=False)
+    by_header: dict[str, tuple[Series, frozenset[str]]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        if self.version != 1:
+            raise ValueError(f"version must be 1, got {self.version!r}")
+        if not self.series:
+            raise ValueError("there must be at least one [[series]] entry")
+        by_id: dict[str, Series] = {}
+        by_key: dict[tuple[str, str, str], str] = {}
+        by_header: dict[str, tuple[Series, frozenset[str]]] = {}
+        for index, item in enumerate(self.series):
+            name = f"series #{index + 1} (id {item.id!r})"
+            if item.id in by_id:
+                raise ValueError(f"{name}: id {item.id!r} is used twice")
+            if item.key in by_key:
+                raise ValueError(f"{name}: key {item.key} is already used by {by_key[item.key]!r}")
+            for header in item.headers:
+                bad_eras = set(header.eras) - set(self.eras)
+                if bad_eras:
+                    raise ValueError(
+                        f"{name}: header {header.label!r} names unknown eras {bad_eras}"
+                    )
+                normal = normalise_header(header.label)
+                previous = by_header.get(normal)
+                if previous is not None and previous[0].id != item.id:
+                    raise ValueError(
+                        f"{name}: header {header.label!r} also maps to {previous[0].id!r}"
+                    )
+                eras = frozenset(header.eras) | (previous[1] if previous else frozenset())
+                by_header[normal] = (item, eras)
+            by_key[item.key] = item.id
+            by_id[item.id] = item
+        for index, block in enumerate(self.block):
+            name = f"block #{index + 1} ({block.name!r})"
+            for col in block.columns:
+                if col.series not in by_id:
+                    raise ValueError(f"{name}: unknown series {col.series!r}")
+                if normalise_header(col.label) in by_header:
+                    raise ValueError(
+                        f"{name}: {col.label!r} is also matched by name; a positional header "
+                        "must not be"
+                    )
+            if set(block.eras) - set(self.eras):
+                raise ValueError(f"{name}: unknown eras {set(block.eras) - set(self.eras)}")
+        # Lookup tables, derived: not fields of the file (frozen, so set through object).
+        object.__setattr__(self, "by_id", by_id)
+        object.__setattr__(self, "by_header", by_header)
 
     @property
     def series_by_key(self) -> dict[tuple[str, str, str], tuple[str, str]]:
@@ -183,21 +274,13 @@ class Crosswalk:
             hit = self.by_header.get(key)
             if hit is not None:
                 out[i] = Match(hit[0], hit[1])
-        for block in self.blocks:
+        for block in self.block:
             end = block.start + len(block.columns)
             expected = [normalise_header(c.label) for c in block.columns]
             if keys[block.start : end] == expected:
                 for offset, col in enumerate(block.columns):
                     out[block.start + offset] = Match(self.by_id[col.series], frozenset(block.eras))
         return out
-
-
-def _fail(message: str) -> ParseError:
-    return ParseError(
-        f"The packaged monthly crosswalk is invalid: {message}. Fix the entry named in "
-        f"{_FILE} (or reinstall hmcts_data).",
-        file=_FILE,
-    )
 
 
 def build_crosswalk(raw: dict[str, object]) -> Crosswalk:
@@ -220,160 +303,19 @@ def build_crosswalk(raw: dict[str, object]) -> Crosswalk:
         >>> cw.by_id["civil.receipts"].key
         ('civil', 'receipts', '')
     """
-    return _built(_validated(raw))
-
-
-def _validated(raw: dict[str, object]) -> dict[str, Any]:
-    """Validate a parsed crosswalk document; return its data with every header's key.
-
-    The result is JSON-shaped apart from tuples (what the pre-built data holds):
-    ``eras``, ``series`` and ``blocks`` as validated (defaults filled), and ``headers``:
-    normalised header -> ``[series id, sorted eras]``.
-    """
-    from pydantic import ValidationError
-
-    from hmcts_data.tables import _monthly_crosswalk_models as models
-
-    unknown_top = set(raw) - {"version", "eras", "series", "block"}
-    if unknown_top:
-        raise _fail(f"unknown top-level keys {sorted(unknown_top)}")
-    if raw.get("version") != 1:
-        raise _fail(f"version must be 1, got {raw.get('version')!r}")
-    eras_raw = raw.get("eras")
-    if not isinstance(eras_raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in eras_raw.items()
-    ):
-        raise _fail("[eras] must map era names to descriptions")
-    eras: dict[str, str] = dict(eras_raw)
-    vocab = vocabulary()
-    series_raw = raw.get("series")
-    if not isinstance(series_raw, list) or not series_raw:
-        raise _fail("there must be at least one [[series]] entry")
-    series: list[models.Series] = []
-    ids: set[str] = set()
-    by_key: dict[tuple[str, str, str], str] = {}
-    by_header: dict[str, tuple[str, frozenset[str]]] = {}
-    for index, entry in enumerate(series_raw):
-        name = f"[[series]] #{index + 1}" + (
-            f" (id {entry.get('id')!r})" if isinstance(entry, dict) else ""
-        )
-        try:
-            item = models.Series.model_validate(entry)
-        except ValidationError as exc:
-            raise _fail(f"{name}: {exc}") from exc
-        checks = (
-            ("jurisdiction", item.jurisdiction, vocab.jurisdiction),
-            ("measure", item.measure, vocab.measure),
-            ("unit", item.unit, vocab.unit),
-        )
-        for field_name, value, allowed in checks:
-            if value not in allowed:
-                raise _fail(f"{name}: {field_name} {value!r} is not in the vocabulary")
-        key = (item.jurisdiction, item.measure, item.breakdown)
-        if item.id in ids:
-            raise _fail(f"{name}: id {item.id!r} is used twice")
-        if key in by_key:
-            raise _fail(f"{name}: key {key} is already used by {by_key[key]!r}")
-        for header in item.headers:
-            bad_eras = set(header.eras) - set(eras)
-            if bad_eras:
-                raise _fail(f"{name}: header {header.label!r} names unknown eras {bad_eras}")
-            normal = normalise_header(header.label)
-            if normal in by_header and by_header[normal][0] != item.id:
-                raise _fail(
-                    f"{name}: header {header.label!r} also maps to {by_header[normal][0]!r}"
-                )
-            previous = by_header[normal][1] if normal in by_header else frozenset()
-            by_header[normal] = (item.id, previous | frozenset(header.eras))
-        by_key[key] = item.id
-        ids.add(item.id)
-        series.append(item)
-    blocks: list[models.PositionalBlock] = []
-    block_raw = raw.get("block", [])
-    if not isinstance(block_raw, list):
-        raise _fail("[[block]] must be a list of tables")
-    for index, entry in enumerate(block_raw):
-        name = f"[[block]] #{index + 1}"
-        try:
-            block = models.PositionalBlock.model_validate(entry)
-        except ValidationError as exc:
-            raise _fail(f"{name}: {exc}") from exc
-        for col in block.columns:
-            if col.series not in ids:
-                raise _fail(f"{name} ({block.name!r}): unknown series {col.series!r}")
-            if normalise_header(col.label) in by_header:
-                raise _fail(
-                    f"{name} ({block.name!r}): {col.label!r} is also matched by name; a "
-                    "positional header must not be"
-                )
-        if set(block.eras) - set(eras):
-            raise _fail(f"{name} ({block.name!r}): unknown eras {set(block.eras) - set(eras)}")
-        blocks.append(block)
-    return {
-        "eras": eras,
-        "series": [s.model_dump() for s in series],
-        "blocks": [b.model_dump() for b in blocks],
-        "headers": {k: [sid, sorted(e)] for k, (sid, e) in by_header.items()},
-    }
-
-
-def _built(data: Mapping[str, Any]) -> Crosswalk:
-    """The crosswalk from its validated data (:func:`_validated`, or the pre-built copy)."""
-    series = tuple(
-        Series(
-            **{
-                **entry,
-                "headers": tuple(
-                    HeaderLabel(label=h["label"], eras=tuple(h["eras"])) for h in entry["headers"]
-                ),
-            }
-        )
-        for entry in data["series"]
-    )
-    by_id = {s.id: s for s in series}
-    blocks = tuple(
-        PositionalBlock(
-            **{
-                **entry,
-                "eras": tuple(entry["eras"]),
-                "columns": tuple(BlockColumn(**c) for c in entry["columns"]),
-            }
-        )
-        for entry in data["blocks"]
-    )
-    return Crosswalk(
-        eras=dict(data["eras"]),
-        series=series,
-        blocks=blocks,
-        by_id=by_id,
-        by_header={k: (by_id[sid], frozenset(eras)) for k, (sid, eras) in data["headers"].items()},
-    )
-
-
-def validate_crosswalk(data: bytes, file: str = _FILE) -> dict[str, Any]:
-    """Fully validate the bytes of ``monthly_crosswalk.toml`` (see :func:`build_crosswalk`).
-
-    Returns:
-        The crosswalk's validated data, with every header's matching key.
-
-    Raises:
-        ParseError: The file is malformed; the message names the entry.
-    """
-    import tomllib
+    from hmcts_data.tables._facts import FactError, build
 
     try:
-        raw = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise _fail(str(exc)) from exc
-    return _validated(raw)
+        return build(Crosswalk, raw)
+    except FactError as exc:
+        raise ParseError(
+            f"The monthly crosswalk is invalid: {exc}. Fix the entry named.", file=_FILE
+        ) from exc
 
 
 @cache
 def load_crosswalk() -> Crosswalk:
     """Load the packaged monthly crosswalk, validated (cached).
-
-    The pre-built data is used while ``monthly_crosswalk.toml`` is unchanged; otherwise the
-    file is validated in full.
 
     Returns:
         The crosswalk.
@@ -387,7 +329,7 @@ def load_crosswalk() -> Crosswalk:
     """
     from hmcts_data.tables._facts import load_facts
 
-    return _built(load_facts(_FILE, validate_crosswalk))
+    return load_facts(Crosswalk, _FILE, "monthly crosswalk")
 
 
 def _cell(text: str) -> str:
@@ -407,7 +349,7 @@ def crosswalk_markdown() -> str:
     """
     cw = load_crosswalk()
     positional: dict[str, list[str]] = {}
-    for block in cw.blocks:
+    for block in cw.block:
         for offset, col in enumerate(block.columns):
             positional.setdefault(col.series, []).append(
                 f"position {block.start + offset} ({', '.join(block.eras)}): "

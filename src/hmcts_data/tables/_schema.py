@@ -58,7 +58,6 @@ __all__ = [
     "TidyParts",
     "Vocabulary",
     "VocabularyEntry",
-    "build_vocabulary",
     "cell_error",
     "coerce_tidy",
     "column_letter",
@@ -70,7 +69,6 @@ __all__ = [
     "tidy_dtypes",
     "tidy_frame",
     "validate_tidy",
-    "validate_vocabulary",
     "vocabulary",
 ]
 
@@ -137,20 +135,26 @@ TIDY_COLUMNS: Final[tuple[TidyColumn, ...]] = (
 _NAMES: Final = tuple(c.name for c in TIDY_COLUMNS)
 
 
-@dataclass(frozen=True)
+_KEY = re.compile(r"^[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*$")
+
+
+@dataclass(frozen=True, kw_only=True)
 class VocabularyEntry:
-    """One vocabulary value: a label for people and a description."""
+    """One vocabulary value: a label for people and a description (neither blank)."""
 
     label: str
     description: str
 
+    def __post_init__(self) -> None:
+        if not self.label.strip() or not self.description.strip():
+            raise ValueError("label and description must not be blank")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class Vocabulary:
     """The canonical values of the categorical tidy columns (from ``vocabulary.toml``).
 
-    Validated by the pydantic model of the same name (``_vocabulary_models``), which is
-    imported only when the packaged file differs from its pre-built data.
+    Every key is lower snake_case (or a hyphenated id, for publications).
 
     Attributes:
         publication: Publication id -> its entry.
@@ -166,38 +170,21 @@ class Vocabulary:
     unit: dict[str, VocabularyEntry]
     breakdown: dict[str, VocabularyEntry] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        for name in ("publication", "jurisdiction", "measure", "unit", "breakdown"):
+            bad = [k for k in getattr(self, name) if not _KEY.match(k)]
+            if bad:
+                raise ValueError(
+                    f"{name}: keys must be lower snake_case (or hyphenated ids): {bad}"
+                )
+
 
 _VOCABULARY: Final = "vocabulary.toml"
 
 
-def validate_vocabulary(data: bytes, file: str = _VOCABULARY) -> dict[str, Any]:
-    """Fully validate the bytes of ``vocabulary.toml``; return its JSON-shaped data.
-
-    Raises:
-        ParseError: The file is malformed (names the entry).
-    """
-    from hmcts_data.tables._facts import validate_toml
-    from hmcts_data.tables._vocabulary_models import Vocabulary as Model
-
-    return validate_toml(data, file, Model, "tidy vocabulary")
-
-
-def build_vocabulary(data: Mapping[str, Any]) -> Vocabulary:
-    """The vocabulary from its validated, JSON-shaped data (see :func:`validate_vocabulary`)."""
-    return Vocabulary(
-        **{
-            name: {key: VocabularyEntry(**entry) for key, entry in entries.items()}
-            for name, entries in data.items()
-        }
-    )
-
-
 @cache
 def vocabulary() -> Vocabulary:
-    """Load the canonical vocabulary shipped with the package (validated).
-
-    The pre-built data is used while ``vocabulary.toml`` is unchanged; otherwise the file is
-    validated in full.
+    """Load the canonical vocabulary shipped with the package (validated at load).
 
     Returns:
         The vocabulary (cached after the first call).
@@ -211,7 +198,7 @@ def vocabulary() -> Vocabulary:
     """
     from hmcts_data.tables._facts import load_facts
 
-    return build_vocabulary(load_facts(_VOCABULARY, validate_vocabulary))
+    return load_facts(Vocabulary, _VOCABULARY, "tidy vocabulary")
 
 
 def tidy_dtypes() -> dict[str, Any]:
