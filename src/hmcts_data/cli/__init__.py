@@ -152,12 +152,32 @@ def _show_warning(  # noqa: PLR0917  (the signature warnings.showwarning must ha
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code.
 
+    Everything printed (standard output and standard error, messages and data alike) passes
+    through :func:`hmcts_data.cli._safe.terminal_safe`: control characters from GOV.UK or a
+    file are shown, never run by the terminal. A write that fails (a full device, a closed
+    standard output) ends the command with an error message and exit code 1.
+
     Args:
         argv: Arguments without the program name (``sys.argv[1:]`` when ``None``).
 
     Returns:
         The exit code (see the module docstring).
     """
+    from hmcts_data.cli._safe import safe_streams
+
+    with safe_streams() as (out, _):
+        code = _run(argv)
+        try:
+            if not out.failed:
+                out.flush()  # a full device is reported here, not at interpreter exit
+        except BrokenPipeError:
+            pass
+        except errors.HMCTSDataError as exc:
+            code = _report(exc, debug=False)
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(_command_in(words))
     args = parser.parse_args(words)
@@ -175,13 +195,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return 0  # the reader stopped early (``| head``): not an error
     except errors.HMCTSDataError as exc:
-        if args.debug:
+        return _report(exc, debug=args.debug)
+
+
+def _report(exc: errors.HMCTSDataError, *, debug: bool) -> int:
+    """Print an error for people (on standard error, made safe) and return its exit code."""
+    try:
+        if debug:
             import traceback  # only here: it imports the tokenizer and linecache
 
             traceback.print_exc()
         print(f"error: {exc.cli_text or exc}", file=sys.stderr)
-        return exit_code_for(exc)
+    except (errors.HMCTSDataError, OSError):
+        pass  # standard error is gone too: the exit code is all that is left
+    return exit_code_for(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from hmcts_data.cli._safe import json_safe
+
 __all__ = ["human_size", "register"]
 
 _EPILOG = """\
@@ -80,8 +82,7 @@ def _info(args: argparse.Namespace) -> int:
     with client_from_args(args) as client:
         info = client.cache_info()
     if args.json:
-        json.dump(info.model_dump(mode="json"), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print(json_safe(json.dumps(info.model_dump(mode="json"), indent=2)))
         return 0
     print(f"location: {info.location}")
     print(f"files:    {info.files}")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from hmcts_data._catalogue._listing import SHOWN
 from hmcts_data.cli._common import client_from_args
+from hmcts_data.cli._safe import json_safe
 
 if TYPE_CHECKING:
     from hmcts_data._catalogue import Catalogue, Publication
@@ -125,12 +126,12 @@ def run(args: argparse.Namespace) -> int:
     if args.publication:
         publication = cat.get(args.publication)
         if args.json:
-            print(publication.model_dump_json(indent=2))
+            print(json_safe(publication.model_dump_json(indent=2)))
         else:
             _print_publication(cat, publication)
         return 0
     if args.json:
-        print(cat.model_dump_json(indent=2))
+        print(json_safe(cat.model_dump_json(indent=2)))
     else:
         _print_listing(listing_of(cat), show_all=args.all)
     return 0

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from hmcts_data.cli._safe import json_safe
+
 __all__ = ["register"]
 
 _EPILOG = """\
@@ -65,8 +67,7 @@ def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
 
 def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
     if args.json:
-        json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print(json_safe(json.dumps(payload, indent=2, ensure_ascii=False)))
     else:
         print(text)
 

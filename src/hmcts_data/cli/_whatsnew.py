@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from hmcts_data.cli._common import client_from_args
+from hmcts_data.cli._safe import json_safe
 
 __all__ = ["register"]
 
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     # Warnings (a stale catalogue, the snapshot) go to standard error through main().
     with client_from_args(args) as client:
         news = whats_new(args.since, client=client, refresh=not client.settings.offline)
-    print(news.to_json() if args.json else str(news))
+    print(json_safe(news.to_json()) if args.json else str(news))
     return 0
 
 
@@ -99,5 +100,5 @@ def run_changed(args: argparse.Namespace) -> int:
 
         path = write(changes.figures, args.output)
         print(f"wrote {len(changes.figures)} rows to {path}", file=sys.stderr)
-    print(changes.to_json(top=args.top) if args.json else changes.to_text(top=args.top))
+    print(json_safe(changes.to_json(top=args.top)) if args.json else changes.to_text(top=args.top))
     return 0
