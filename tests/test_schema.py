@@ -236,7 +236,7 @@ def _spec(label: Any = "Civil claims", **change: Any) -> ColumnSpec:
     return ColumnSpec(**{**fields, **change})
 
 
-# Parts the quick check must not clear: each breaks one rule of validate_tidy.
+# Parts that break one rule of the tidy contract each.
 _BROKEN: list[tuple[Any, Any, Provenance]] = [
     (PERIODS, [_spec(unit=None)], Provenance("monthly", "m.csv", SHA)),
     (PERIODS, [_spec(label=None)], Provenance("monthly", "m.csv", SHA)),
@@ -261,21 +261,23 @@ _BROKEN: list[tuple[Any, Any, Provenance]] = [
 
 @pytest.mark.parametrize(("periods", "specs", "prov"), _BROKEN)
 def test_melt_wide_raises_what_validate_tidy_says(periods: Any, specs: Any, prov: Any) -> None:
-    # The quick per-file check lets the frame through only when validate_tidy would: a broken
-    # rule fails with the message of validate_tidy itself.
+    # The check of one file's parts (on its blocks) and validate_tidy (on its frame) apply
+    # one statement of the rules: the same rule is broken, with the same message.
     parts = _schema._melt(periods, specs, prov)
-    assert _schema._may_break_contract(parts)
     with pytest.raises(ParseError) as expected:
         validate_tidy(parts.frame(), file=prov.source_file)
+    with pytest.raises(ParseError) as checked:
+        _schema.check_parts(parts)
     with pytest.raises(ParseError) as got:
         melt_wide(periods, specs, prov)
-    assert str(got.value) == str(expected.value)
+    assert str(checked.value) == str(got.value) == str(expected.value)
+    assert got.value.file == prov.source_file
 
 
-def test_the_quick_check_clears_valid_parts() -> None:
+def test_the_parts_check_clears_valid_parts() -> None:
     for periods, specs in [(PERIODS, SPECS), (PERIODS, []), ([], SPECS[:0])]:
-        parts = _schema.melt_parts(periods, specs, Provenance("monthly", "m.csv", SHA, "2024-05"))
-        assert not _schema._may_break_contract(parts)
+        parts = _schema._melt(periods, specs, Provenance("monthly", "m.csv", SHA, "2024-05"))
+        _schema.check_parts(parts)
         assert validate_tidy(parts.frame()) is not None
 
 

@@ -59,6 +59,7 @@ __all__ = [
     "Vocabulary",
     "VocabularyEntry",
     "cell_error",
+    "check_parts",
     "coerce_tidy",
     "column_letter",
     "describe_vocabulary",
@@ -531,10 +532,7 @@ def melt_parts(
         ParseError: As :func:`melt_wide`.
     """
     parts = _melt(periods, columns, provenance)
-    if _may_break_contract(parts):
-        # The exact check names the broken rule as it always has; only the frame the quick
-        # check cannot clear is built twice.
-        validate_tidy(parts.frame(), file=provenance.source_file)
+    check_parts(parts)
     return parts
 
 
@@ -599,47 +597,71 @@ def _melt(
     )
 
 
-def _may_break_contract(parts: TidyParts) -> bool:
-    """Whether the frame of ``parts`` could fail :func:`validate_tidy`; ``False`` only when not.
+def check_parts(parts: TidyParts) -> None:
+    """Check one file's parts against the tidy contract, without building their frame.
 
-    Each rule is checked on the blocks, where it is cheap, and is exact for a frame built by
-    :func:`tidy_frame`: its columns, order and dtypes are right by construction, and a row's
-    key columns are its file's and its block's.
+    The rules are :func:`validate_tidy`'s (:func:`_broken_rule`), tested on the blocks, where
+    it is cheap: a frame built by :func:`tidy_frame` has the contract's columns, order and
+    dtypes by construction, and a row's key columns are its file's and its block's.
+
+    Raises:
+        ParseError: The first broken rule, named as :func:`validate_tidy` names it.
     """
     import numpy as np
 
     if not parts.rows:
-        return False
+        return
     prov = parts.provenance
-    if None in (prov.publication, prov.release, prov.source_file, prov.sha256):
-        return True
-    if not _RELEASE.match(prov.release or "") or not _SHA256.match(prov.sha256):
-        return True
-    if None in parts.labels or None in parts.breakdowns or (parts.codes["unit"] < 0).any():
-        return True
-    if bool(np.isnat(parts.starts).any() or np.isnat(parts.ends).any()):
-        return True
-    if bool((parts.starts > parts.ends).any()):
-        return True
-    unmapped = (parts.codes["jurisdiction"] < 0) | (parts.codes["measure"] < 0)
-    if bool(((parts.codes["mapping"] < 0) != unmapped).any()):
-        return True
-    missing = np.flatnonzero(np.isnan(parts.values))
-    if len(missing) and any(parts.markers[i] is None for i in missing.tolist()):
-        return True
-    # A figure repeats when two blocks share a key (on any period) or two periods are equal
-    # (in any block): every other key column is the file's.
-    blocks = list(
-        zip(
-            parts.labels,
-            parts.codes["jurisdiction"].tolist(),
-            parts.codes["measure"].tolist(),
-            parts.breakdowns,
-            strict=True,
+    codes = parts.codes
+    per_file = {
+        "publication": prov.publication,
+        "release": prov.release,
+        "source_file": prov.source_file,
+        "sha256": prov.sha256,
+    }
+    nulls = {name for name, value in per_file.items() if value is None}
+    if bool(np.isnat(parts.starts).any()):
+        nulls.add("period_start")
+    if bool(np.isnat(parts.ends).any()):
+        nulls.add("period_end")
+    if bool((codes["unit"] < 0).any()):
+        nulls.add("unit")
+    if None in parts.labels:
+        nulls.add("source_label")
+    if None in parts.breakdowns:
+        nulls.add("breakdown")
+    missing = np.flatnonzero(np.isnan(parts.values)).tolist()
+
+    def repeated() -> str | None:
+        # A figure repeats when two blocks share a key (on any period) or two periods are
+        # equal (in any block): every other key column is the file's.
+        keys = list(
+            zip(
+                parts.labels,
+                codes["jurisdiction"].tolist(),
+                codes["measure"].tolist(),
+                parts.breakdowns,
+                strict=True,
+            )
         )
+        periods = set(zip(parts.starts.tolist(), parts.ends.tolist(), strict=True))
+        if len(set(keys)) == len(keys) and len(periods) == len(parts.starts):
+            return None
+        frame = parts.frame()  # only to name the first repeated figure
+        return _repeated_figure(frame, _duplicated(frame))
+
+    problem = _broken_rule(
+        nulls=nulls,
+        unmarked=sum(parts.markers[i] is None for i in missing),
+        unmapped=(codes["jurisdiction"] < 0) | (codes["measure"] < 0),
+        mapping_null=codes["mapping"] < 0,
+        reversed_period=bool((parts.starts > parts.ends).any()),
+        releases=[prov.release or ""],
+        hashes=[prov.sha256 or ""],
+        repeated=repeated,
     )
-    periods = set(zip(parts.starts.tolist(), parts.ends.tolist(), strict=True))
-    return len(set(blocks)) != len(blocks) or len(periods) != len(parts.starts)
+    if problem is not None:
+        raise _contract_error(problem, prov.source_file)
 
 
 def tidy_frame(parts: Sequence[TidyParts]) -> pd.DataFrame:
@@ -800,11 +822,8 @@ def validate_tidy(
     """
     import pandas as pd
 
-    def fail(msg: str) -> ParseError:
-        return ParseError(f"Tidy contract broken: {msg}.", file=file)
-
     if tuple(frame.columns) != _NAMES:
-        raise fail(f"columns are {list(frame.columns)}, expected {list(_NAMES)}")
+        raise _contract_error(f"columns are {list(frame.columns)}, expected {list(_NAMES)}", file)
     dtypes = _dtypes()
     for name, dtype in zip(_NAMES, frame.dtypes, strict=True):
         target = dtypes[name]
@@ -812,39 +831,89 @@ def validate_tidy(
             isinstance(target, pd.CategoricalDtype)
             and not dtype.categories.equals(target.categories)
         ):
-            raise fail(f"column {name!r} has dtype {dtype}, expected {target}")
+            raise _contract_error(f"column {name!r} has dtype {dtype}, expected {target}", file)
     nulls = {name: frame[name].isna().to_numpy() for name in (*_NOT_NULL, "marker")}
+    problem = _broken_rule(
+        nulls={name for name in _NOT_NULL if nulls[name].any()},
+        unmarked=int((nulls["value"] & nulls["marker"]).sum()),
+        unmapped=(frame["jurisdiction"].isna() | frame["measure"].isna()).to_numpy(),
+        mapping_null=frame["mapping"].isna().to_numpy(),
+        reversed_period=bool((frame["period_start"] > frame["period_end"]).any()),
+        # A frame holds a handful of distinct releases and hashes: match each once.
+        releases=frame["release"].unique(),
+        hashes=frame["sha256"].unique(),
+        repeated=lambda: _repeated_figure(frame, _duplicated(frame)),
+        allow_unknown=allow_unknown,
+    )
+    if problem is not None:
+        raise _contract_error(problem, file)
+    return frame
+
+
+def _contract_error(problem: str, file: str | None) -> ParseError:
+    return ParseError(f"Tidy contract broken: {problem}.", file=file)
+
+
+def _broken_rule(
+    *,
+    nulls: set[str],
+    unmarked: int,
+    unmapped: Any,
+    mapping_null: Any,
+    reversed_period: bool,
+    releases: Iterable[str],
+    hashes: Iterable[str],
+    repeated: Callable[[], str | None],
+    allow_unknown: bool = True,
+) -> str | None:
+    """The first rule of the tidy contract (after columns and dtypes) that is broken, or None.
+
+    The one statement of the rules, for a frame (:func:`validate_tidy`) and for one file's
+    parts (:func:`check_parts`) alike; each gives what the rules test at its own grain
+    (per row, or per block and per file).
+
+    Args:
+        nulls: The columns of :data:`_NOT_NULL` (``value`` aside) holding a null.
+        unmarked: Missing values without a marker.
+        unmapped: Per row (or block): jurisdiction or measure is null.
+        mapping_null: Per row (or block): ``mapping`` is null.
+        reversed_period: Some ``period_start`` is after its ``period_end``.
+        releases: The distinct ``release`` values.
+        hashes: The distinct ``sha256`` values.
+        repeated: Says which figure repeats (see :func:`_repeated_figure`), if any.
+        allow_unknown: Whether unmapped figures are allowed.
+    """
     for name in _NOT_NULL:
-        if nulls[name].any():
-            if name == "value":
-                bad = int((nulls["value"] & nulls["marker"]).sum())
-                if not bad:
-                    continue  # a missing value with its marker
-                raise fail(f"{bad} missing values carry no marker")
-            raise fail(f"column {name!r} has null values")
-    unmapped = (frame["jurisdiction"].isna() | frame["measure"].isna()).to_numpy()
+        if name == "value":
+            if unmarked:
+                return f"{unmarked} missing values carry no marker"
+        elif name in nulls:
+            return f"column {name!r} has null values"
     if not allow_unknown and bool(unmapped.any()):
-        raise fail("some figures have no canonical jurisdiction or measure")
-    if bool((frame["mapping"].isna().to_numpy() != unmapped).any()):
-        raise fail(
+        return "some figures have no canonical jurisdiction or measure"
+    if bool((mapping_null != unmapped).any()):
+        return (
             "'mapping' must be null exactly where jurisdiction or measure is null "
             "(and 'exact' or 'inferred' elsewhere)"
         )
-    if bool((frame["period_start"] > frame["period_end"]).any()):
-        raise fail("a period_start is after its period_end")
-    # A frame holds a handful of distinct releases and hashes: match each once, not per row.
-    if not all(_RELEASE.match(v) for v in frame["release"].unique()):
-        raise fail("release values must look like 'YYYY-MM'")
-    if not all(_SHA256.match(v) for v in frame["sha256"].unique()):
-        raise fail("sha256 values must be 64 lower-case hex digits")
-    dup = _duplicated(frame)
-    if dup is not None:
-        first = frame.loc[dup].iloc[0]
-        raise fail(
-            f"{int(dup.sum())} rows repeat one figure (first: {first['source_label']!r} for "
-            f"{first['period_start']:%Y-%m-%d})"
-        )
-    return frame
+    if reversed_period:
+        return "a period_start is after its period_end"
+    if not all(_RELEASE.match(v) for v in releases):
+        return "release values must look like 'YYYY-MM'"
+    if not all(_SHA256.match(v) for v in hashes):
+        return "sha256 values must be 64 lower-case hex digits"
+    return repeated()
+
+
+def _repeated_figure(frame: pd.DataFrame, dup: pd.Series[bool] | None) -> str | None:
+    """How a frame repeats a figure (``dup``: its rows that do), or ``None`` when it does not."""
+    if dup is None:
+        return None
+    first = frame.loc[dup].iloc[0]
+    return (
+        f"{int(dup.sum())} rows repeat one figure (first: {first['source_label']!r} for "
+        f"{first['period_start']:%Y-%m-%d})"
+    )
 
 
 #: Columns that must not be null (``value`` only where a marker says why it is missing).
