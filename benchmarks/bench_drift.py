@@ -578,9 +578,9 @@ def other_randomised(publication: str, seed: int = SEED, variants: int = VARIANT
 
 def others(seed: int = SEED, variants: int = VARIANTS) -> list[Score]:
     """Evaluation (c): one score per other publication, and their sum."""
-    from hmcts_data.tables._crosswalk import PUBLICATIONS
+    from hmcts_data.tables._crosswalk import crosswalk_files
 
-    scores = [other_randomised(p, seed, variants) for p in PUBLICATIONS]
+    scores = [other_randomised(p, seed, variants) for p in crosswalk_files()]
     return [*scores, _sum(f"(c) other publications, seed {seed}", scores)]
 
 

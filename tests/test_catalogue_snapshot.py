@@ -13,13 +13,14 @@ import pytest
 
 from hmcts_data import ParseError, StaleDataWarning
 from hmcts_data._catalogue import catalogue
-from hmcts_data._catalogue._publications import PUBLICATION_IDS, publication_facts
+from hmcts_data._catalogue._ids import catalogue_ids
 from hmcts_data._catalogue._snapshot import (
     dump_catalogue,
     load_catalogue_json,
     load_snapshot,
     write_snapshot,
 )
+from hmcts_data._registry import registry
 
 LEGACY_PREFIX = "/government/uploads/system/uploads/attachment_data/file/"
 
@@ -34,7 +35,7 @@ def test_snapshot_loads_with_no_network_at_all(monkeypatch: pytest.MonkeyPatch) 
         cat = catalogue(offline=True)
     assert cat.source == "snapshot"
     assert cat.generated_at.utcoffset() is not None
-    assert [p.id for p in cat] == list(PUBLICATION_IDS)
+    assert [p.id for p in cat] == list(catalogue_ids())
 
 
 def test_offline_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,7 +45,7 @@ def test_offline_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_snapshot_publication_facts_match_publications_toml() -> None:
-    facts = publication_facts()
+    facts = registry()
     for pub in load_snapshot():
         fact = facts.publication[pub.id]
         assert (pub.title, pub.description, pub.status, pub.kind, pub.frequency) == (

@@ -47,24 +47,20 @@ _LOADERS: dict[str, Callable[[], object]] = {
     "vocabulary.toml": _schema.vocabulary,
     "monthly_crosswalk.toml": _monthly_crosswalk.load_crosswalk,
     "header_vocabulary.toml": _interpret.load_vocabulary,
-    "fingerprints.toml": _fingerprint.fingerprints,
     "common_crosswalk.toml": _crosswalk.load_common,
     **{
-        f"{p.replace('-', '_')}_crosswalk.toml": functools.partial(_crosswalk.load_crosswalk, p)
-        for p in _crosswalk.PUBLICATIONS
+        file: functools.partial(_crosswalk.load_crosswalk, p)
+        for p, file in _crosswalk.crosswalk_files().items()
     },
 }
 
-#: The dataclass of each file whose whole content is one (fingerprints are parsed by hand).
+#: The dataclass of each file.
 _CLASSES: dict[str, type] = {
     "vocabulary.toml": _schema.Vocabulary,
     "monthly_crosswalk.toml": _monthly_crosswalk.Crosswalk,
     "header_vocabulary.toml": _interpret.Vocabulary,
     "common_crosswalk.toml": _crosswalk.Common,
-    **{
-        f"{p.replace('-', '_')}_crosswalk.toml": _crosswalk.Crosswalk
-        for p in _crosswalk.PUBLICATIONS
-    },
+    **dict.fromkeys(_crosswalk.crosswalk_files().values(), _crosswalk.Crosswalk),
 }
 
 
@@ -119,7 +115,7 @@ def test_every_fact_file_has_a_loader_and_every_loader_a_file() -> None:
 
     packaged = {p.name for p in resources.files("hmcts_data.tables").iterdir()}
     assert {f for f in packaged if f.endswith(".toml")} == set(_LOADERS)
-    assert set(_CLASSES) == set(_LOADERS) - {"fingerprints.toml"}
+    assert set(_CLASSES) == set(_LOADERS)
 
 
 @pytest.mark.parametrize("file", sorted(_CLASSES))
@@ -145,7 +141,6 @@ def test_pydantic_validates_every_packaged_file_into_the_same_objects(file: str)
         ),
         ("vocabulary.toml", b"[unit.", b"[unit.Not-Snake", "lower snake_case"),
         ("header_vocabulary.toml", b"version = 1", b"version = 2", "version must be 1"),
-        ("fingerprints.toml", b'evidence = "', b'evidence = "guessed', "evidence must be"),
         ("monthly_crosswalk.toml", b"[[series]]", b"[[series]", "monthly crosswalk"),
         (
             "monthly_crosswalk.toml",

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import hmcts_data
-from hmcts_data import SchemaDriftError
+from hmcts_data import NotFoundError, SchemaDriftError
 from hmcts_data._api import read
-from hmcts_data.tables import PARSERS
+from hmcts_data.tables import parser_for
 from hmcts_data.tables._crosswalk import build_crosswalk, describe_crosswalk, load_crosswalk
 from hmcts_data.testing._table_files import publication_csv, shapes_for
 from tests import _table_fixtures as fx
@@ -116,9 +116,14 @@ def test_unknown_labels_raise_when_asked() -> None:
     assert info.value.labels == ("Widgets",)
 
 
-def test_parsers_registered() -> None:
+def test_parsers_come_from_the_registry() -> None:
     for publication in PUBLICATIONS:
-        assert PARSERS[publication] == f"hmcts_data.tables.{publication.replace('-', '_')}"
+        parse = parser_for(publication)
+        assert parse is parser_for(publication)  # one parser per publication, built once
+        assert f"{publication} publication" in (parse.__doc__ or "")
+    assert parser_for("monthly").__module__ == "hmcts_data.tables.monthly"
+    with pytest.raises(NotFoundError, match="user-guide"):
+        parser_for("user-guide")  # a document: nothing to parse
 
 
 def test_crosswalks_validate_against_vocabulary() -> None:

@@ -216,7 +216,7 @@ def test_every_fixture_label_reads_without_warning() -> None:
     # Garbage an earlier test left (a notebook kernel's unclosed zmq sockets) must not be
     # collected inside the strict block: its ResourceWarning is not this read's warning.
     gc.collect()
-    for publication in _crosswalk.PUBLICATIONS:
+    for publication in _crosswalk.crosswalk_files():
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             frame = read(publication, publication_csv(publication))

@@ -177,18 +177,27 @@ def test_a_file_without_any_signature_is_read_as_asked() -> None:
     assert frame.measure.astype(str).tolist() == ["hearings"] * 4
 
 
-def test_signature_facts_are_validated() -> None:
-    import tomllib
-    from importlib import resources
+def test_signature_facts_are_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
 
-    from hmcts_data.tables._fingerprint import parse_fingerprints
+    from hmcts_data import _registry
+    from hmcts_data.tables import _fingerprint
 
-    text = resources.files("hmcts_data.tables").joinpath("fingerprints.toml").read_text()
-    raw = tomllib.loads(text)
-    assert parse_fingerprints(raw)["remote-hearings"].breakdowns
-    raw["remote-hearings"]["breakdowns"] = ["hologram"]
-    with pytest.raises(ParseError, match="breakdowns"):
-        parse_fingerprints(raw)
+    assert _fingerprint.fingerprints()["remote-hearings"].breakdowns
+    real = _registry.registry()
+    entry = real.publication["remote-hearings"]
+    assert entry.fingerprint is not None
+    broken = dataclasses.replace(
+        entry, fingerprint=dataclasses.replace(entry.fingerprint, breakdowns=("hologram",))
+    )
+    changed = dataclasses.replace(real, publication={**real.publication, entry.id: broken})
+    monkeypatch.setattr(_fingerprint, "registry", lambda: changed)
+    _fingerprint.fingerprints.cache_clear()
+    try:
+        with pytest.raises(ParseError, match=r"remote-hearings\.fingerprint\] breakdowns"):
+            _fingerprint.fingerprints()
+    finally:
+        _fingerprint.fingerprints.cache_clear()
 
 
 def test_plausible_unseen_layout_of_the_requested_publication_is_not_refused() -> None:
@@ -209,10 +218,10 @@ def test_real_sample_read_as_weekly_covid_is_refused(real_samples: Path) -> None
 
 
 def test_fingerprints_cover_every_publication() -> None:
-    from hmcts_data.tables import PARSERS
+    from hmcts_data._registry import registry
     from hmcts_data.tables._fingerprint import fingerprints
 
     prints = fingerprints()
-    assert set(prints) == set(PARSERS)
+    assert list(prints) == [p.id for p in registry().publication.values() if p.kind == "data"]
     assert prints["monthly"].evidence == "observed"
     assert all(p.periods for p in prints.values())

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import io
 import os
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
 from hmcts_data._errors import (
     ConfigurationError,
@@ -26,8 +25,9 @@ from hmcts_data._errors import (
     ParseError,
     StaleDataWarning,
 )
+from hmcts_data._registry import registry
 from hmcts_data._warn import warn
-from hmcts_data.tables import PARSERS, OnUnknown
+from hmcts_data.tables import OnUnknown, parser_for, parts_parser_for
 from hmcts_data.tables._schema import Provenance, TidyParts, tidy_frame
 
 if TYPE_CHECKING:
@@ -46,35 +46,6 @@ __all__ = ["Source", "load", "read", "series"]
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
 
 _DATA_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-# Publications whose catalogue month is the file's newest data month as a documented fact (the
-# monthly slug names it), so load() asserts it and a contradiction fails. For the others the
-# catalogue month is read from a title range nobody has checked against a file: load() lets
-# the file say which month it ends in rather than label it with a guess.
-_RELEASE_MONTH_PUBLISHED = frozenset({"monthly"})
-
-
-class _Parser(Protocol):
-    def __call__(
-        self, data: bytes, provenance: Provenance, **options: OnUnknown
-    ) -> pd.DataFrame: ...
-
-
-class _PartsParser(Protocol):
-    def __call__(self, data: bytes, provenance: Provenance, **options: OnUnknown) -> TidyParts: ...
-
-
-def parser_for(publication: str) -> _Parser:
-    """Return the ``parse`` function of a publication's parser module.
-
-    Raises:
-        NotFoundError: ``publication`` is not a known publication id (with suggestions).
-    """
-    try:
-        module_name = PARSERS[publication]
-    except KeyError:
-        raise NotFoundError("publication", publication, sorted(PARSERS)) from None
-    module = importlib.import_module(module_name)
-    return cast(_Parser, module.parse)
 
 
 def read_source(source: Source) -> tuple[bytes, str]:
@@ -164,12 +135,6 @@ def read(
     return got if not isinstance(got, TidyParts) else got.frame()
 
 
-def _parts_parser(publication: str) -> _PartsParser | None:
-    """The publication's ``parse_parts``, when its parser can stop before building a frame."""
-    module = importlib.import_module(PARSERS[publication])
-    return cast("_PartsParser | None", getattr(module, "parse_parts", None))
-
-
 def _read(
     publication: str,
     source: Source,
@@ -202,7 +167,7 @@ def _read(
     options: dict[str, OnUnknown] = {} if on_unknown is None else {"on_unknown": on_unknown}
     from hmcts_data.tables._fingerprint import check_frame, explain_failure
 
-    parse_parts = _parts_parser(publication)
+    parse_parts = parts_parser_for(publication)
     try:
         got = parse_parts(data, provenance, **options) if parse_parts else None
         frame = parse(data, provenance, **options) if got is None else None
@@ -392,7 +357,7 @@ def _load_releases(
                         publication,
                         got,
                         on_unknown=on_unknown,
-                        release=rel.key if publication in _RELEASE_MONTH_PUBLISHED else None,
+                        release=rel.key if _names_data_month(publication) else None,
                         published=rel.first_published,
                         source_url=attachment.url,
                     )
@@ -598,3 +563,13 @@ def series(
         frame = frame[frame["breakdown"] == breakdown]
     # Confirmed already: by load(..., "all") or just above, before filtering.
     return newest_of_confirmed(frame.reset_index(drop=True), skip_missing=missing == "skip")
+
+
+def _names_data_month(publication: str) -> bool:
+    """Whether the catalogue month is the file's newest data month as a documented fact.
+
+    Where it is (the monthly slug names it), load() asserts it and a contradiction fails. For
+    the others the catalogue month is read from a title range nobody has checked against a
+    file: load() lets the file say which month it ends in rather than label it with a guess.
+    """
+    return registry().get(publication).release_month_is_data_month

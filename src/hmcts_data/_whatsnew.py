@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict
 
 from hmcts_data._catalogue._calendar import ExpectedRelease
+from hmcts_data._catalogue._ids import PublicationId
 from hmcts_data._catalogue._models import Catalogue, Release, Source, UTCDatetime
-from hmcts_data._catalogue._publications import PublicationId
 from hmcts_data._catalogue._render import text_table
 from hmcts_data._errors import ConfigurationError, NotFoundError
 

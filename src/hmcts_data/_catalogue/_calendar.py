@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from hmcts_data._catalogue._ids import PUBLICATION_IDS, PublicationId
+from hmcts_data._catalogue._ids import PublicationId, catalogue_ids
 from hmcts_data._errors import ConfigurationError, ParseError
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ def load_calendar() -> CalendarFile:
     ref = resources.files("hmcts_data._catalogue").joinpath("calendar.toml")
     try:
         raw = tomllib.loads(ref.read_text(encoding="utf-8"))
-        unknown = sorted(set(raw) - set(PUBLICATION_IDS))
+        unknown = sorted(set(raw) - set(catalogue_ids()))
         if unknown:
             raise ValueError(f"unknown publication id(s) {unknown}")
         return CalendarFile.model_validate({"schedules": raw})

@@ -11,9 +11,10 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Literal
 
-from hmcts_data._catalogue._ids import PublicationId
+from hmcts_data._registry import MONTH_PATTERN, registry
 
 __all__ = ["Period", "classify", "read_period", "slug_of"]
 
@@ -32,10 +33,6 @@ _WEEK = re.compile(rf"\bweek (commencing|beginning|starting|ending|ended) {_D} {
 _MONTH_RANGE = re.compile(rf"\b{_M}(?: {_Y})? to {_M} {_Y}\b")
 _UP_TO = re.compile(rf"\bup to {_D} {_M} {_Y}\b")
 _MONTH = re.compile(rf"\b{_M} {_Y}\b")
-
-_MONTHLY_SLUG = re.compile(rf"^hmcts-management-information-{_M}-\d{{4}}(?:--\d+)?$")
-_AD_HOC = re.compile(r"\bad[ -]?hoc\b|\bpublic[ -]disorder\b")
-_USER_GUIDE = re.compile(r"\buser[ -]guide\b")
 
 
 @dataclass(frozen=True)
@@ -65,12 +62,12 @@ def slug_of(base_path: str) -> str:
     return base_path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
-def classify(base_path: str, title: str = "", *, group: str | None = None) -> PublicationId | None:
-    """Decide which publication a page belongs to.
+def classify(base_path: str, title: str = "", *, group: str | None = None) -> str | None:
+    """Decide which publication a page belongs to, by the registry's ``pages`` rules.
 
-    The order matters: reformed-services pages share the monthly slug prefix
-    (``hmcts-management-information-reformed-services-<month>-<yyyy>``), so they are checked
-    before monthly ones. Title punctuation (hyphen or en dash) is never relied on.
+    A page matching several publications goes to the one of lowest ``precedence`` (the
+    reformed-services slugs share the monthly prefix, so they are checked first). Title
+    punctuation (hyphen or en dash) is never relied on: titles are matched as words.
 
     Args:
         base_path: The page's base path (or URL).
@@ -87,27 +84,29 @@ def classify(base_path: str, title: str = "", *, group: str | None = None) -> Pu
         'reformed-services'
     """
     slug = slug_of(base_path).lower()
-    words = _words(title)
-    group_words = _words(group or "")
-    if "reformed-services" in slug or (
-        "reformed services" in words and "management information" in words
-    ):
-        return "reformed-services"
-    if "hmcts-weekly-management-information-during-coronavirus" in slug or (
-        "weekly management information during coronavirus" in words
-    ):
-        return "weekly-covid"
-    if "remote-hearing" in slug or "remote hearing technolog" in words:
-        return "remote-hearings"
-    if (_USER_GUIDE.search(slug) and "management-information" in slug) or (
-        _USER_GUIDE.search(words) and "management information" in words
-    ):
-        return "user-guide"
-    if _AD_HOC.search(slug) or _AD_HOC.search(words) or _AD_HOC.search(group_words):
-        return "ad-hoc"
-    if _MONTHLY_SLUG.match(slug):
-        return "monthly"
+    texts = {"slug": slug, "title": _words(title), "group": _words(group or "")}
+    for pid, rules in _page_rules():
+        if any(p.search(texts[where]) for where, p in rules):
+            return pid
     return None
+
+
+@cache
+def _page_rules() -> tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...]:
+    """Each collection publication's compiled page patterns, lowest precedence first."""
+    entries = [p for p in registry().publication.values() if p.pages is not None]
+    entries.sort(key=lambda p: p.pages.precedence if p.pages is not None else 0)
+    return tuple(
+        (
+            p.id,
+            tuple(
+                (where, re.compile(pattern.replace("{month}", MONTH_PATTERN)))
+                for where in ("slug", "title", "group")
+                for pattern in getattr(p.pages, where)
+            ),
+        )
+        for p in entries
+    )
 
 
 def read_period(slug: str, title: str = "", description: str | None = None) -> Period:

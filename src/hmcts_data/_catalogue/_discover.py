@@ -31,6 +31,7 @@ from urllib.parse import urljoin
 from hmcts_data._catalogue._body import body_links, html_to_text, parse_size_label
 from hmcts_data._catalogue._classify import classify, read_period, slug_of
 from hmcts_data._catalogue._formats import filename_from_url, format_of
+from hmcts_data._catalogue._ids import catalogue_ids
 from hmcts_data._catalogue._models import (
     Attachment,
     Catalogue,
@@ -50,12 +51,8 @@ from hmcts_data._catalogue._pages import (
     expect_schema,
     validate_page,
 )
-from hmcts_data._catalogue._publications import (
-    PUBLICATION_IDS,
-    PublicationId,
-    publication_facts,
-)
 from hmcts_data._errors import ParseError
+from hmcts_data._registry import registry
 
 if TYPE_CHECKING:
     from hmcts_data._client import Client
@@ -102,7 +99,7 @@ def collection_api_path() -> str:
         >>> collection_api_path()
         '/api/content/government/collections/hmcts-management-information'
     """
-    return "/api/content" + publication_facts().collection_path
+    return "/api/content" + registry().collection_path
 
 
 @dataclass
@@ -458,19 +455,19 @@ def _assemble(
     base_url: str,
     revalidated_at: datetime | None,
 ) -> Catalogue:
-    facts = publication_facts()
-    by_id: dict[str, list[Release]] = {pid: [] for pid in PUBLICATION_IDS}
+    facts = registry()
+    by_id: dict[str, list[Release]] = {pid: [] for pid in catalogue_ids()}
     for release in releases:
         by_id[release.publication].append(release)
     collection_url = base_url + facts.collection_path
     publications = []
-    for pid in PUBLICATION_IDS:
+    for pid in catalogue_ids():
         fact = facts.publication[pid]
         found = by_id[pid]
         in_collection = fact.in_collection or any("collection" in r.found_in for r in found)
         publications.append(
             Publication(
-                id=cast(PublicationId, pid),
+                id=pid,
                 title=fact.title,
                 description=fact.description,
                 kind=fact.kind,

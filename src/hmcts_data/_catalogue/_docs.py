@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from hmcts_data._catalogue._publications import PUBLICATION_IDS, publication_facts
+from hmcts_data._catalogue._ids import catalogue_ids
 from hmcts_data._catalogue._snapshot import load_snapshot
+from hmcts_data._registry import registry
 
 __all__ = ["publications_markdown", "snapshot_markdown"]
 
@@ -19,12 +20,12 @@ def publications_markdown() -> str:
         >>> "| `monthly` |" in publications_markdown()
         True
     """
-    facts = publication_facts()
+    facts = registry()
     lines = [
         "| id | title | kind | status | frequency | notes |",
         "|---|---|---|---|---|---|",
     ]
-    for pid in PUBLICATION_IDS:
+    for pid in catalogue_ids():
         fact = facts.publication[pid]
         lines.append(
             f"| `{pid}` | {_cell(fact.title)} | {fact.kind} | {fact.status} | "

@@ -1,21 +1,32 @@
-"""The publication ids, on their own: the models need them, and nothing else of the facts."""
+"""The publication id as the catalogue's models validate it: an id of the registry."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
-__all__ = ["PUBLICATION_IDS", "PublicationId"]
+from pydantic import AfterValidator
 
-#: The publication ids users type, in display order.
-PUBLICATION_IDS: tuple[str, ...] = (
-    "monthly",
-    "weekly-covid",
-    "remote-hearings",
-    "reformed-services",
-    "ad-hoc",
-    "user-guide",
-)
+from hmcts_data._registry import registry
 
-PublicationId = Literal[
-    "monthly", "weekly-covid", "remote-hearings", "reformed-services", "ad-hoc", "user-guide"
-]
+__all__ = ["PublicationId", "catalogue_ids"]
+
+
+def catalogue_ids() -> tuple[str, ...]:
+    """The ids of the publications the catalogue lists (found among GOV.UK pages), in order.
+
+    Example:
+        >>> catalogue_ids()[0]
+        'monthly'
+    """
+    return registry().ids(source="collection")
+
+
+def _known(value: str) -> str:
+    ids = catalogue_ids()
+    if value not in ids:
+        raise ValueError(f"unknown publication id {value!r}; known: {', '.join(ids)}")
+    return value
+
+
+#: A publication id of the registry's collection publications (validated by the models).
+PublicationId = Annotated[str, AfterValidator(_known)]

@@ -8,7 +8,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 from hmcts_data._catalogue._listing import SHOWN
-from hmcts_data.cli._common import client_from_args
+from hmcts_data.cli._common import HelpFormatter, client_from_args
 from hmcts_data.cli._safe import json_safe
 
 if TYPE_CHECKING:
@@ -48,13 +48,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "from GOV.UK (or, offline, from the cache or the snapshot embedded in hmcts-data)."
         ),
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument(
         "publication",
         nargs="?",
-        help="a publication id (monthly, weekly-covid, remote-hearings, reformed-services, "
-        "ad-hoc, user-guide) to list its releases and attachments",
+        help="a publication id ({publications}) to list its releases and attachments",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument(

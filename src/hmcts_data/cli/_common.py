@@ -8,7 +8,26 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from hmcts_data._client import Client
 
-__all__ = ["client_from_args"]
+__all__ = ["HelpFormatter", "client_from_args"]
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions kept as written; publication ids filled into help texts from the registry.
+
+    ``{publications}`` in an argument's help becomes every publication id of the registry and
+    ``{read_publications}`` the ids of those whose files are read, each time help is shown:
+    building the parser loads no registry (the offline listing stays free of it).
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        if text is None or "publications}" not in text:
+            return text
+        from hmcts_data._registry import registry
+
+        return text.replace("{publications}", ", ".join(registry().ids())).replace(
+            "{read_publications}", ", ".join(registry().ids(parsed=True))
+        )
 
 
 def client_from_args(args: argparse.Namespace) -> Client:

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from hmcts_data.cli._common import client_from_args
+from hmcts_data.cli._common import HelpFormatter, client_from_args
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,8 +15,6 @@ if TYPE_CHECKING:
     from hmcts_data.tables import OnUnknown
 
 __all__ = ["register"]
-
-_PUBLICATIONS = "monthly, weekly-covid, remote-hearings, reformed-services, ad-hoc"
 
 _OUTPUT_HELP = (
     "write to this file; the suffix picks the format (.csv, .parquet, .json, .jsonl, .arrow, "
@@ -37,7 +35,7 @@ def _parser(
         help=help_text,
         description=description,
         epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("-o", "--output", metavar="PATH", help=_OUTPUT_HELP)
     parser.add_argument(
@@ -81,7 +79,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "  hmcts-data load monthly --release all -o all.parquet   # every vintage\n"
         "  hmcts-data --offline load monthly > mi.csv        # from the cache only\n",
     )
-    load.add_argument("publication", help=f"publication id ({_PUBLICATIONS})")
+    load.add_argument("publication", help="publication id ({read_publications})")
     load.add_argument(
         "--release",
         metavar="R",
@@ -100,7 +98,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "  hmcts-data read monthly HMCTS_MI_output_accessible.csv -o tidy.csv\n"
         "  hmcts-data read monthly mi.xlsx --release 2022-04 -o tidy.parquet\n",
     )
-    read.add_argument("publication", help=f"publication id ({_PUBLICATIONS})")
+    read.add_argument("publication", help="publication id ({read_publications})")
     read.add_argument("file", help="path of the published file")
     read.add_argument("--release", metavar="YYYY-MM", help="the release's latest data month")
     _unknown_flags(read)
@@ -116,7 +114,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "  hmcts-data series -o monthly_series.csv\n"
         "  hmcts-data series --jurisdiction civil --measure receipts\n",
     )
-    series.add_argument("--publication", default="monthly", help="publication id")
+    series.add_argument(
+        "--publication", default="monthly", help="publication id ({read_publications})"
+    )
     series.add_argument("--jurisdiction", help="a canonical jurisdiction (e.g. civil, sscs)")
     series.add_argument("--measure", help="a canonical measure (e.g. receipts, outstanding)")
     series.add_argument("--breakdown", help="a breakdown ('' for the headline figure)")
@@ -132,7 +132,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "  hmcts-data revisions -o revisions.csv\n"
         "  hmcts-data revisions --jurisdiction probate\n",
     )
-    revisions.add_argument("--publication", default="monthly", help="publication id")
+    revisions.add_argument(
+        "--publication", default="monthly", help="publication id ({read_publications})"
+    )
     revisions.add_argument("--jurisdiction", help="keep only this canonical jurisdiction")
     revisions.set_defaults(handler=_run_revisions)
 

@@ -157,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
     from hmcts_data._client import Client
     from hmcts_data._embedded import attribution, embedded_releases
     from hmcts_data._settings import Settings
+    from hmcts_data.tables._crosswalk import crosswalk_files
     from hmcts_data.testing import Drop, FakeGovUK, Status
     from hmcts_data.testing._embedded_site import build_embedded_site
 
@@ -244,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
             _say(retried)
             _say("   every file's sha256 equals its embedded copy's")
             others = {}
-            for pub_id in ("weekly-covid", "remote-hearings", "reformed-services", "ad-hoc"):
+            for pub_id in crosswalk_files():
                 others[pub_id] = len(hmcts_data.load(pub_id, client=client))
             _say(
                 "   other publications, SYNTHETIC: "

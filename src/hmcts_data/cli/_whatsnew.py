@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from hmcts_data.cli._common import client_from_args
+from hmcts_data.cli._common import HelpFormatter, client_from_args
 from hmcts_data.cli._safe import json_safe
 
 __all__ = ["register"]
@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "GOV.UK is checked incrementally: only new or updated release pages are read."
         ),
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument(
         "--since",
@@ -61,11 +61,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "appeared or disappeared."
         ),
         epilog=_CHANGED_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     changed.add_argument("release", nargs="?", help="the newer release (default: the newest)")
     changed.add_argument("--against", metavar="RELEASE", help="the older release")
-    changed.add_argument("--publication", default="monthly", help="publication id")
+    changed.add_argument(
+        "--publication", default="monthly", help="publication id ({read_publications})"
+    )
     changed.add_argument("--top", type=int, default=5, help="largest revisions to list (5)")
     changed.add_argument("--json", action="store_true", help="print JSON instead of text")
     changed.add_argument(

@@ -1,27 +1,77 @@
 """From published files to the tidy frame.
 
-The statistical-spreadsheet reader, the tidy contract and one parser module per publication
-(each with its crosswalk as data).
-
-Parser modules are found through :data:`PARSERS`; each exposes
-``parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown) -> pandas.DataFrame``
-returning a frame that satisfies the tidy contract.
+The statistical-spreadsheet reader, the tidy contract, and the parser of each publication the
+registry (``publications.toml``) says how to read: most are read through
+:func:`hmcts_data.read_tables` and their crosswalk (:mod:`hmcts_data.tables._publication`); a
+publication that truly differs names a module of its own (the monthly MI:
+:mod:`hmcts_data.tables.monthly`). Each ``parse(data: bytes, provenance: Provenance, *,
+on_unknown: OnUnknown) -> pandas.DataFrame`` returns a frame that satisfies the tidy contract.
 """
 
 from __future__ import annotations
 
-from typing import Final, Literal
+import importlib
+from typing import TYPE_CHECKING, Literal, Protocol, cast
 
-__all__ = ["PARSERS", "OnUnknown"]
+from hmcts_data._registry import registry
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hmcts_data.tables._schema import Provenance, TidyParts
+
+__all__ = ["OnUnknown", "Parser", "PartsParser", "parser_for", "parts_parser_for"]
 
 #: What to do with a header or label the crosswalk does not know.
 OnUnknown = Literal["raise", "keep"]
 
-#: Publication id -> module holding its ``parse`` function.
-PARSERS: Final[dict[str, str]] = {
-    "monthly": "hmcts_data.tables.monthly",
-    "weekly-covid": "hmcts_data.tables.weekly_covid",
-    "remote-hearings": "hmcts_data.tables.remote_hearings",
-    "reformed-services": "hmcts_data.tables.reformed_services",
-    "ad-hoc": "hmcts_data.tables.ad_hoc",
-}
+
+class Parser(Protocol):
+    """A publication's ``parse(data, provenance, *, on_unknown=...)``."""
+
+    def __call__(self, data: bytes, provenance: Provenance, **options: OnUnknown) -> pd.DataFrame:
+        """Parse a file's bytes into the tidy frame."""
+
+
+class PartsParser(Protocol):
+    """A publication's ``parse_parts``: its checked parts, before a frame is built."""
+
+    def __call__(self, data: bytes, provenance: Provenance, **options: OnUnknown) -> TidyParts:
+        """Parse a file's bytes into checked parts of the tidy frame."""
+
+
+def _module(publication: str) -> object | None:
+    """The module of a publication's own parser, or ``None`` for one read by its crosswalk."""
+    reading = registry().get(publication, parsed=True).read
+    assert reading is not None  # get(parsed=True) returns only publications that are read
+    if reading.parser == "crosswalk":
+        return None
+    return importlib.import_module(f"hmcts_data.tables.{reading.parser}")
+
+
+def parser_for(publication: str) -> Parser:
+    """The ``parse`` function of a publication, as the registry says to read it.
+
+    Raises:
+        NotFoundError: ``publication`` is not the id of a publication whose files are read
+            (with suggestions).
+
+    Example:
+        >>> parser_for("monthly").__module__
+        'hmcts_data.tables.monthly'
+    """
+    module = _module(publication)
+    if module is None:
+        from hmcts_data.tables._publication import publication_parser
+
+        return cast(Parser, publication_parser(publication))
+    return cast(Parser, getattr(module, "parse"))  # noqa: B009 - a module's attribute
+
+
+def parts_parser_for(publication: str) -> PartsParser | None:
+    """The publication's ``parse_parts``, when its parser can stop before building a frame.
+
+    Raises:
+        NotFoundError: Unknown publication id.
+    """
+    return cast("PartsParser | None", getattr(_module(publication), "parse_parts", None))

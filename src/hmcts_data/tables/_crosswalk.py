@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any, Literal
 
-from hmcts_data._errors import ParseError
+from hmcts_data._errors import NotFoundError, ParseError
+from hmcts_data._registry import registry
 from hmcts_data.tables._interpret import (
     Grammar,
     Phrase,
@@ -49,7 +50,6 @@ from hmcts_data.tables._reader import LabelMeaning
 from hmcts_data.tables._schema import vocabulary
 
 __all__ = [
-    "PUBLICATIONS",
     "STATED",
     "BreakdownEntry",
     "Common",
@@ -59,6 +59,7 @@ __all__ = [
     "MeasureEntry",
     "build_common",
     "build_crosswalk",
+    "crosswalk_files",
     "crosswalks_markdown",
     "describe_crosswalk",
     "load_common",
@@ -389,10 +390,6 @@ def _scan_of(exception: LabelException) -> Scan:
     )
 
 
-def _file(publication: str) -> str:
-    return f"{publication.replace('-', '_')}_crosswalk.toml"
-
-
 def build_common(raw: dict[str, Any]) -> Common:
     """Validate a parsed ``common_crosswalk.toml`` document and build it.
 
@@ -468,7 +465,10 @@ def load_crosswalk(publication: str) -> Crosswalk:
     """
     from hmcts_data.tables._facts import load_facts
 
-    file = _file(publication)
+    files = crosswalk_files()
+    if publication not in files:
+        raise NotFoundError("publication read through a crosswalk", publication, files)
+    file = files[publication]
     load_common()
     try:
         crosswalk = load_facts(Crosswalk, file, "crosswalk")
@@ -524,8 +524,22 @@ def describe_crosswalk(publication: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-#: Publications read through :func:`hmcts_data.read_tables` and a crosswalk, in docs order.
-PUBLICATIONS = ("weekly-covid", "remote-hearings", "reformed-services", "ad-hoc")
+def crosswalk_files() -> dict[str, str]:
+    """Publication id -> crosswalk file of each publication read through its crosswalk.
+
+    Those the registry says are read by :func:`hmcts_data.read_tables` and a crosswalk, in the
+    registry's order.
+
+    Example:
+        >>> crosswalk_files()["ad-hoc"]
+        'ad_hoc_crosswalk.toml'
+    """
+    found = {}
+    for pid in registry().ids(parsed=True):
+        reading = registry().publication[pid].read
+        if reading is not None and reading.parser == "crosswalk":
+            found[pid] = reading.crosswalk
+    return found
 
 
 def crosswalks_markdown() -> str:
@@ -537,7 +551,7 @@ def crosswalks_markdown() -> str:
     """
     vocab = vocabulary()
     parts = []
-    for publication in PUBLICATIONS:
+    for publication in crosswalk_files():
         entry = vocab.publication[publication]
         parts.append(f"### {publication}\n\n{entry.label}: {entry.description}\n")
         parts.append(describe_crosswalk(publication))

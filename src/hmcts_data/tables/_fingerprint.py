@@ -1,9 +1,9 @@
 """Tell which publication a file looks like, and refuse one read as the wrong publication.
 
-Each publication's fingerprint (``fingerprints.toml``, validated at load) lists the kinds of
-period its files may hold and, for the monthly MI whose every layout has been seen, how many of
-a file's labels its exact crosswalk must know. :func:`check_frame` runs on the tidy frame a
-parser returned, so it costs nothing extra to read.
+Each publication's fingerprint (its ``fingerprint`` in the registry, ``publications.toml``)
+lists the kinds of period its files may hold and, for the monthly MI whose every layout has been
+seen, how many of a file's labels its exact crosswalk must know. :func:`check_frame` runs on the
+tidy frame a parser returned, so it costs nothing extra to read.
 
 Precision first: the fingerprints of the unseen publications are inferred and kept broad, and a
 file is refused only when it fails its own publication's fingerprint **and** fits another's
@@ -22,6 +22,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from hmcts_data._errors import ParseError
+from hmcts_data._registry import FILE as REGISTRY_FILE
+from hmcts_data._registry import registry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,13 +33,11 @@ __all__ = [
     "check_frame",
     "explain_failure",
     "fingerprints",
-    "parse_fingerprints",
     "period_kinds",
 ]
 
 PeriodKind = Literal["day", "week", "month", "quarter", "year"]
 _KINDS: Final = ("day", "week", "month", "quarter", "year")
-_FILE: Final = "fingerprints.toml"
 # Period length in days (inclusive) -> kind; other lengths are of no kind and prove nothing.
 _LENGTHS: Final[dict[int, PeriodKind]] = {
     1: "day",
@@ -78,85 +78,44 @@ class Fingerprint:
         return bool(self.measures or self.breakdowns)
 
 
-def _fail(message: str) -> ParseError:
-    return ParseError(f"Packaged {_FILE} is invalid: {message}", file=_FILE)
-
-
 @cache
 def fingerprints() -> dict[str, Fingerprint]:
-    """Load and validate the packaged fingerprints (cached).
+    """The fingerprint of every publication whose files are read, from the registry (cached).
 
     Returns:
-        Publication id -> fingerprint, one for every parser in
-        :data:`hmcts_data.tables.PARSERS`.
+        Publication id -> fingerprint.
 
     Raises:
-        ParseError: The packaged file is malformed.
+        ParseError: A fingerprint names a measure or breakdown the tidy vocabulary lacks.
 
     Example:
         >>> sorted(fingerprints()["ad-hoc"].periods)
         ['day', 'week']
     """
-    from hmcts_data.tables._facts import load_toml
-
-    return parse_fingerprints(load_toml(_FILE, "fingerprints"))
-
-
-def parse_fingerprints(raw: dict[str, Any]) -> dict[str, Fingerprint]:
-    """Validate fingerprints given as the parsed ``fingerprints.toml``.
-
-    Raises:
-        ParseError: An entry is malformed (names the publication and the key).
-
-    Example:
-        >>> parse_fingerprints({"monthly": {}})
-        Traceback (most recent call last):
-        hmcts_data._errors.ParseError: Packaged fingerprints.toml is invalid: ...
-    """
-    from hmcts_data.tables import PARSERS
     from hmcts_data.tables._schema import vocabulary
 
     vocab = vocabulary()
-    if set(raw) != set(PARSERS):
-        raise _fail(f"publications {sorted(raw)} differ from the parsers {sorted(PARSERS)}")
     out = {}
-    for pub, entry in raw.items():
-        if not isinstance(entry, dict):
-            raise _fail(f"[{pub}] is not a table")
-        periods = entry.get("periods")
-        if not isinstance(periods, list) or not periods or not set(periods) <= set(_KINDS):
-            raise _fail(f"[{pub}] periods must be a non-empty list of {list(_KINDS)}")
-        if entry.get("evidence") not in ("observed", "inferred"):
-            raise _fail(f"[{pub}] evidence must be 'observed' or 'inferred'")
-        extra = set(entry) - {
-            "periods",
-            "evidence",
-            "min_known",
-            "min_share",
-            "measures",
-            "breakdowns",
-        }
-        if extra:
-            raise _fail(f"[{pub}] unknown keys {sorted(extra)}")
-        min_known, min_share = entry.get("min_known", 0), entry.get("min_share", 0.0)
-        if not isinstance(min_known, int) or not isinstance(min_share, int | float):
-            raise _fail(f"[{pub}] min_known must be an integer and min_share a number")
-        if not 0 <= min_share <= 1:
-            raise _fail(f"[{pub}] min_share must be between 0 and 1")
-        signature = {}
+    for pid in registry().ids(parsed=True):
+        facts = registry().publication[pid].fingerprint
+        assert facts is not None  # the registry requires one of every publication read
         for field, known in (("measures", vocab.measure), ("breakdowns", vocab.breakdown)):
-            values = entry.get(field, [])
-            if not isinstance(values, list) or not set(values) <= set(known):
-                raise _fail(f"[{pub}] {field} must be a list of the vocabulary's {field}")
-            signature[field] = frozenset(values)
-        out[pub] = Fingerprint(
-            pub,
-            entry["evidence"],
-            frozenset(periods),
-            min_known,
-            float(min_share),
-            signature["measures"],
-            signature["breakdowns"],
+            unknown = sorted(set(getattr(facts, field)) - set(known))
+            if unknown:
+                raise ParseError(
+                    f"The publication registry is invalid: [publication.{pid}.fingerprint] "
+                    f"{field} {unknown} are not in the tidy vocabulary. Fix the entry in "
+                    f"{REGISTRY_FILE}.",
+                    file=REGISTRY_FILE,
+                )
+        out[pid] = Fingerprint(
+            pid,
+            facts.evidence,
+            frozenset(facts.periods),
+            facts.min_known,
+            facts.min_share,
+            frozenset(facts.measures),
+            frozenset(facts.breakdowns),
         )
     return out
 
@@ -220,7 +179,7 @@ def _looks_monthly(frame: pd.DataFrame, data: bytes, name: str) -> tuple[int, in
 
 def _classified(publication: str, data: bytes, name: str) -> tuple[pd.DataFrame, int] | None:
     """The file read as ``publication`` and how many figures its crosswalk maps, or None."""
-    from hmcts_data._api import parser_for
+    from hmcts_data.tables import parser_for
     from hmcts_data.tables._schema import Provenance
 
     try:

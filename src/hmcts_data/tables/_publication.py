@@ -1,8 +1,8 @@
 """The shared parse step of the publications read through :func:`read_tables` and a crosswalk.
 
-Used by :mod:`~hmcts_data.tables.weekly_covid`, :mod:`~hmcts_data.tables.remote_hearings`,
-:mod:`~hmcts_data.tables.reformed_services` and :mod:`~hmcts_data.tables.ad_hoc`. No file of
-these publications has been seen: every label is read by the header interpreter's engine with
+Used for every publication the registry (``publications.toml``) reads with ``parser =
+"crosswalk"``: weekly COVID, remote hearings, reformed services and ad hoc. No file of these
+publications has been seen: every label is read by the header interpreter's engine with
 the publication's vocabulary (:mod:`hmcts_data.tables._crosswalk`), so every mapping is
 ``"inferred"``. As for the monthly MI, the default is to **keep** figures whose labels it cannot
 read with certainty (null jurisdiction, measure and ``mapping``; raw label kept) with one
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
 from hmcts_data._errors import SchemaDriftError
@@ -45,12 +46,13 @@ class PublicationParser(Protocol):
     ) -> pd.DataFrame: ...
 
 
+@cache
 def publication_parser(publication: str) -> PublicationParser:
     r"""Return the ``parse`` function of a publication read through its crosswalk.
 
     Every such publication parses the same way (:func:`parse_publication`); only the id, and
-    with it the crosswalk, differs. The function returned forces ``provenance.publication``
-    to ``publication``.
+    with it the crosswalk, differs. The function returned (one per publication, cached) forces
+    ``provenance.publication`` to ``publication``.
 
     Args:
         publication: Publication id with a packaged ``<id>_crosswalk.toml``.

@@ -19,6 +19,7 @@ from datetime import date
 
 from hmcts_data._embedded import EmbeddedRelease, attribution, embedded_bytes, embedded_releases
 from hmcts_data._errors import ConfigurationError
+from hmcts_data.tables._crosswalk import crosswalk_files
 from hmcts_data.testing._server import FakeGovUK
 from hmcts_data.testing._site import (
     MIME_CSV,
@@ -90,7 +91,7 @@ def _real_file(item: EmbeddedRelease) -> SiteFile:
 
 
 def _synthetic_files(release: SiteRelease) -> list[SiteFile] | None:
-    if release.publication in ("monthly", "user-guide"):
+    if release.publication not in crosswalk_files():
         return None  # monthly pages are published below; the user guide keeps its default
     return [
         SiteFile(

@@ -37,8 +37,9 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import Any, Final
 
+from hmcts_data._registry import registry
 from hmcts_data.testing._server import FakeGovUK
 
 __all__ = [
@@ -52,7 +53,8 @@ __all__ = [
     "default_files",
 ]
 
-COLLECTION_PATH = "/government/collections/hmcts-management-information"
+#: The HMCTS MI collection's base path (from the publication registry).
+COLLECTION_PATH: Final = registry().collection_path
 _SDS = "/government/statistical-data-sets/"
 _HMCTS = {"slug": "hm-courts-and-tribunals-service", "title": "HM Courts & Tribunals Service"}
 _NAMESPACE = uuid.UUID("6b1d7c1e-0000-4000-8000-5e57a7e5c0de")
@@ -62,9 +64,8 @@ MIME_ODS = "application/vnd.oasis.opendocument.spreadsheet"
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME_PDF = "application/pdf"
 
-Publication = Literal[
-    "monthly", "weekly-covid", "remote-hearings", "reformed-services", "ad-hoc", "user-guide"
-]
+#: A publication id of the registry (``publications.toml``).
+Publication = str
 
 
 @dataclass(frozen=True)
