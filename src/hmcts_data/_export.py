@@ -14,12 +14,20 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from hmcts_data._atomic import atomic_path
-from hmcts_data._errors import ConfigurationError, NotFoundError, ParseError
+from hmcts_data._atomic import atomic_path, check_target, storage_errors
+from hmcts_data._errors import (
+    ConfigurationError,
+    DiskFullError,
+    HMCTSDataError,
+    NotFoundError,
+    ParseError,
+    StorageError,
+)
 from hmcts_data._optional import require
 from hmcts_data.tables._schema import TIDY_COLUMNS, coerce_tidy
 
@@ -326,7 +334,9 @@ def _connection(target: DuckDBTarget, *, read_only: bool, feature: str) -> Itera
             raise ParseError(
                 f"No such DuckDB database: {str(path)!r}. Check the path.", file=str(path)
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        check_target(path)  # a FIFO would block the open forever, a directory cannot be one
+        with storage_errors(path.parent, doing=f"writing {path.name}"):
+            path.parent.mkdir(parents=True, exist_ok=True)
         try:
             con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
@@ -335,6 +345,13 @@ def _connection(target: DuckDBTarget, *, read_only: bool, feature: str) -> Itera
             ) from exc
         try:
             yield con
+            if not read_only:
+                # Fold the write-ahead log into the file now: a full disk fails here, typed,
+                # not silently at close with the log left behind.
+                try:
+                    con.execute("CHECKPOINT")
+                except duckdb.Error as exc:
+                    raise _duckdb_error(exc, path, "writing") from exc
         finally:
             con.close()
     elif isinstance(target, duckdb.DuckDBPyConnection):
@@ -381,6 +398,9 @@ def to_duckdb(
         MissingDependencyError: duckdb is not installed (``pip install "hmcts-data[duckdb]"``).
         ConfigurationError: The table exists and ``if_exists="fail"``, or the rows do not fit
             the existing table when appending. Nothing is written then.
+        DiskFullError: The disk ran out (or a quota or file-size limit) while writing; the
+            transaction was rolled back.
+        StorageError: The path is a directory, a FIFO or a device, or another I/O error.
 
     Example:
         >>> import duckdb  # doctest: +SKIP
@@ -413,13 +433,37 @@ def to_duckdb(
                     con.execute(f"CREATE OR REPLACE TABLE {_quote(table)} AS SELECT * FROM {name}")
                 con.execute("COMMIT")
             except duckdb.Error as exc:
-                con.execute("ROLLBACK")
-                raise ConfigurationError(
-                    f"Could not write table {table!r} to DuckDB: {exc}. Nothing was written."
-                ) from exc
+                # A failed COMMIT has already ended the transaction: a second error from the
+                # rollback must not hide the first (a full disk, say).
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+                raise _duckdb_error(exc, con_or_path, f"writing table {table!r}") from exc
         finally:
-            con.unregister(name)
+            with contextlib.suppress(duckdb.Error):
+                con.unregister(name)
     return table
+
+
+# Words DuckDB puts in an error from a full disk, a quota or a file-size limit (it reports the
+# operating system's message, not an errno).
+_FULL_WORDS = ("no space left", "disk quota", "file too large", "out of disk")
+
+
+def _duckdb_error(exc: Exception, where: object, doing: str) -> HMCTSDataError:
+    """The typed error for a failed DuckDB write: full disk, other I/O, or a content problem."""
+    text = str(exc)
+    shown = str(where) if isinstance(where, str | os.PathLike) else "the DuckDB database"
+    if any(word in text.lower() for word in _FULL_WORDS):
+        return DiskFullError(
+            f"No space left while {doing} to {shown} ({text}). Nothing was written; free some "
+            "space or write to a disk with room.",
+            path=shown,
+        )
+    if type(exc).__name__ in {"IOException", "PermissionException"}:
+        return StorageError(
+            f"Could not finish {doing} to {shown}: {text}. Nothing was written.", path=shown
+        )
+    return ConfigurationError(f"Could not write to DuckDB ({doing}): {text}. Nothing was written.")
 
 
 def read_duckdb(con_or_path: DuckDBTarget, table: str = "hmcts") -> pd.DataFrame:
@@ -478,8 +522,11 @@ def write(
     Raises:
         ConfigurationError: The suffix is not one of :data:`WRITERS`.
         MissingDependencyError: ``.parquet`` or ``.duckdb`` without its extra.
-        DiskFullError: The disk (or a quota or file-size limit) ran out; nothing was written.
-        StorageError: The folder cannot be written (permissions); nothing was written.
+        DiskFullError: The disk (or a quota or file-size limit) ran out; nothing was written
+            and an existing file is left whole (a ``.duckdb`` database too: it is written as a
+            copy and moved into place).
+        StorageError: The folder cannot be written (permissions), or ``path`` is a directory,
+            a FIFO or a device, or its name is too long; nothing was written.
 
     Example:
         >>> from hmcts_data.testing import synthetic_tidy  # doctest: +SKIP
@@ -499,14 +546,7 @@ def write(
         return _to_ipc(frame, target)
     if suffix == ".duckdb":
         require("duckdb", extra="duckdb", feature="hmcts_data.write to .duckdb")
-        if target.exists():
-            # An existing database may hold other tables: replace only ours, in a transaction.
-            to_duckdb(frame, target, "hmcts", if_exists="replace")
-            return target
-        with atomic_path(target) as tmp:
-            tmp.unlink()  # DuckDB creates its own file; an empty one is not a database
-            to_duckdb(frame, tmp, "hmcts")
-        return target
+        return _write_duckdb(frame, target)
     with atomic_path(target) as tmp:
         if suffix == ".csv":
             safe = _escape_formulas(frame) if escape_formulas else frame
@@ -528,3 +568,40 @@ def write(
 
 
 _escape_formulas = escape_formulas  # ``write`` has a parameter of the same name
+
+
+def _write_duckdb(frame: pd.DataFrame, target: Path) -> Path:
+    """Write table ``hmcts`` into a copy of the database and move the copy into place.
+
+    An existing database may hold other tables: they are kept, only ``hmcts`` is replaced.
+    Working on a copy means a failure (a full disk) leaves the old file whole, and neither the
+    copy nor its write-ahead log is left behind.
+    """
+    wal = target.with_name(target.name + ".wal")
+    copied_wal = False
+    with atomic_path(target) as tmp:
+        tmp_wal = tmp.with_name(tmp.name + ".wal")
+        try:
+            with storage_errors(target.parent, doing=f"writing {target.name}"):
+                if target.exists():
+                    shutil.copyfile(target, tmp)
+                    # Changes not yet folded into the file are part of the database.
+                    with contextlib.suppress(FileNotFoundError):
+                        shutil.copyfile(wal, tmp_wal)
+                        copied_wal = True
+                else:
+                    tmp.unlink()  # DuckDB creates its own file; an empty one is not a database
+            try:
+                to_duckdb(frame, tmp, "hmcts", if_exists="replace")
+            except StorageError as exc:  # name the file asked for, not the temporary copy
+                raise type(exc)(str(exc).replace(str(tmp), str(target)), path=str(target)) from exc
+            if tmp_wal.exists():  # the checkpoint did not fold it in: the copy is incomplete
+                raise StorageError(
+                    f"DuckDB could not finish writing {str(target)!r}; nothing was changed.",
+                    path=str(target),
+                )
+        finally:
+            tmp_wal.unlink(missing_ok=True)
+    if copied_wal:  # folded into the new file: left beside it, DuckDB would replay it
+        wal.unlink(missing_ok=True)
+    return target

@@ -64,6 +64,15 @@ def _check_output(args: argparse.Namespace) -> None:
             f"the folder for -o {args.output!r} does not exist: {shown!r}. Create it first "
             f"(mkdir -p {shown}) or choose another path."
         )
+    from pathlib import Path
+
+    from hmcts_data._atomic import check_target
+    from hmcts_data._errors import StorageError
+
+    try:
+        check_target(Path(args.output))  # a directory, a FIFO, a device, a name too long
+    except StorageError as exc:
+        args.output_parser.error(f"-o: {exc}")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
