@@ -1,7 +1,7 @@
 """Packaged fact files: one form per fact, validated as it is built, and checked by pydantic.
 
 Each fact file is read with ``tomllib`` straight into the frozen dataclasses the parsers use;
-:func:`hmcts_data.tables._facts.build` checks every value against its annotation and the
+:func:`hmcts_data._build.build` checks every value against its annotation and the
 classes' own rules. Pydantic validates the same files into the same classes here, as an
 independent check: both must accept the packaged files with equal results and refuse the same
 broken ones.
@@ -19,7 +19,7 @@ from typing import Any, Literal
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from hmcts_data import ParseError
+from hmcts_data import ParseError, _build
 from hmcts_data.tables import (
     _crosswalk,
     _facts,
@@ -65,7 +65,7 @@ _CLASSES: dict[str, type] = {
 
 
 def _adapter(cls: type) -> TypeAdapter[Any]:
-    """Pydantic's validator of ``cls``, refusing unknown keys as :func:`_facts.build` does.
+    """Pydantic's validator of ``cls``, refusing unknown keys as :func:`_build.build` does.
 
     Pydantic ignores unknown keys of a plain dataclass unless the class says otherwise; the
     setting is pydantic's own, so it is given here, to every dataclass ``cls`` reaches.
@@ -124,7 +124,7 @@ def test_pydantic_validates_every_packaged_file_into_the_same_objects(file: str)
     by_pydantic = _adapter(cls).validate_python(_raw(file))
     loaded = _LOADERS[file]()
     assert by_pydantic == loaded
-    assert by_pydantic == _facts.build(cls, _raw(file))
+    assert by_pydantic == _build.build(cls, _raw(file))
     if isinstance(loaded, _monthly_crosswalk.Crosswalk):
         # The derived lookup tables are built the same way too.
         assert by_pydantic.by_header == loaded.by_header
@@ -231,7 +231,7 @@ class _Tree:
 
 
 def test_build_fills_defaults_and_converts_lists_to_tuples() -> None:
-    tree = _facts.build(
+    tree = _build.build(
         _Tree,
         {
             "leaves": [{"name": "x", "kind": "b", "size": 2, "share": 1, "flag": True}],
@@ -275,8 +275,8 @@ def test_build_fills_defaults_and_converts_lists_to_tuples() -> None:
     ],
 )
 def test_build_refuses_what_does_not_fit_naming_it(data: Any, needle: str) -> None:
-    with pytest.raises(_facts.FactError, match=needle):
-        _facts.build(_Tree, data)
+    with pytest.raises(_build.FactError, match=needle):
+        _build.build(_Tree, data)
     lax = ("size: expected", "flag: expected")
     if not needle.startswith(lax) or "1.5" in repr(data):
         with pytest.raises(ValidationError):

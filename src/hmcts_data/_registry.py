@@ -6,23 +6,24 @@ names publications derives from it: the catalogue's ids and classification, the 
 (:func:`hmcts_data.tables.parser_for`), the fingerprints, the CLI's help, the GOV.UK stand-in
 of :mod:`hmcts_data.testing` and the docs' tables.
 
-The file is read into plain frozen dataclasses and checked by :func:`build` against their own
-annotations (unknown and missing keys, types, allowed values) plus the rules between fields:
-the dataclasses are the one form of these facts, and loading costs a TOML parse, no pydantic.
-This module sits on the ground floor: it imports nothing of the package but its errors.
+The file is read into plain frozen dataclasses by :func:`hmcts_data._build.build`, the builder
+of every data file of the package: each value checked against its annotation, unknown and
+missing keys refused, and the rules between fields in each class's ``__post_init__``. The
+dataclasses are the one form of these facts; loading costs a TOML parse, no pydantic (the test
+suite validates the same classes with pydantic too). A ground-floor module: it imports only the
+builder and the errors.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-import types
-import typing
-from dataclasses import MISSING, dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Final, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, Final, Literal
 
+from hmcts_data._build import FactError, build
 from hmcts_data._errors import NotFoundError, ParseError
 
 __all__ = [
@@ -34,7 +35,6 @@ __all__ = [
     "Publication",
     "Reading",
     "Registry",
-    "build",
     "load_registry",
     "parse_registry",
     "registry",
@@ -64,12 +64,26 @@ class Pages:
         title: Searched in the page's title as lower-case words.
         group: Searched in the title of the collection group listing the page, as words.
         precedence: A page matching several publications goes to the lowest.
+        example: The slug of one of its pages, as published: a test checks that it is
+            classified as this publication, and the GOV.UK stand-in of
+            :mod:`hmcts_data.testing` serves a page there for a publication it has no page
+            maker of its own for.
     """
 
     slug: tuple[str, ...] = ()
     title: tuple[str, ...] = ()
     group: tuple[str, ...] = ()
     precedence: int = 100
+    example: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (self.slug or self.title or self.group):
+            raise ValueError("give at least one pattern (slug, title or group)")
+        for pattern in (*self.slug, *self.title, *self.group):
+            try:
+                re.compile(pattern.replace("{month}", MONTH_PATTERN))
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,10 @@ class Finder:
     base_path: str
     document_type: str
 
+    def __post_init__(self) -> None:
+        if not self.base_path.startswith("/"):
+            raise ValueError(f"base_path must be a path starting with '/', got {self.base_path!r}")
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -97,6 +115,12 @@ class Reading:
 
     parser: str
     crosswalk: str
+
+    def __post_init__(self) -> None:
+        if self.parser != "crosswalk" and not _MODULE.match(self.parser):
+            raise ValueError(f"parser must be 'crosswalk' or a module name, got {self.parser!r}")
+        if not self.crosswalk.endswith(".toml") or "/" in self.crosswalk:
+            raise ValueError(f"crosswalk must name a .toml file, got {self.crosswalk!r}")
 
 
 @dataclass(frozen=True)
@@ -118,6 +142,12 @@ class FingerprintFacts:
     breakdowns: tuple[str, ...] = ()
     min_known: int = 0
     min_share: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.periods:
+            raise ValueError("periods: name at least one kind of period")
+        if not 0 <= self.min_share <= 1:
+            raise ValueError("min_share must be between 0 and 1")
 
 
 @dataclass(frozen=True)
@@ -156,6 +186,18 @@ class Publication:
     finder: Finder | None = None
     read: Reading | None = None
     fingerprint: FingerprintFacts | None = None
+
+    def __post_init__(self) -> None:
+        if not _ID.match(self.id):
+            raise ValueError(f"id {self.id!r}: lower-case words joined by hyphens")
+        if self.source == "collection" and self.pages is None:
+            raise ValueError("a publication of the collection needs its pages")
+        if self.source == "finder" and self.finder is None:
+            raise ValueError("a publication of a finder needs its finder")
+        if self.kind == "data" and self.source == "collection" and self.read is None:
+            raise ValueError("a data publication of the collection needs read")
+        if self.read is not None and self.fingerprint is None:
+            raise ValueError("a publication whose files are read needs a fingerprint")
 
 
 @dataclass(frozen=True)
@@ -212,140 +254,23 @@ class Registry:
         return found
 
 
-_T = TypeVar("_T")
-
-
-def build(cls: type[_T], data: Any, where: str) -> _T:
-    """Build the dataclass ``cls`` from TOML-shaped ``data``, checked against its annotations.
-
-    Handles ``str``, ``bool``, ``int``, ``float``, ``Literal``, ``X | None``, ``tuple[X, ...]``,
-    ``dict[str, X]`` and nested dataclasses; a field with a default may be left out.
-
-    Args:
-        cls: The dataclass.
-        data: The parsed TOML table.
-        where: Where the table is, for messages (``"[publication.monthly]"``).
-
-    Returns:
-        The instance.
-
-    Raises:
-        ValueError: A key is unknown or missing, or a value has the wrong type or is not
-            allowed; the message names the key.
-
-    Example:
-        >>> build(Finder, {"base_path": "/x", "document_type": "y"}, "[f]").base_path
-        '/x'
-        >>> build(Finder, {"base_path": "/x"}, "[f]")
-        Traceback (most recent call last):
-        ValueError: [f]: document_type is missing
-    """
-    if not isinstance(data, dict):
-        raise ValueError(f"{where} must be a table")
-    hints = _hints(cls)
-    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ValueError(f"{where}: unknown key(s) {unknown}; known: {sorted(known)}")
-    values = {}
-    for f in fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            values[f.name] = _value(hints[f.name], data[f.name], f"{where} {f.name}")
-        elif f.default is MISSING and f.default_factory is MISSING:
-            raise ValueError(f"{where}: {f.name} is missing")
-    return cls(**values)
-
-
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    # Resolved once per class (the annotations are strings under postponed evaluation).
-    if cls not in _HINTS:
-        _HINTS[cls] = get_type_hints(cls)
-    return _HINTS[cls]
-
-
-def _value(hint: Any, value: Any, where: str) -> Any:
-    origin, args = get_origin(hint), get_args(hint)
-    if origin in (Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        (inner,) = [a for a in args if a is not type(None)]
-        return _value(inner, value, where)
-    if origin is Literal:
-        if value not in args:
-            raise ValueError(f"{where} must be one of {list(args)}, not {value!r}")
-        return value
-    if origin is tuple:
-        if not isinstance(value, list):
-            raise ValueError(f"{where} must be a list")
-        return tuple(_value(args[0], v, where) for v in value)
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ValueError(f"{where} must be a table")
-        return {k: _value(args[1], v, f"{where}.{k}") for k, v in value.items()}
-    if is_dataclass(hint):
-        return build(typing.cast(type, hint), value, where)
-    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
-        raise ValueError(f"{where} must be {hint.__name__}, not {type(value).__name__}")
-    return value
-
-
 def parse_registry(raw: dict[str, Any]) -> Registry:
-    """Check a parsed registry file and build it (the rules between fields included).
+    """Build the registry from a parsed registry file, every entry checked.
 
     Raises:
-        ValueError: An entry is malformed; the message names it.
+        FactError: An entry is malformed; the message names it.
 
     Example:
         >>> parse_registry({"publication": {}})
         Traceback (most recent call last):
-        ValueError: [registry]: collection_url is missing
+        hmcts_data._build.FactError: missing keys ['collection_url', ...]
     """
     entries = raw.get("publication")
     if isinstance(entries, dict):
-        raw = {
-            **raw,
-            "publication": {
-                pid: {"id": pid, **entry} if isinstance(entry, dict) else entry
-                for pid, entry in entries.items()
-            },
-        }
-    found = build(Registry, raw, "[registry]")
-    for pid, p in found.publication.items():
-        _check(pid, p)
-    return found
-
-
-def _check(pid: str, p: Publication) -> None:
-    where = f"[publication.{pid}]"
-    if not _ID.match(pid):
-        raise ValueError(f"{where}: an id is lower-case words joined by hyphens")
-    if p.source == "collection" and p.pages is None:
-        raise ValueError(f"{where}: a publication of the collection needs [pages]")
-    if p.source == "finder" and p.finder is None:
-        raise ValueError(f"{where}: a publication of a finder needs [finder]")
-    if p.pages is not None:
-        for pattern in (*p.pages.slug, *p.pages.title, *p.pages.group):
-            try:
-                re.compile(pattern.replace("{month}", MONTH_PATTERN))
-            except re.error as exc:
-                raise ValueError(f"{where} pages: {pattern!r} is no pattern ({exc})") from None
-    if p.kind == "data" and p.source == "collection" and p.read is None:
-        raise ValueError(f"{where}: a data publication of the collection needs [read]")
-    if p.read is not None:
-        if p.read.parser != "crosswalk" and not _MODULE.match(p.read.parser):
-            raise ValueError(f"{where} read.parser: 'crosswalk' or a module name")
-        if p.fingerprint is None:
-            raise ValueError(f"{where}: a publication whose files are read needs [fingerprint]")
-    if p.fingerprint is not None:
-        if not p.fingerprint.periods:
-            raise ValueError(f"{where} fingerprint.periods: name at least one kind of period")
-        if not 0 <= p.fingerprint.min_share <= 1:
-            raise ValueError(f"{where} fingerprint.min_share must be between 0 and 1")
+        # Each entry's id is its table's name.
+        named = {k: {"id": k, **v} if isinstance(v, dict) else v for k, v in entries.items()}
+        raw = {**raw, "publication": named}
+    return build(Registry, raw)
 
 
 def load_registry(text: str, file: str = FILE) -> Registry:
@@ -358,7 +283,7 @@ def load_registry(text: str, file: str = FILE) -> Registry:
 
     try:
         return parse_registry(tomllib.loads(text))
-    except (tomllib.TOMLDecodeError, ValueError) as exc:
+    except (tomllib.TOMLDecodeError, FactError) as exc:
         raise ParseError(
             f"The publication registry {file} is invalid: {exc}. Fix the entry (or reinstall "
             "hmcts-data).",

@@ -396,7 +396,7 @@ def build_common(raw: dict[str, Any]) -> Common:
     Raises:
         ParseError: An entry is malformed (names it).
     """
-    from hmcts_data.tables._facts import FactError, build
+    from hmcts_data._build import FactError, build
 
     try:
         return build(Common, raw)
@@ -417,7 +417,7 @@ def build_crosswalk(raw: dict[str, Any], *, file: str = "<crosswalk>") -> Crossw
     Raises:
         ParseError: An entry is malformed or uses a value outside the vocabulary (names it).
     """
-    from hmcts_data.tables._facts import build
+    from hmcts_data._build import build
 
     try:
         crosswalk = build(Crosswalk, raw)

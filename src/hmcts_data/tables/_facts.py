@@ -3,33 +3,27 @@
 Every fact has one form: a frozen dataclass in the module that uses it (a vocabulary entry, a
 crosswalk series, a phrase ...). Its annotations say each field's type and its
 ``__post_init__`` states the rules a value must meet (not blank, known to the vocabulary, no
-phrase owned twice ...). :func:`build` turns parsed TOML into those dataclasses, checking every
-value against its annotation and refusing unknown or missing keys, so a fact file is validated
-each time it is loaded, edited or not, without pydantic. A fresh process pays ``tomllib`` and
-these checks (a few tens of milliseconds for the monthly files), not pydantic's import.
+phrase owned twice ...). :func:`hmcts_data._build.build` turns parsed TOML into those
+dataclasses, checking every value against its annotation and refusing unknown or missing keys,
+so a fact file is validated each time it is loaded, edited or not, without pydantic. A fresh
+process pays ``tomllib`` and these checks (a few tens of milliseconds for the monthly files),
+not pydantic's import.
 
 The test suite also validates every packaged file with pydantic (``TypeAdapter`` on the same
-dataclasses), an independent check of :func:`build`.
+dataclasses), an independent check of the builder.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import types
-import typing
-from functools import cache
 from importlib import resources
-from typing import Any, Literal, TypeVar, Union, cast
+from typing import Any, TypeVar
 
+from hmcts_data._build import FactError, build
 from hmcts_data._errors import ParseError
 
-__all__ = ["FactError", "build", "load_facts", "load_toml", "packaged_bytes"]
+__all__ = ["load_facts", "load_toml", "packaged_bytes"]
 
 _T = TypeVar("_T")
-
-
-class FactError(ValueError):
-    """A value of a fact file does not fit its dataclass; the message names the entry."""
 
 
 def packaged_bytes(file: str) -> bytes:
@@ -74,7 +68,7 @@ def load_toml(file: str, what: str) -> dict[str, Any]:
 
 
 def load_facts(cls: type[_T], file: str, what: str) -> _T:
-    """The packaged fact file ``file`` built into ``cls`` (see :func:`build`).
+    """The packaged fact file ``file`` built into ``cls`` (see :func:`hmcts_data._build.build`).
 
     Args:
         cls: The frozen dataclass of the whole file.
@@ -90,114 +84,3 @@ def load_facts(cls: type[_T], file: str, what: str) -> _T:
         return build(cls, raw)
     except FactError as exc:
         raise _invalid(what, file, exc) from exc
-
-
-def build(cls: type[_T], data: object, where: str = "") -> _T:
-    """Build the dataclass ``cls`` from parsed TOML (or JSON-shaped) ``data``, checking it.
-
-    Each value must fit its field's annotation: ``str``, ``int``, ``float``, ``bool``,
-    ``Literal[...]``, ``X | None``, ``tuple[X, ...]`` (from a list), ``dict[str, X]`` or a
-    dataclass (from a table, whose keys must all be fields, every field without a default
-    given). Then the class's own ``__post_init__`` rules run.
-
-    Args:
-        cls: The dataclass.
-        data: Its parsed data.
-        where: Where ``data`` sits in its file, for messages.
-
-    Returns:
-        The instance.
-
-    Raises:
-        FactError: A value does not fit; the message names the entry (``series #3 (id
-            'civil.receipts'): unit ...``).
-
-    Example:
-        >>> from hmcts_data.tables._crosswalk import MeasureEntry
-        >>> build(MeasureEntry, {"unit": "cases", "match": ["received"]})
-        MeasureEntry(unit='cases', shared=False, match=('received',))
-        >>> build(MeasureEntry, {"unit": 3})
-        Traceback (most recent call last):
-        hmcts_data.tables._facts.FactError: unit: expected text, got 3
-    """
-    return cast("_T", _convert(cls, data, where))
-
-
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _at(where: str, name: str) -> str:
-    return f"{where}.{name}" if where else name
-
-
-def _fail(where: str, message: str) -> FactError:
-    return FactError(f"{where}: {message}" if where else message)
-
-
-def _convert(hint: Any, value: object, where: str) -> object:
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _instance(hint, value, where)
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin is Union or origin is types.UnionType:
-        if value is None and type(None) in args:
-            return None
-        (other,) = (a for a in args if a is not type(None))
-        return _convert(other, value, where)
-    if origin is Literal:
-        if isinstance(value, str) and value in args:
-            return value
-        raise _fail(where, f"must be one of {list(args)}, got {value!r}")
-    if origin is tuple:
-        if not isinstance(value, list | tuple):
-            raise _fail(where, f"expected a list, got {value!r}")
-        item = args[0]
-        return tuple(_convert(item, v, _item(where, i, v)) for i, v in enumerate(value))
-    if origin is dict:
-        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-            raise _fail(where, f"expected a table, got {value!r}")
-        return {k: _convert(args[1], v, _at(where, k)) for k, v in value.items()}
-    if hint is bool or hint is str:
-        if not isinstance(value, hint):
-            raise _fail(where, f"expected {'text' if hint is str else 'true/false'}, got {value!r}")
-        return value
-    if hint is int or hint is float:
-        allowed = (int, float) if hint is float else (int,)
-        if isinstance(value, bool) or not isinstance(value, allowed):
-            raise _fail(where, f"expected a number, got {value!r}")
-        return hint(value)
-    raise TypeError(f"{where}: annotation {hint!r} is not one a fact file can hold")
-
-
-def _item(where: str, index: int, value: object) -> str:
-    # Entries of an array of tables are named as a maintainer finds them: by number, and by id
-    # when they have one.
-    named = f" (id {value['id']!r})" if isinstance(value, dict) and "id" in value else ""
-    return f"{where} #{index + 1}{named}"
-
-
-def _instance(cls: type, value: object, where: str) -> object:
-    if not isinstance(value, dict):
-        raise _fail(where, f"expected a table, got {value!r}")
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
-    unknown = sorted(set(value) - set(fields))
-    if unknown:
-        raise _fail(where, f"unknown keys {unknown} (known: {sorted(fields)})")
-    missing = [
-        name
-        for name, f in fields.items()
-        if name not in value
-        and f.default is dataclasses.MISSING
-        and f.default_factory is dataclasses.MISSING
-    ]
-    if missing:
-        raise _fail(where, f"missing keys {missing}")
-    hints = _hints(cls)
-    kwargs = {name: _convert(hints[name], v, _at(where, name)) for name, v in value.items()}
-    try:
-        return cls(**kwargs)
-    except FactError:
-        raise
-    except ValueError as exc:  # a rule of the class (its __post_init__)
-        raise _fail(where, str(exc)) from exc

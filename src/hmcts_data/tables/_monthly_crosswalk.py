@@ -303,7 +303,7 @@ def build_crosswalk(raw: dict[str, object]) -> Crosswalk:
         >>> cw.by_id["civil.receipts"].key
         ('civil', 'receipts', '')
     """
-    from hmcts_data.tables._facts import FactError, build
+    from hmcts_data._build import FactError, build
 
     try:
         return build(Crosswalk, raw)

@@ -155,29 +155,46 @@ class VocabularyEntry:
 class Vocabulary:
     """The canonical values of the categorical tidy columns (from ``vocabulary.toml``).
 
-    Every key is lower snake_case (or a hyphenated id, for publications).
+    Every key is lower snake_case. The publications are the registry's (``publications.toml``),
+    not restated here: see :attr:`publication`.
 
     Attributes:
-        publication: Publication id -> its entry.
         jurisdiction: Canonical jurisdiction -> its entry.
         measure: Canonical measure -> its entry.
         unit: Unit -> its entry.
         breakdown: Canonical values of the (free-text) breakdown column that crosswalks emit.
     """
 
-    publication: dict[str, VocabularyEntry]
     jurisdiction: dict[str, VocabularyEntry]
     measure: dict[str, VocabularyEntry]
     unit: dict[str, VocabularyEntry]
     breakdown: dict[str, VocabularyEntry] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("publication", "jurisdiction", "measure", "unit", "breakdown"):
+        for name in ("jurisdiction", "measure", "unit", "breakdown"):
             bad = [k for k in getattr(self, name) if not _KEY.match(k)]
             if bad:
                 raise ValueError(
                     f"{name}: keys must be lower snake_case (or hyphenated ids): {bad}"
                 )
+
+    @property
+    def publication(self) -> dict[str, VocabularyEntry]:
+        """Publication id -> its entry, for every publication whose files are read.
+
+        From the registry (its title and description), in the registry's order.
+
+        Example:
+            >>> vocabulary().publication["monthly"].label
+            'HMCTS management information'
+        """
+        from hmcts_data._registry import registry
+
+        entries = registry().publication
+        return {
+            pid: VocabularyEntry(label=entries[pid].title, description=entries[pid].description)
+            for pid in registry().ids(parsed=True)
+        }
 
 
 _VOCABULARY: Final = "vocabulary.toml"

@@ -338,6 +338,10 @@ def build_site(
         builder.reformed(month)
     builder.ad_hoc()
     builder.user_guide()
+    made = {page.release.publication for page in builder.pages}
+    for entry in registry().publication.values():
+        if entry.id not in made and entry.pages is not None and entry.pages.example:
+            builder.example(entry.id, entry.pages.example, entry.title)
     builder.ignored()
     builder.unclassified()
     builder.publish_collection()
@@ -586,6 +590,20 @@ class _Builder:
             schema="publication",
             in_search=False,  # not a statistical data set
             published=date(2021, 3, 11),
+        )
+
+    def example(self, publication: str, slug: str, title: str) -> None:
+        # A registry publication without a page maker of its own: one page at its example
+        # slug, its period read from the slug as discovery reads it.
+        from hmcts_data._catalogue._classify import read_period
+
+        period = read_period(slug, title)
+        end = period.end.replace(day=1) if period.end else None
+        start = period.start.replace(day=1) if period.start else None
+        self.add(
+            SiteRelease(publication, slug, f"SYNTHETIC {title}", end, start),
+            f"SYNTHETIC test page of the {publication} publication.",
+            group=f"{title} (SYNTHETIC)",
         )
 
     def ignored(self) -> None:
