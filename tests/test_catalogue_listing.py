@@ -1,10 +1,11 @@
-"""The catalogue listing: one rendering, and the pre-built listing of the embedded snapshot.
+"""The catalogue listing: one rendering, and the embedded snapshot's listing kept in the cache.
 
-``hmcts-data --offline catalogue`` on an empty cache prints the snapshot's pre-built listing
-without validating the snapshot (``_catalogue._quick``). These tests hold that shortcut to the
-usual path: the same bytes on stdout and stderr for the same clock, and the usual path whenever
-the shortcut cannot be sure (a cached discovery, another setting, a snapshot that does not
-match its listing, an unusable cache directory).
+The first ``hmcts-data --offline catalogue`` with no discovery cached validates the snapshot,
+prints its listing and keeps it in the user's cache; later ones print the kept listing without
+validating the snapshot (``_catalogue._quick``). These tests hold that shortcut to the usual
+path: the same bytes on stdout and stderr for the same clock, and the usual path whenever the
+shortcut cannot be sure (nothing kept, a cached discovery, another setting, a snapshot or code
+other than the kept listing's, an unusable cache directory).
 """
 
 from __future__ import annotations
@@ -25,14 +26,13 @@ from hmcts_data import Client
 from hmcts_data._cache import Cache
 from hmcts_data._catalogue import _quick, catalogue
 from hmcts_data._catalogue._listing import (
-    REBUILD_COMMAND,
-    dump_prebuilt,
+    dump_listing,
     listing_of,
-    listing_path_for,
-    read_prebuilt,
+    read_listing,
+    snapshot_listing_key,
 )
-from hmcts_data._catalogue._snapshot import load_catalogue_json, load_snapshot, write_snapshot
-from hmcts_data._catalogue._store import discovery_key, save_discovery
+from hmcts_data._catalogue._snapshot import load_snapshot
+from hmcts_data._catalogue._store import discovery_key, save_discovery, save_listing
 from hmcts_data._environ import DEFAULT_BASE_URL
 from hmcts_data.cli import _catalogue as cli_catalogue
 from hmcts_data.cli import main
@@ -41,7 +41,6 @@ from hmcts_data.testing import FakeGovUK, build_site
 
 PACKAGE = Path(listing_module.__file__).parent
 SNAPSHOT = PACKAGE / "snapshot.json"
-PREBUILT = listing_path_for(SNAPSHOT)
 
 
 class _Paths:
@@ -72,22 +71,38 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return code, out, err
 
 
-def test_the_packaged_listing_is_that_of_the_packaged_snapshot() -> None:
-    snapshot = SNAPSHOT.read_bytes()
-    expected = dump_prebuilt(listing_of(load_snapshot()), snapshot)
-    assert PREBUILT.read_text(encoding="utf-8") == expected, (
-        f"{PREBUILT.name} is out of date with {SNAPSHOT.name}; run: {REBUILD_COMMAND}"
-    )
-    assert read_prebuilt(PREBUILT.read_bytes(), snapshot) == listing_of(load_snapshot())
+def _kept(root: Path | None = None) -> Path:
+    """Keep the embedded snapshot's listing in the cache (``root``, else the test's), as the
+    first offline listing does; return where it lies."""
+    key = _quick.packaged_listing_key()
+    assert key is not None
+    with Client(offline=True, cache_dir=root) as client:
+        save_listing(client, listing_of(load_snapshot()), key)
+        return client.cache.api_entry(key).directory / "body.json"
+
+
+def test_no_listing_is_shipped_beside_the_snapshot() -> None:
+    assert sorted(p.name for p in PACKAGE.glob("snapshot*")) == ["snapshot.json"]
+
+
+def test_the_kept_listing_reads_back_only_under_its_own_key() -> None:
+    listing = listing_of(load_snapshot())
+    key = snapshot_listing_key(SNAPSHOT.read_bytes())
+    assert key is not None
+    text = dump_listing(listing, key)
+    assert read_listing(text.encode(), key) == listing
+    assert read_listing(text.encode(), key + "0") is None
+    # Another snapshot, or other code rendering it, is another key.
+    assert snapshot_listing_key(SNAPSHOT.read_bytes() + b" ") != key
+    assert key == _quick.packaged_listing_key()
 
 
 def test_the_listing_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from hmcts_data._catalogue._listing import dump_prebuilt, listing_of\n"
+        "from hmcts_data._catalogue._listing import dump_listing, listing_of\n"
         "from hmcts_data._catalogue._snapshot import load_snapshot\n"
-        f"data = open({str(SNAPSHOT)!r}, 'rb').read()\n"
-        "sys.stdout.write(dump_prebuilt(listing_of(load_snapshot()), data))\n"
+        "sys.stdout.write(dump_listing(listing_of(load_snapshot()), 'k'))\n"
     )
     texts = {
         subprocess.run(
@@ -100,7 +115,25 @@ def test_the_listing_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
         ).stdout
         for seed in ("1", "2", "3")
     }
-    assert texts == {PREBUILT.read_text(encoding="utf-8")}
+    assert texts == {dump_listing(listing_of(load_snapshot()), "k")}
+
+
+def test_the_first_offline_listing_keeps_it_and_the_next_uses_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], paths: _Paths
+) -> None:
+    _freeze(monkeypatch, datetime(2026, 12, 2, 4, 0, tzinfo=UTC))
+    assert _quick.snapshot_listing(offline=True) is None  # nothing kept yet
+    first = _run(["--offline", "catalogue"], capsys)
+    assert paths.usual == 1
+    assert _quick.snapshot_listing(offline=True) == listing_of(load_snapshot())
+    second = _run(["--offline", "catalogue"], capsys)
+    assert paths.usual == 1  # the shortcut answered
+    assert first == second
+    # Forms of the command other than the plain listing keep nothing.
+    with Client() as client:
+        client.cache.clear()
+    _run(["--offline", "catalogue", "--json"], capsys)
+    assert _quick.snapshot_listing(offline=True) is None
 
 
 @pytest.mark.parametrize(
@@ -116,6 +149,7 @@ def test_the_shortcut_prints_what_the_usual_path_prints(
     extra: list[str],
 ) -> None:
     _freeze(monkeypatch, when)
+    _kept()
     quick = _run(["--offline", "catalogue", *extra], capsys)
     assert paths.usual == 0  # the shortcut answered
     # A setting the shortcut does not resolve itself (here its default value) means the usual
@@ -138,6 +172,7 @@ def test_offline_from_the_environment_takes_the_shortcut_too(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], paths: _Paths
 ) -> None:
     monkeypatch.setenv("HMCTS_DATA_OFFLINE", "yes")
+    _kept()
     code, out, _ = _run(["catalogue"], capsys)
     assert (code, paths.usual) == (0, 0)
     assert "\nmonthly: HMCTS management information (live)\n" in out
@@ -153,7 +188,8 @@ def test_a_cached_discovery_is_listed_by_the_usual_path(
         site = build_site(fake, monthly=3)
         with Client(base_url=fake.base_url, cache_dir=tmp_path / "discover") as client:
             found = catalogue(client=client)
-    # Stored as GOV.UK's discovery in the cache the command uses.
+    # Stored as GOV.UK's discovery in the cache the command uses (a listing kept too).
+    _kept()
     with Client(offline=True) as client:
         save_discovery(client, found.model_copy(update={"base_url": DEFAULT_BASE_URL}))
     code, out, err = _run(["--offline", "catalogue"], capsys)
@@ -169,28 +205,29 @@ def test_the_shortcut_looks_where_the_cache_keeps_the_discovery(tmp_path: Path) 
     # Its write probe is named as the cache's temporary files, which the cache sweeps.
     assert _quick._TMP_PREFIX == cache_module._TMP_PREFIX
     assert cache_module.fallback_cache_dir().name.startswith(_quick._FALLBACK_NAME)
+    assert _kept(tmp_path).name == _quick._BODY
 
 
-def _copied_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the shortcut at copies of the packaged snapshot and listing; return the snapshot."""
+def _copied_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the shortcut at a copy of the packaged snapshot; return it."""
     folder = tmp_path / "package"
     folder.mkdir()
     snapshot = folder / SNAPSHOT.name
     shutil.copyfile(SNAPSHOT, snapshot)
-    shutil.copyfile(PREBUILT, listing_path_for(snapshot))
     monkeypatch.setattr(_quick, "_SNAPSHOT", snapshot)
     return snapshot
 
 
-def test_a_snapshot_that_does_not_match_its_listing_is_validated(
+def test_a_snapshot_other_than_the_kept_listings_is_validated(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     paths: _Paths,
 ) -> None:
-    snapshot = _copied_package(tmp_path, monkeypatch)
+    snapshot = _copied_snapshot(tmp_path, monkeypatch)
+    _kept()
     assert _quick.snapshot_listing(offline=True) == listing_of(load_snapshot())
-    # One byte more (still valid JSON): the listing no longer describes this snapshot.
+    # One byte more (still valid JSON): the kept listing no longer describes this snapshot.
     snapshot.write_bytes(snapshot.read_bytes() + b"\n")
     assert _quick.snapshot_listing(offline=True) is None
     code, out, _ = _run(["--offline", "catalogue"], capsys)
@@ -199,36 +236,26 @@ def test_a_snapshot_that_does_not_match_its_listing_is_validated(
 
 
 @pytest.mark.parametrize(
-    "prebuilt",
+    "kept",
     [
         b"not json",
         b"[]",
-        b'{"format": 2}',
-        # The right digest, a malformed listing.
+        b'{"key": 2}',
+        # The right key, a malformed listing.
         lambda text: text.replace('"generated_at": "', '"generated_at": "x'),
         lambda text: text.replace('"lines": [', '"lines": [1, '),
-        lambda text: text.replace('"format": 1', '"format": 2'),
+        lambda text: text.replace('"source": "snapshot"', '"source": "live"'),
+        lambda text: text + " " * (1 << 20),  # too large to be one
     ],
 )
-def test_a_malformed_listing_is_not_used(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prebuilt: Any
-) -> None:
-    snapshot = _copied_package(tmp_path, monkeypatch)
-    target = listing_path_for(snapshot)
-    if callable(prebuilt):
-        changed = prebuilt(target.read_text(encoding="utf-8"))
+def test_a_malformed_kept_listing_is_not_used(kept: Any) -> None:
+    target = _kept()
+    if callable(kept):
+        changed = kept(target.read_text(encoding="utf-8"))
         assert changed != target.read_text(encoding="utf-8")
         target.write_text(changed, encoding="utf-8")
     else:
-        target.write_bytes(prebuilt)
-    assert _quick.snapshot_listing(offline=True) is None
-
-
-def test_no_listing_file_means_the_usual_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    snapshot = _copied_package(tmp_path, monkeypatch)
-    listing_path_for(snapshot).unlink()
+        target.write_bytes(kept)
     assert _quick.snapshot_listing(offline=True) is None
 
 
@@ -246,6 +273,7 @@ def test_settings_it_does_not_resolve_mean_the_usual_path(
     tmp_path: Path, env: dict[str, str], with_flag: bool
 ) -> None:
     base = {"HMCTS_DATA_CACHE_DIR": str(tmp_path / "cache"), "HMCTS_DATA_OFFLINE": "1"}
+    _kept(tmp_path / "cache")
     expected = listing_of(load_snapshot())
     assert _quick.snapshot_listing(offline=False, environ=base) == expected
     assert _quick.snapshot_listing(offline=False, environ={**base, **env}) is None
@@ -255,6 +283,7 @@ def test_settings_it_does_not_resolve_mean_the_usual_path(
 
 def test_blank_settings_count_as_unset_as_settings_reads_them(tmp_path: Path) -> None:
     env = {"HMCTS_DATA_CACHE_DIR": str(tmp_path / "c"), "HMCTS_DATA_TIMEOUT": "  "}
+    _kept(tmp_path / "c")
     assert _quick.snapshot_listing(offline=True, environ=env) is not None
 
 
@@ -281,9 +310,16 @@ def test_a_cache_directory_the_cache_could_not_use_means_the_usual_path(tmp_path
 
 def test_the_shortcut_creates_the_cache_directory_and_leaves_nothing_else(tmp_path: Path) -> None:
     root = tmp_path / "new" / "cache"
-    assert _quick.snapshot_listing(offline=True, environ={"HMCTS_DATA_CACHE_DIR": str(root)})
+    assert (
+        _quick.snapshot_listing(offline=True, environ={"HMCTS_DATA_CACHE_DIR": str(root)}) is None
+    )
     assert root.is_dir()
     assert list(root.iterdir()) == []
+    kept = _kept(root)
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    assert _quick.snapshot_listing(offline=True, environ={"HMCTS_DATA_CACHE_DIR": str(root)})
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+    assert kept.is_file()
 
 
 @pytest.mark.parametrize("argv", [["monthly"], ["--json"], ["--refresh"], ["--full-refresh"]])
@@ -298,44 +334,3 @@ def test_other_forms_of_the_command_take_the_usual_path(
 def test_debug_runs_take_the_usual_path(capsys: pytest.CaptureFixture[str], paths: _Paths) -> None:
     assert _run(["--debug", "--offline", "catalogue"], capsys)[0] == 0
     assert paths.usual == 1
-
-
-def test_writing_a_snapshot_writes_its_listing(tmp_path: Path) -> None:
-    live = load_snapshot().model_copy(update={"source": "live"})
-    path = write_snapshot(live, tmp_path / "snap.json")
-    data = path.read_bytes()
-    prebuilt = listing_path_for(path).read_bytes()
-    written = load_catalogue_json(data, origin=str(path))
-    assert read_prebuilt(prebuilt, data) == listing_of(written)
-    assert read_prebuilt(prebuilt, data + b" ") is None
-
-
-def test_write_listing_rebuilds_a_hand_edited_snapshot_listing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "snapshot.json"
-    edited = SNAPSHOT.read_text(encoding="utf-8").replace(
-        "HMCTS management information - May 2025", "HMCTS management information - May 2025 (ed)"
-    )
-    path.write_text(edited, encoding="utf-8")
-    code, out, _ = _run(["catalogue", "--write-listing", str(path)], capsys)
-    assert code == 0
-    assert str(listing_path_for(path)) in out
-    listing = read_prebuilt(listing_path_for(path).read_bytes(), path.read_bytes())
-    assert listing is not None
-    assert listing.source == "snapshot"
-    assert listing.publications[0].lines[0].endswith("May 2025 (ed)")
-
-
-def test_write_listing_refuses_what_is_not_a_snapshot(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    bad = tmp_path / "snapshot.json"
-    bad.write_text('{"publications": 1}', encoding="utf-8")
-    code, _, err = _run(["catalogue", "--write-listing", str(bad)], capsys)
-    assert code == 6
-    assert str(bad) in err
-    assert not listing_path_for(bad).exists()
-    code, _, err = _run(["catalogue", "--write-listing", str(tmp_path / "none.json")], capsys)
-    assert code == 6
-    assert "none.json" in err

@@ -1,10 +1,10 @@
 """What ``hmcts-data catalogue`` prints, as plain data: no pydantic, built from a Catalogue.
 
 The command prints from a :class:`Listing` whatever the source, so there is one rendering.
-A listing is built from the validated models with :func:`listing_of`; the listing of the
-embedded snapshot is also stored pre-built beside it (``snapshot.listing.json``, with the
-snapshot's sha256), so an offline listing from the snapshot needs neither pydantic nor the
-validation of ``snapshot.json`` (see ``_quick``).
+A listing is built from the validated models with :func:`listing_of`. The first offline listing
+of the embedded snapshot keeps it in the user's cache (:func:`dump_listing`, under
+:func:`snapshot_listing_key`), so later ones need neither pydantic nor the validation of
+``snapshot.json`` (see ``_quick``); nothing pre-built is shipped beside the snapshot.
 
 The phrases that depend on the clock (how old a catalogue is, how many months ago its newest
 data ends) are made here from the listing's parts, for the models and the listing alike, with
@@ -26,31 +26,27 @@ if TYPE_CHECKING:
     from hmcts_data._catalogue._models import Catalogue, Release
 
 __all__ = [
-    "LISTING_FORMAT",
-    "REBUILD_COMMAND",
     "SHOWN",
     "Listing",
     "PublicationListing",
     "describe_source",
-    "dump_prebuilt",
+    "dump_listing",
     "format_age",
     "listing_of",
-    "listing_path_for",
     "newest_period_end",
     "offline_snapshot_message",
-    "read_prebuilt",
+    "read_listing",
     "release_line",
+    "snapshot_listing_key",
     "utc_now",
 ]
-
-#: Version of the pre-built listing file; a file of another version is not used.
-LISTING_FORMAT = 1
 
 #: Releases of each publication the plain listing shows (``--all`` shows every one).
 SHOWN = 6
 
-#: The command that rebuilds a snapshot's pre-built listing (named by errors and tests).
-REBUILD_COMMAND = "hmcts-data catalogue --write-listing src/hmcts_data/_catalogue/snapshot.json"
+#: The modules whose code decides what a listing holds: a listing kept in the cache is tied to
+#: their bytes as well as to the snapshot's, so a changed release line is never printed stale.
+_RENDERED_BY = ("_listing.py", "_models.py", "_render.py")
 
 
 def utc_now() -> datetime:
@@ -271,36 +267,41 @@ def listing_of(catalogue: Catalogue) -> Listing:
     )
 
 
-def listing_path_for(snapshot: str | Path) -> Path:
-    """Where the pre-built listing of a snapshot file lives: beside it, ``<name>.listing.json``.
+def snapshot_listing_key(snapshot: bytes) -> str | None:
+    """The cache identity of the listing of the snapshot whose bytes are ``snapshot``.
+
+    It digests the snapshot and the code that lists it (:data:`_RENDERED_BY`), so a listing
+    kept in the cache is used only for the very snapshot and library that made it. ``None``
+    when that code cannot be read (then nothing is kept).
 
     Example:
-        >>> listing_path_for("pkg/snapshot.json").as_posix()
-        'pkg/snapshot.listing.json'
+        >>> snapshot_listing_key(b"{}").startswith("hmcts-data:snapshot-listing/")
+        True
     """
-    path = Path(snapshot)
-    return path.with_name(f"{path.stem}.listing.json")
+    digest = hashlib.sha256(snapshot)
+    here = Path(__file__).parent
+    try:
+        for name in _RENDERED_BY:
+            digest.update((here / name).read_bytes())
+    except OSError:
+        return None
+    return f"hmcts-data:snapshot-listing/{digest.hexdigest()}"
 
 
-def dump_prebuilt(listing: Listing, snapshot: bytes) -> str:
-    """Serialise the pre-built listing of the snapshot whose bytes are ``snapshot``.
+def dump_listing(listing: Listing, key: str) -> str:
+    """Serialise ``listing`` as kept under the cache identity ``key``.
 
-    Deterministic: the same snapshot gives the same text.
+    Deterministic: the same listing gives the same text.
 
     Example:
         >>> from hmcts_data._catalogue._snapshot import load_snapshot
-        >>> text = dump_prebuilt(listing_of(load_snapshot()), b"{}")
-        >>> read_prebuilt(text.encode(), b"{}") == listing_of(load_snapshot())
+        >>> text = dump_listing(listing_of(load_snapshot()), "k")
+        >>> read_listing(text.encode(), "k") == listing_of(load_snapshot())
         True
     """
     document = {
-        "about": (
-            "The listing 'hmcts-data --offline catalogue' prints from the snapshot beside this "
-            "file, used only while that file's sha256 is the one below. Generated; rebuild "
-            f"with: {REBUILD_COMMAND}"
-        ),
-        "format": LISTING_FORMAT,
-        "snapshot_sha256": hashlib.sha256(snapshot).hexdigest(),
+        "about": "What 'hmcts-data --offline catalogue' prints for the snapshot named by key.",
+        "key": key,
         "listing": {
             "source": listing.source,
             "base_url": listing.base_url,
@@ -313,27 +314,24 @@ def dump_prebuilt(listing: Listing, snapshot: bytes) -> str:
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
-def read_prebuilt(prebuilt: bytes, snapshot: bytes) -> Listing | None:
-    """The pre-built listing, if it is well formed and was built from exactly ``snapshot``.
+def read_listing(data: bytes, key: str) -> Listing | None:
+    """The listing kept under ``key``, if ``data`` is one, well formed, made for that key.
 
     Args:
-        prebuilt: The pre-built listing file's bytes.
-        snapshot: The snapshot file's bytes.
+        data: The kept listing's bytes.
+        key: Its cache identity (:func:`snapshot_listing_key`).
 
     Returns:
-        The listing, or ``None`` when the file is of another format, malformed, or records
-        another snapshot's sha256 (the snapshot is then validated and listed as usual).
+        The listing, or ``None`` when it is malformed or was made for another key (the
+        snapshot is then validated and listed as usual).
 
     Example:
-        >>> read_prebuilt(b"{}", b"{}") is None
+        >>> read_listing(b"{}", "k") is None
         True
     """
     try:
-        document = json.loads(prebuilt)
-        if (
-            document.get("format") != LISTING_FORMAT
-            or document.get("snapshot_sha256") != hashlib.sha256(snapshot).hexdigest()
-        ):
+        document = json.loads(data)
+        if document.get("key") != key:
             return None
         return _listing_from(document["listing"])
     except (ValueError, TypeError, KeyError, AttributeError):

@@ -1,12 +1,13 @@
 """Whether an offline catalogue would be the embedded snapshot, found without pydantic.
 
-``hmcts-data --offline catalogue`` on an empty cache prints the embedded snapshot. Validating
-``snapshot.json`` into the models costs more than the rest of the command (pydantic alone is
-most of it), so when the answer is certainly the snapshot the command prints its pre-built
-listing instead (``snapshot.listing.json``, see ``_listing``). "Certainly" is checked
-cheaply and conservatively: whenever anything differs from the plain case, :func:`snapshot_listing`
-says ``None`` and the command takes its usual path, which gives the same output, or whatever
-error or warning that case calls for.
+``hmcts-data --offline catalogue`` with no discovery cached prints the embedded snapshot.
+Validating ``snapshot.json`` into the models costs more than the rest of the command (pydantic
+alone is most of it), so the first such listing keeps what it printed in the user's cache
+(under :func:`~hmcts_data._catalogue._listing.snapshot_listing_key`), and when the answer is
+certainly the snapshot later ones print that instead. "Certainly" is checked cheaply and
+conservatively: whenever anything differs from the plain case, :func:`snapshot_listing` says
+``None`` and the command takes its usual path, which gives the same output (and keeps it), or
+whatever error or warning that case calls for.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from hmcts_data._catalogue._listing import Listing, listing_path_for, read_prebuilt
+from hmcts_data._catalogue._listing import Listing, read_listing, snapshot_listing_key
 from hmcts_data._catalogue._store import discovery_key
 from hmcts_data._environ import DEFAULT_BASE_URL, env_values
 from hmcts_data._errors import ConfigurationError
 
-__all__ = ["api_entry_dir", "snapshot_listing"]
+__all__ = ["api_entry_dir", "packaged_listing_key", "snapshot_listing"]
 
 _SNAPSHOT = Path(__file__).with_name("snapshot.json")
 # The settings this path resolves itself; any other one set means the usual path.
@@ -29,9 +30,13 @@ _RESOLVED = frozenset({"offline", "cache_dir"})
 # As the cache's temporary files are named (_cache._TMP_PREFIX): a probe left behind by a
 # killed process is swept like any other temporary file.
 _TMP_PREFIX = ".tmp-"
+# As the cache names an API entry's body (_cache._API_BODY).
+_BODY = "body.json"
 # The cache's per-user fallback in the system's temporary folder is named so; the cache checks
 # it is private before every use, so a cache directory of that name takes the usual path.
 _FALLBACK_NAME = "hmcts-data-cache-"
+# A kept listing is a few kilobytes; anything much larger is not one.
+_LISTING_MAX = 1 << 20
 
 
 def api_entry_dir(root: Path, url: str) -> Path:
@@ -48,7 +53,7 @@ def api_entry_dir(root: Path, url: str) -> Path:
 
 
 def snapshot_listing(*, offline: bool, environ: Mapping[str, str] | None = None) -> Listing | None:
-    """The pre-built listing of the embedded snapshot, when an offline catalogue would be it.
+    """The kept listing of the embedded snapshot, when an offline catalogue would be it.
 
     That is when all of these hold; otherwise ``None`` (take the usual path):
 
@@ -57,7 +62,7 @@ def snapshot_listing(*, offline: bool, environ: Mapping[str, str] | None = None)
     * the cache directory (``HMCTS_DATA_CACHE_DIR``, else the platform's) can be used: it is
       created if missing and written to, as the cache does before its first use;
     * no discovery is cached there for GOV.UK (nothing at all at its entry's path);
-    * the embedded ``snapshot.json`` hashes to the sha256 its pre-built listing records.
+    * a listing is kept there for the embedded ``snapshot.json`` and this library's code.
 
     Args:
         offline: The command line's ``--offline``.
@@ -80,13 +85,29 @@ def snapshot_listing(*, offline: bool, environ: Mapping[str, str] | None = None)
     root = values.get("cache_dir") or _default_cache_dir()
     if not _usable(root) or os.path.lexists(api_entry_dir(root, discovery_key(DEFAULT_BASE_URL))):
         return None
+    key = packaged_listing_key()
+    if key is None:
+        return None
     try:
-        snapshot = _SNAPSHOT.read_bytes()
-        prebuilt = listing_path_for(_SNAPSHOT).read_bytes()
+        with open(api_entry_dir(root, key) / _BODY, "rb") as kept:
+            data = kept.read(_LISTING_MAX + 1)
     except OSError:
         return None
-    listing = read_prebuilt(prebuilt, snapshot)
+    listing = read_listing(data, key) if len(data) <= _LISTING_MAX else None
     return listing if listing is not None and listing.source == "snapshot" else None
+
+
+def packaged_listing_key() -> str | None:
+    """The cache identity of the embedded snapshot's listing (``None``: none is kept).
+
+    Example:
+        >>> packaged_listing_key().startswith("hmcts-data:snapshot-listing/")
+        True
+    """
+    try:
+        return snapshot_listing_key(_SNAPSHOT.read_bytes())
+    except OSError:
+        return None
 
 
 def _default_cache_dir() -> Path:

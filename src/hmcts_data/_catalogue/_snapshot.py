@@ -4,10 +4,8 @@
 shipped was assembled by hand from documented facts only; maintainers regenerate it from live
 GOV.UK with ``hmcts-data catalogue --refresh --write-snapshot PATH``.
 
-Beside it, ``snapshot.listing.json`` holds what ``hmcts-data catalogue`` prints for it and its
-sha256 (see ``_listing``): the offline listing then needs no validation. Writing a snapshot
-writes its listing too; after editing one by hand, ``hmcts-data catalogue --write-listing PATH``
-rebuilds it (a test fails while the packaged one is out of date).
+What ``hmcts-data catalogue`` prints for it is kept in the user's cache by the first offline
+listing (see ``_listing``), never beside it: the snapshot is the one form in the package.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ __all__ = [
     "dump_catalogue",
     "load_catalogue_json",
     "load_snapshot",
-    "write_listing",
     "write_snapshot",
 ]
 
@@ -98,12 +95,10 @@ def dump_catalogue(catalogue: Catalogue) -> str:
 
 
 def write_snapshot(catalogue: Catalogue, path: str | Path) -> Path:
-    """Write ``catalogue`` as a snapshot file, atomically (all or nothing), and its listing.
+    """Write ``catalogue`` as a snapshot file, atomically (all or nothing).
 
     The result is marked ``source = "snapshot"`` and keeps the catalogue's ``generated_at``
-    and notes. Its pre-built listing is written after it, beside it (``<name>.listing.json``,
-    see :func:`write_listing`). To ship them, replace ``src/hmcts_data/_catalogue/snapshot.json``
-    and ``snapshot.listing.json`` with them.
+    and notes. To ship it, replace ``src/hmcts_data/_catalogue/snapshot.json`` with it.
 
     Args:
         catalogue: Usually a live discovery.
@@ -122,48 +117,4 @@ def write_snapshot(catalogue: Catalogue, path: str | Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     data = dump_catalogue(snapshot).encode("utf-8")
     atomic_write_bytes(target, data)
-    # Second: a listing left older than its snapshot records another sha256, so it is unused.
-    _write_listing_of(snapshot, data, target)
-    return target
-
-
-def write_listing(path: str | Path) -> Path:
-    """Validate the snapshot file at ``path`` and write its pre-built listing beside it.
-
-    The listing (``<name>.listing.json``) is what ``hmcts-data catalogue`` prints for the
-    snapshot, with the snapshot's sha256: the offline listing uses it, without validating the
-    snapshot, only while the snapshot's bytes still hash to that. Written atomically.
-
-    Args:
-        path: A snapshot file (``src/hmcts_data/_catalogue/snapshot.json`` to ship it).
-
-    Returns:
-        The path of the listing written.
-
-    Raises:
-        ParseError: The file cannot be read or is not a valid catalogue (the message names it).
-
-    Example:
-        >>> write_listing("src/hmcts_data/_catalogue/snapshot.json")  # doctest: +SKIP
-        PosixPath('src/hmcts_data/_catalogue/snapshot.listing.json')
-    """
-    source = Path(path)
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise ParseError(
-            f"Cannot read the snapshot file {str(source)!r} ({exc.strerror or exc}). Give the "
-            "path of a snapshot file, such as src/hmcts_data/_catalogue/snapshot.json.",
-            file=str(source),
-        ) from None
-    catalogue = load_catalogue_json(data, origin=str(source))
-    return _write_listing_of(catalogue.model_copy(update={"source": "snapshot"}), data, source)
-
-
-def _write_listing_of(snapshot: Catalogue, data: bytes, path: Path) -> Path:
-    from hmcts_data._cache import atomic_write_bytes
-    from hmcts_data._catalogue._listing import dump_prebuilt, listing_of, listing_path_for
-
-    target = listing_path_for(path)
-    atomic_write_bytes(target, dump_prebuilt(listing_of(snapshot), data).encode("utf-8"))
     return target

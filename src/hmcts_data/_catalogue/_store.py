@@ -16,10 +16,13 @@ from hmcts_data._errors import ParseError
 # The models and the serialiser are imported where used: the offline listing (``_quick``)
 # needs discovery_key without pydantic.
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from hmcts_data._catalogue._listing import Listing
     from hmcts_data._catalogue._models import Catalogue
     from hmcts_data._client import Client
 
-__all__ = ["discovery_key", "load_discovery", "save_discovery"]
+__all__ = ["discovery_key", "load_discovery", "save_discovery", "save_listing"]
 
 logger = logging.getLogger("hmcts_data")
 
@@ -65,12 +68,32 @@ def save_discovery(client: Client, catalogue: Catalogue) -> None:
     Example:
         >>> save_discovery(client, catalogue)  # doctest: +SKIP
     """
-    from hmcts_data._cache import Sidecar, now_utc
     from hmcts_data._catalogue._snapshot import dump_catalogue
 
-    url = discovery_key(client.settings.base_url)
-    entry = client.cache.api_entry(url)
     body = dump_catalogue(catalogue).encode("utf-8")
+    _save(client, discovery_key(client.settings.base_url), body, catalogue.generated_at)
+
+
+def save_listing(client: Client, listing: Listing, key: str) -> None:
+    """Keep the snapshot's ``listing`` in the client's cache under ``key``, for ``_quick``.
+
+    ``key`` is :func:`~hmcts_data._catalogue._listing.snapshot_listing_key` of the snapshot;
+    ``hmcts-data cache clear`` removes the entry like any other.
+
+    Example:
+        >>> save_listing(client, listing, key)  # doctest: +SKIP
+    """
+    from hmcts_data._cache import now_utc
+    from hmcts_data._catalogue._listing import dump_listing
+
+    _save(client, key, dump_listing(listing, key).encode("utf-8"), now_utc())
+
+
+def _save(client: Client, url: str, body: bytes, made: datetime) -> None:
+    """Store a JSON ``body`` as the API entry of ``url`` (atomically, under the entry lock)."""
+    from hmcts_data._cache import Sidecar, now_utc
+
+    entry = client.cache.api_entry(url)
     with entry.lock():
         meta = Sidecar(
             url=url,
@@ -78,7 +101,7 @@ def save_discovery(client: Client, catalogue: Catalogue) -> None:
             content_type="application/json",
             size=len(body),
             sha256=hashlib.sha256(body).hexdigest(),
-            retrieved_at=catalogue.generated_at,
+            retrieved_at=made,
             validated_at=now_utc(),
             filename=_FILENAME,
         )

@@ -14,12 +14,13 @@ from hmcts_data.cli._safe import json_safe
 if TYPE_CHECKING:
     from hmcts_data._catalogue import Catalogue, Publication
     from hmcts_data._catalogue._listing import Listing
+    from hmcts_data._client import Client
 
 __all__ = ["register"]
 
 # The command prints the listing's view of a catalogue (_catalogue._listing), not the models:
-# so the plain listing of the embedded snapshot is printed without importing pydantic (see
-# _catalogue._quick).
+# so the plain listing of the embedded snapshot, once kept in the cache, is printed without
+# importing pydantic (see _catalogue._quick).
 
 _EPILOG = """\
 examples:
@@ -32,9 +33,6 @@ examples:
 
 maintainers:
   hmcts-data catalogue --refresh --write-snapshot src/hmcts_data/_catalogue/snapshot.json
-  hmcts-data catalogue --write-listing src/hmcts_data/_catalogue/snapshot.json
-      # after editing a snapshot by hand: rebuild its pre-built listing (--write-snapshot
-      # writes it too, as snapshot.listing.json beside the snapshot)
 """
 
 
@@ -70,20 +68,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--write-snapshot",
         metavar="PATH",
-        help="discover live from GOV.UK and write the result as a snapshot file, and its "
-        "pre-built listing beside it (maintainers)",
-    )
-    parser.add_argument(
-        "--write-listing",
-        metavar="SNAPSHOT",
-        help="validate a snapshot file and write its pre-built listing beside it (maintainers)",
+        help="discover live from GOV.UK and write the result as a snapshot file (maintainers)",
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``hmcts-data catalogue``."""
-    quick = _snapshot_listing(args)
+    plain = _plain(args)
+    quick = _snapshot_listing(args) if plain else None
     if quick is not None:
         # What the usual path prints for this case, in the same order: the warning of
         # catalogue(), the listing, its notes.
@@ -92,15 +85,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {offline_snapshot_message(quick.describe_source())}", file=sys.stderr)
         _print_listing(quick, show_all=args.all)
         return 0
-    if args.write_listing:
-        return _write_listing(args.write_listing)
     from hmcts_data._catalogue import catalogue
     from hmcts_data._catalogue._listing import listing_of
 
     with client_from_args(args) as client:
         if args.write_snapshot:
             from hmcts_data._catalogue._discover import discover
-            from hmcts_data._catalogue._listing import listing_path_for
             from hmcts_data._catalogue._snapshot import write_snapshot
             from hmcts_data._errors import ConfigurationError
 
@@ -113,13 +103,15 @@ def run(args: argparse.Namespace) -> int:
             live = discover(client, refresh=True)
             path = write_snapshot(live, args.write_snapshot)
             print(
-                f"wrote a snapshot of {len(live.releases)} releases from {live.base_url} to "
-                f"{path}, and its pre-built listing to {listing_path_for(path)}"
+                f"wrote a snapshot of {len(live.releases)} releases from {live.base_url} to {path}"
             )
             return 0
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             cat = catalogue(client=client, refresh="full" if args.full_refresh else args.refresh)
+        listing = listing_of(cat)
+        if plain and cat.source == "snapshot":
+            _keep(client, listing)
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
     if args.publication:
@@ -132,42 +124,53 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json_safe(cat.model_dump_json(indent=2)))
     else:
-        _print_listing(listing_of(cat), show_all=args.all)
+        _print_listing(listing, show_all=args.all)
     return 0
 
 
-def _snapshot_listing(args: argparse.Namespace) -> Listing | None:
-    """The pre-built snapshot listing when this run is its plain offline listing, else None."""
-    plain = not (
+def _plain(args: argparse.Namespace) -> bool:
+    """Whether this run is a plain listing (the form whose snapshot listing is kept)."""
+    return not (
         args.publication
         or args.json
         or args.refresh
         or args.full_refresh
         or args.write_snapshot
-        or args.write_listing
         or getattr(args, "debug", False)  # debug runs show the usual path's logging
     )
-    if not plain:
-        return None
+
+
+def _snapshot_listing(args: argparse.Namespace) -> Listing | None:
+    """The kept snapshot listing when this plain run is its offline listing, else None."""
     from hmcts_data._catalogue._quick import snapshot_listing
 
     return snapshot_listing(offline=getattr(args, "offline", False))
+
+
+def _keep(client: Client, listing: Listing) -> None:
+    """Keep the embedded snapshot's listing in the cache, for the next plain offline run.
+
+    Only a convenience: a cache that cannot take it is logged, never an error of the command.
+    """
+    import logging
+
+    from hmcts_data._catalogue._quick import packaged_listing_key
+    from hmcts_data._catalogue._store import save_listing
+    from hmcts_data._errors import HMCTSDataError
+
+    key = packaged_listing_key()
+    if key is None:
+        return
+    try:
+        save_listing(client, listing, key)
+    except (HMCTSDataError, OSError) as exc:
+        logging.getLogger("hmcts_data").debug("the snapshot listing was not kept: %s", exc)
 
 
 def _print_listing(listing: Listing, *, show_all: bool) -> None:
     print("\n".join(listing.text_lines(show_all=show_all)))
     for note in listing.notes:
         print(f"note: {note}", file=sys.stderr)
-
-
-def _write_listing(snapshot: str) -> int:
-    from pathlib import Path
-
-    from hmcts_data._catalogue._snapshot import write_listing
-
-    written = write_listing(Path(snapshot))
-    print(f"wrote the pre-built listing of {snapshot} to {written}")
-    return 0
 
 
 def _print_publication(cat: Catalogue, publication: Publication) -> None:
