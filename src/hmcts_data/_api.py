@@ -32,6 +32,7 @@ from hmcts_data.tables._schema import Provenance, TidyParts, tidy_frame
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Sequence
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     import pandas as pd
 
@@ -245,14 +246,21 @@ def _check_release_periods(starts: Any, ends: Any, release: str, name: str) -> N
 
 
 def _releases_to_load(
-    publication: str, release: str | date | Release | None, client: Client
+    publication: str,
+    release: str | date | Release | None,
+    client: Client,
+    downloads: _Downloads | None = None,
 ) -> list[Release]:
-    from hmcts_data._catalogue import catalogue
+    from hmcts_data._catalogue._api import catalogue_for
 
-    pub = catalogue(client=client).get(publication)
+    # GOV.UK is asked only for what this call needs; with "all", each file starts
+    # downloading as soon as its release page is read.
+    every = isinstance(release, str) and release == "all"
+    start = downloads.start if downloads is not None and every else None
+    pub = catalogue_for(publication, release, client=client, on_release=start).get(publication)
     if release is None:
         return [pub.latest()]
-    if isinstance(release, str) and release == "all":
+    if every:
         chosen = [r for r in pub.releases if r.data_files() and not r.is_withdrawn]
         if not chosen:
             raise NotFoundError(
@@ -266,47 +274,79 @@ def _releases_to_load(
 #: requests, so more workers only hide latency (GOV.UK answers in ~300 ms at 10 requests/s).
 DOWNLOAD_WORKERS = 4
 
+_Got = tuple["Release", "Attachment", "Path | HMCTSDataError"]
 
-def _downloaded(
-    releases: Sequence[Release],
-    client: Client,
-    progress: bool | ProgressCallback | None,
-    *,
-    workers: int = DOWNLOAD_WORKERS,
-) -> Generator[tuple[Release, Attachment, Path | HMCTSDataError]]:
-    """Yield ``(release, data file, cached path)`` in order, downloading a few files at once.
+
+class _Downloads:
+    """Data files downloading a few at once, each started as soon as its release is known.
 
     Each file has its own progress report and its own error: a file that could not be had
     because of the network (or offline mode) is yielded with its error in place of the path,
     for the embedded fallback; any other failure (in release order) raises, and the downloads
-    not yet started are cancelled.
+    not yet started are cancelled (:meth:`close`).
     """
-    from hmcts_data._embedded._fallback import is_network_failure
 
-    def fetch(rel: Release) -> tuple[Release, Attachment, Path | HMCTSDataError]:
+    def __init__(
+        self,
+        client: Client,
+        progress: bool | ProgressCallback | None,
+        *,
+        workers: int = DOWNLOAD_WORKERS,
+    ) -> None:
+        import threading
+
+        self._client = client
+        self._progress = progress
+        self._workers = workers
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._started: dict[Release, Future[_Got]] = {}
+
+    def start(self, rel: Release) -> None:
+        """Start downloading ``rel``'s data file, unless withdrawn or without one.
+
+        Those are left for :meth:`results` (a caller asked for them: it raises there).
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        if rel.is_withdrawn or not rel.data_files():
+            return
+        with self._lock:
+            if rel in self._started or self._workers <= 1:
+                return
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self._workers, thread_name_prefix="hmcts-load"
+                )
+            self._started[rel] = self._pool.submit(self._fetch, rel)
+
+    def results(self, releases: Sequence[Release]) -> Generator[_Got]:
+        """Yield ``(release, data file, cached path or error)`` for ``releases``, in order."""
+        if len(releases) > 1:
+            for rel in releases:
+                self.start(rel)
+        for rel in releases:
+            future = self._started.get(rel)
+            yield self._fetch(rel) if future is None else future.result()
+
+    def close(self) -> None:
+        """Cancel the downloads not yet started and wait for the others."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _fetch(self, rel: Release) -> _Got:
+        from hmcts_data._embedded._fallback import is_network_failure
+
         attachment = rel.data_file()
         try:
-            path = attachment.download(client, cache_key=rel.base_path, progress=progress)
+            path = attachment.download(
+                self._client, cache_key=rel.base_path, progress=self._progress
+            )
         except (DownloadError, OfflineError) as exc:
             if not is_network_failure(exc):
                 raise
             return rel, attachment, exc
         return rel, attachment, path
-
-    if len(releases) <= 1 or workers <= 1:
-        yield from (fetch(rel) for rel in releases)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(
-        max_workers=min(workers, len(releases)), thread_name_prefix="hmcts-load"
-    )
-    try:
-        futures = [pool.submit(fetch, rel) for rel in releases]
-        for future in futures:
-            yield future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _read_embedded(
@@ -343,14 +383,14 @@ def _load_releases(
     from hmcts_data._embedded import embedded_for, embedded_releases
     from hmcts_data._embedded._fallback import embedded_warning, unavailable_error
 
-    wanted = _releases_to_load(publication, release, client)
     frames: list[pd.DataFrame | TidyParts] = []
     used: list[EmbeddedRelease] = []
     skipped: list[Release] = []
     failure: HMCTSDataError | None = None
-    chosen = sorted(wanted, key=lambda r: (r.period_end or date.min, r.slug))
-    with contextlib.closing(_downloaded(chosen, client, progress)) as files:
-        for rel, attachment, got in files:
+    with contextlib.closing(_Downloads(client, progress)) as downloads:
+        wanted = _releases_to_load(publication, release, client, downloads)
+        chosen = sorted(wanted, key=lambda r: (r.period_end or date.min, r.slug))
+        for rel, attachment, got in downloads.results(chosen):
             if not isinstance(got, HMCTSDataError):
                 frames.append(
                     _read(

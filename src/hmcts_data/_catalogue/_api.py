@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from hmcts_data._catalogue._listing import format_age, offline_snapshot_message
@@ -15,14 +17,16 @@ from hmcts_data._errors import (
     HostNotAllowedError,
     IntegrityError,
     OfflineError,
+    ParseError,
     StaleDataWarning,
 )
 from hmcts_data._warn import warn
 
 if TYPE_CHECKING:
+    from hmcts_data._catalogue._models import Release
     from hmcts_data._client import Client
 
-__all__ = ["catalogue"]
+__all__ = ["catalogue", "catalogue_for"]
 
 logger = logging.getLogger("hmcts_data")
 
@@ -75,71 +79,150 @@ def catalogue(
     from hmcts_data._client import using_client
 
     with using_client(client) as active:
-        is_offline = active.settings.offline if offline is None else offline
         cached = load_discovery(active)
-        if is_offline:
-            if cached is not None:
-                logger.info("offline: using the cached discovery (%s old)", format_age(cached.age))
-                return cached
-            snapshot = load_snapshot()
-            warn(
-                offline_snapshot_message(snapshot.describe_source()),
-                StaleDataWarning,
-                stacklevel=2,
-            )
-            return snapshot
-        if (
-            not refresh
-            and cached is not None
-            and (cached.age.total_seconds() <= active.settings.api_max_age)
-        ):
-            return cached
+        early = _without_discovery(active, cached, offline=offline, refresh=refresh)
+        if early is not None:
+            return early
         # Discovery (page models, classifiers, the thread pool) is imported only when it runs:
         # an offline or cached catalogue never needs it.
         from hmcts_data._catalogue._discover import discover
 
-        # Stale-if-error warnings from single pages are gathered into one; the pool's threads
-        # report through the same (process-wide) warnings machinery.
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                live = discover(
-                    active,
-                    refresh=bool(refresh),
-                    previous=None if refresh == "full" else cached,
-                )
-            except HostNotAllowedError:
-                raise
-            except (DownloadError, OfflineError, IntegrityError) as exc:
-                # IntegrityError here is an API answer cut short on every retry: the network.
-                failure: Exception | None = exc
-            else:
-                failure = None
-        stale = [w for w in caught if issubclass(w.category, StaleDataWarning)]
-        for other in caught:
-            if not issubclass(other.category, StaleDataWarning):
-                warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
-        if failure is not None:
-            return _fall_back(cached, failure)
-        if stale:
-            warn(
-                f"GOV.UK could not be reached for {len(stale)} catalogue page(s); cached copies "
-                f"were used, so the catalogue may be out of date. First: {stale[0].message}",
-                StaleDataWarning,
-                stacklevel=2,
-            )
-            return live.model_copy(
-                update={
-                    "source": "cache",
-                    "notes": (
-                        *live.notes,
-                        f"{len(stale)} page(s) came from the cache because GOV.UK could not be "
-                        "reached",
-                    ),
-                }
-            )
-        save_discovery(active, live)
+        live = _live(
+            lambda: discover(
+                active, refresh=bool(refresh), previous=None if refresh == "full" else cached
+            ),
+            cached,
+        )
+        if live.source == "live":
+            save_discovery(active, live)
         return live
+
+
+def catalogue_for(
+    publication: str,
+    release: str | date | Release | None = None,
+    *,
+    client: Client | None = None,
+    on_release: Callable[[Release], None] | None = None,
+) -> Catalogue:
+    """The catalogue a call about one publication needs, asking GOV.UK for only that.
+
+    The same sources, in the same order and with the same warnings, as :func:`catalogue`,
+    except that a live discovery reads only the pages of ``publication`` that ``release``
+    needs (:func:`~hmcts_data._catalogue._partial.discover_publication`): the listing and
+    the newest release page for the latest release, that page alone for a release named by
+    its address, that publication's pages for ``"all"``. Nothing partial is stored as the
+    discovery: the pages read stay in the client's cache, where a later full discovery finds
+    them.
+
+    Args:
+        publication: The publication id.
+        release: ``None`` for the latest, ``"all"``, or one release in any form
+            :meth:`Publication.release` takes.
+        client: The client to use; the shared default client when ``None``.
+        on_release: Called with each release a live discovery reads, as soon as it is known
+            (from worker threads), so its download can start at once.
+
+    Returns:
+        A catalogue whose ``publication`` entry answers ``release``: the cached discovery or
+        the snapshot, or a live one holding only the releases read.
+
+    Raises:
+        ParseError: A GOV.UK page is not JSON or not of the expected shape.
+        HostNotAllowedError: A page redirects to a host that is not allowed.
+
+    Example:
+        >>> catalogue_for("monthly").get("monthly").latest().key  # doctest: +SKIP
+        '2025-09'
+    """
+    from hmcts_data._catalogue._partial import discover_publication
+    from hmcts_data._client import using_client
+
+    with using_client(client) as active:
+        cached = load_discovery(active)
+        if active.settings.offline and cached is None:
+            # What an earlier call of this kind read is in the page cache: offline, the same
+            # discovery answers from it, or falls through to the snapshot.
+            try:
+                found = discover_publication(active, publication, release)
+            except (OfflineError, ParseError, IntegrityError) as exc:
+                logger.info("offline: the cached pages do not answer (%s)", exc)
+            else:
+                return found.model_copy(update={"source": "cache"})
+        early = _without_discovery(active, cached, offline=None, refresh=False)
+        if early is not None:
+            return early
+
+        return _live(
+            lambda: discover_publication(
+                active, publication, release, previous=cached, on_release=on_release
+            ),
+            cached,
+        )
+
+
+def _without_discovery(
+    active: Client, cached: Catalogue | None, *, offline: bool | None, refresh: bool | str
+) -> Catalogue | None:
+    """The catalogue when no discovery runs: offline, or a fresh cached discovery."""
+    is_offline = active.settings.offline if offline is None else offline
+    if is_offline:
+        if cached is not None:
+            logger.info("offline: using the cached discovery (%s old)", format_age(cached.age))
+            return cached
+        snapshot = load_snapshot()
+        warn(offline_snapshot_message(snapshot.describe_source()), StaleDataWarning)
+        return snapshot
+    if (
+        not refresh
+        and cached is not None
+        and (cached.age.total_seconds() <= active.settings.api_max_age)
+    ):
+        return cached
+    return None
+
+
+def _live(run: Callable[[], Catalogue], cached: Catalogue | None) -> Catalogue:
+    """Run a discovery; where GOV.UK cannot be reached, the cached discovery or the snapshot.
+
+    Returns the live catalogue (``source == "live"``: the caller may store it), or one
+    partly from cached pages (``source == "cache"``, with a warning), or the fallback.
+    """
+    # Stale-if-error warnings from single pages are gathered into one; the pool's threads
+    # report through the same (process-wide) warnings machinery.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            live = run()
+        except HostNotAllowedError:
+            raise
+        except (DownloadError, OfflineError, IntegrityError) as exc:
+            # IntegrityError here is an API answer cut short on every retry: the network.
+            failure: Exception | None = exc
+        else:
+            failure = None
+    stale = [w for w in caught if issubclass(w.category, StaleDataWarning)]
+    for other in caught:
+        if not issubclass(other.category, StaleDataWarning):
+            warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
+    if failure is not None:
+        return _fall_back(cached, failure)
+    if stale:
+        warn(
+            f"GOV.UK could not be reached for {len(stale)} catalogue page(s); cached copies "
+            f"were used, so the catalogue may be out of date. First: {stale[0].message}",
+            StaleDataWarning,
+        )
+        return live.model_copy(
+            update={
+                "source": "cache",
+                "notes": (
+                    *live.notes,
+                    f"{len(stale)} page(s) came from the cache because GOV.UK could not be reached",
+                ),
+            }
+        )
+    return live
 
 
 def _fall_back(cached: Catalogue | None, failure: Exception) -> Catalogue:
@@ -149,6 +232,5 @@ def _fall_back(cached: Catalogue | None, failure: Exception) -> Catalogue:
         f"Could not discover the catalogue from GOV.UK ({failure}). Using {which}: "
         f"{chosen.describe_source()}. Try again later, or hmcts_data.catalogue(refresh=True).",
         StaleDataWarning,
-        stacklevel=3,
     )
     return chosen

@@ -21,7 +21,7 @@ caller gets a whole catalogue or an error, never half a one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -61,9 +61,15 @@ __all__ = [
     "FULL_REVALIDATION_AGE",
     "SEARCH_PAGE_SIZE",
     "SEARCH_PARAMS",
+    "Candidate",
+    "Listing",
+    "assemble",
     "collection_api_path",
     "discover",
     "incremental_reason",
+    "list_pages",
+    "read_releases",
+    "trusted_releases",
 ]
 
 logger = logging.getLogger("hmcts_data")
@@ -103,7 +109,9 @@ def collection_api_path() -> str:
 
 
 @dataclass
-class _Candidate:
+class Candidate:
+    """A page the collection or the Search API lists, with what the listing says about it."""
+
     base_path: str
     title: str = ""
     group: str | None = None
@@ -114,8 +122,10 @@ class _Candidate:
 
 
 @dataclass
-class _Listing:
-    candidates: dict[str, _Candidate]
+class Listing:
+    """The collection and the Search API read together: every page either lists."""
+
+    candidates: dict[str, Candidate]
     ignored_search: int
     only_collection: list[str]
     only_search: list[str]
@@ -158,51 +168,114 @@ def discover(
     """
     max_age = 0.0 if refresh else None
     base_url = client.settings.base_url
-    listing = _list_pages(client, max_age=max_age, page_size=search_page_size)
-    known: dict[str, Release] = {}
-    if previous is not None:
-        reason = incremental_reason(previous, listing, base_url)
-        if reason is None:
-            known = {r.base_path: r for r in previous.releases}
-        else:
-            logger.info("full revalidation of the catalogue: %s", reason)
+    listing = list_pages(client, max_age=max_age, page_size=search_page_size)
+    known = trusted_releases(previous, listing, base_url)
     # Only pages that belong to a publication are read; the rest are listed, not fetched.
     paths: list[str] = []
     unclassified: list[str] = []
-    releases: list[Release] = []
     for path, item in listing.candidates.items():
         if classify(path, item.title, group=item.group) is None:
             unclassified.append(path)
-            continue
-        kept = known.get(path)
-        if kept is not None and not _moved(item, kept):
-            releases.append(_carried_over(kept, item))
         else:
             paths.append(path)
+    releases, skipped = read_releases(
+        client, listing, paths, known, max_age=max_age, workers=workers
+    )
+    revalidated_at = previous.revalidated_at if known and previous else datetime.now(UTC)
+    return assemble(releases, listing, [*unclassified, *skipped], base_url, revalidated_at)
+
+
+def trusted_releases(
+    previous: Catalogue | None, listing: Listing, base_url: str
+) -> dict[str, Release]:
+    """The releases of ``previous`` by base path, when it can be trusted for carrying over.
+
+    Empty when there is no earlier discovery or it cannot be trusted
+    (:func:`incremental_reason`, logged): every page is then read.
+    """
+    if previous is None:
+        return {}
+    reason = incremental_reason(previous, listing, base_url)
+    if reason is not None:
+        logger.info("full revalidation of the catalogue: %s", reason)
+        return {}
+    return {r.base_path: r for r in previous.releases}
+
+
+def read_releases(
+    client: Client,
+    listing: Listing,
+    paths: Sequence[str],
+    known: Mapping[str, Release],
+    *,
+    max_age: float | None,
+    workers: int = DEFAULT_WORKERS,
+    on_release: Callable[[Release], None] | None = None,
+) -> tuple[list[Release], list[str]]:
+    """The releases of the listed ``paths``: carried over from ``known``, else read.
+
+    A page the listing says has not moved since ``known`` read it is carried over without a
+    request; the others are read from the Content API, a few at once (a page known to have
+    moved is revalidated even if its cached copy is fresh).
+
+    Args:
+        client: The client.
+        listing: The listing the paths come from.
+        paths: Base paths of listed pages that belong to a publication.
+        known: Releases of a trusted earlier discovery, by base path.
+        max_age: Passed to :meth:`Client.get_json` for pages not known to have moved.
+        workers: Pages read at once.
+        on_release: Called with each release as soon as it is known (from a worker thread
+            for pages read concurrently), so downloads can start before the last page is in.
+
+    Returns:
+        The releases (carried over first, then read, each in ``paths`` order) and the paths
+        whose page turned out to match no publication.
+
+    Raises:
+        ParseError: A page is not of the expected shape (names its URL).
+        DownloadError: A page could not be had.
+        OfflineError: The client is offline and a page is not cached.
+    """
+    base_url = client.settings.base_url
+    releases: list[Release] = []
+    to_read: list[str] = []
+    for path in paths:
+        kept = known.get(path)
+        if kept is not None and not _moved(listing.candidates[path], kept):
+            releases.append(_carried_over(kept, listing.candidates[path]))
+        else:
+            to_read.append(path)
     if known:
         logger.info(
             "incremental refresh: %d new or updated page(s) to read, %d carried over",
-            len(paths),
+            len(to_read),
             len(releases),
         )
-    pages = _fetch_all(
-        # A page known to have moved is revalidated even if its cached copy is fresh.
-        lambda path: _fetch_page(client, path, max_age=0.0 if path in known else max_age),
-        paths,
-        workers=workers,
-    )
-    for path, (url, page) in zip(paths, pages, strict=True):
-        candidate = listing.candidates[path]
-        release = _release_from_page(page, url, candidate, base_url)
+    if on_release is not None:
+        for release in releases:
+            on_release(release)
+
+    def read(path: str) -> Release | str:
+        url, page = _fetch_page(client, path, max_age=0.0 if path in known else max_age)
+        release = _release_from_page(page, url, listing.candidates[path], base_url)
         if release is None:
-            unclassified.append(page.base_path)
+            logger.info("page %s matches no publication; skipped", page.base_path)
+            return page.base_path
+        if on_release is not None:
+            on_release(release)
+        return release
+
+    skipped: list[str] = []
+    for got in _fetch_all(read, to_read, workers=workers):
+        if isinstance(got, str):
+            skipped.append(got)
         else:
-            releases.append(release)
-    revalidated_at = previous.revalidated_at if known and previous else datetime.now(UTC)
-    return _assemble(releases, listing, unclassified, base_url, revalidated_at)
+            releases.append(got)
+    return releases, skipped
 
 
-def incremental_reason(previous: Catalogue, listing: _Listing, base_url: str) -> str | None:
+def incremental_reason(previous: Catalogue, listing: Listing, base_url: str) -> str | None:
     """Why ``previous`` cannot be trusted for an incremental refresh, or ``None`` if it can.
 
     Not trusted: a snapshot or a discovery from another base URL; one whose last full
@@ -212,7 +285,7 @@ def incremental_reason(previous: Catalogue, listing: _Listing, base_url: str) ->
 
     Example:
         >>> from hmcts_data._catalogue._snapshot import load_snapshot
-        >>> incremental_reason(load_snapshot(), _Listing({}, 0, [], []), "https://www.gov.uk")
+        >>> incremental_reason(load_snapshot(), Listing({}, 0, [], []), "https://www.gov.uk")
         'the earlier catalogue is the embedded snapshot, not a discovery'
     """
     if previous.source == "snapshot":
@@ -234,7 +307,7 @@ def incremental_reason(previous: Catalogue, listing: _Listing, base_url: str) ->
     return None
 
 
-def _moved(candidate: _Candidate, kept: Release) -> bool:
+def _moved(candidate: Candidate, kept: Release) -> bool:
     """Whether the listing says a page changed since ``kept`` was read from it."""
     if candidate.listed_updated is None or kept.last_updated is None:
         return True
@@ -249,7 +322,7 @@ def _moved(candidate: _Candidate, kept: Release) -> bool:
     return bool(candidate.title) and candidate.title != kept.title
 
 
-def _carried_over(kept: Release, candidate: _Candidate) -> Release:
+def _carried_over(kept: Release, candidate: Candidate) -> Release:
     """``kept`` with what the listing (not the page) says about it brought up to date."""
     update: dict[str, object] = {"found_in": tuple(sorted(candidate.found_in))}
     if candidate.group != kept.group:
@@ -257,7 +330,7 @@ def _carried_over(kept: Release, candidate: _Candidate) -> Release:
     return kept.model_copy(update=update)
 
 
-def _list_pages(client: Client, *, max_age: float | None, page_size: int) -> _Listing:
+def list_pages(client: Client, *, max_age: float | None, page_size: int) -> Listing:
     # The Search API does not depend on the collection: asking both at once saves one round
     # trip on every discovery (the rate limiter still spaces the requests).
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hmcts-discover")
@@ -275,9 +348,9 @@ def _list_pages(client: Client, *, max_age: float | None, page_size: int) -> _Li
         for group in collection.details.collection_groups
         for content_id in group.documents
     }
-    candidates: dict[str, _Candidate] = {}
+    candidates: dict[str, Candidate] = {}
     for doc in collection.links.documents:
-        item = candidates.setdefault(doc.base_path, _Candidate(doc.base_path))
+        item = candidates.setdefault(doc.base_path, Candidate(doc.base_path))
         item.title = item.title or doc.title
         item.group = groups.get(doc.content_id or "")
         item.found_in.add("collection")
@@ -290,12 +363,12 @@ def _list_pages(client: Client, *, max_age: float | None, page_size: int) -> _Li
             ignored += 1  # another HMCTS data set, not part of this catalogue
             continue
         if known is None:
-            known = candidates[result.link] = _Candidate(result.link, result.title)
+            known = candidates[result.link] = Candidate(result.link, result.title)
             known.listed_updated = result.public_timestamp
         known.found_in.add("search")
     only_collection = [p for p, c in candidates.items() if c.found_in == {"collection"}]
     only_search = [p for p, c in candidates.items() if c.found_in == {"search"}]
-    return _Listing(candidates, ignored, only_collection, only_search)
+    return Listing(candidates, ignored, only_collection, only_search)
 
 
 def _collection(client: Client, *, max_age: float | None) -> CollectionPage:
@@ -365,11 +438,10 @@ def _fetch_all(fetch: Callable[[str], _T], paths: Sequence[str], *, workers: int
 
 
 def _release_from_page(
-    page: ContentPage, url: str, candidate: _Candidate, base_url: str
+    page: ContentPage, url: str, candidate: Candidate, base_url: str
 ) -> Release | None:
     publication = classify(page.base_path, page.title, group=candidate.group)
     if publication is None:
-        logger.info("page %s matches no publication; skipped", page.base_path)
         return None
     slug = slug_of(page.base_path)
     period = read_period(slug, page.title, page.description)
@@ -448,13 +520,16 @@ def _from_api(item: ApiAttachment, base_url: str) -> Attachment:
     )
 
 
-def _assemble(
+def assemble(
     releases: Iterable[Release],
-    listing: _Listing,
+    listing: Listing,
     unclassified: list[str],
     base_url: str,
     revalidated_at: datetime | None,
+    *,
+    extra_notes: Sequence[str] = (),
 ) -> Catalogue:
+    """The catalogue of ``releases``: every publication, with what the listing noticed."""
     facts = registry()
     by_id: dict[str, list[Release]] = {pid: [] for pid in catalogue_ids()}
     for release in releases:
@@ -481,7 +556,7 @@ def _assemble(
                 note=fact.note,
             )
         )
-    notes = []
+    notes = list(extra_notes)
     if listing.only_collection:
         notes.append(
             f"{len(listing.only_collection)} page(s) in the collection were not returned by "
