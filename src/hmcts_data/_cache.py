@@ -151,7 +151,7 @@ class CachedFile(BaseModel):
     status: Literal["downloaded", "revalidated", "cached", "stale"]
 
     def _repr_html_(self) -> str:
-        from hmcts_data._catalogue._render import model_html
+        from hmcts_data._display import model_html
 
         return model_html(self, f"Cached file {self.path.name} ({self.status})")
 
@@ -208,7 +208,7 @@ class CacheInfo(BaseModel):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from hmcts_data._catalogue._render import html_table
+        from hmcts_data._display import html_table
 
         rows = [
             [e.kind, f"{e.size:,}", e.retrieved_at.strftime("%Y-%m-%d %H:%M UTC"), e.url]

@@ -177,7 +177,7 @@ class ReleaseChanges:
         Example:
             >>> print(changes.to_text())  # doctest: +SKIP
         """
-        from hmcts_data._catalogue._render import text_table
+        from hmcts_data._display import text_table
 
         month = f"{self.period:%B %Y}" if self.period else "the newest period"
         lines = [

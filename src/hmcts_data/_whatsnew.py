@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from hmcts_data._catalogue._calendar import ExpectedRelease
 from hmcts_data._catalogue._ids import PublicationId
 from hmcts_data._catalogue._models import Catalogue, Release, Source, UTCDatetime
-from hmcts_data._catalogue._render import text_table
+from hmcts_data._display import text_table
 from hmcts_data._errors import ConfigurationError, NotFoundError
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class ReleaseEvent(BaseModel):
 
     def _repr_html_(self) -> str:
         # Jupyter shows the fields as a table (every public model has an HTML display).
-        from hmcts_data._catalogue._render import model_html
+        from hmcts_data._display import model_html
 
         return model_html(self, "ReleaseEvent")
 
@@ -136,7 +136,7 @@ class WhatsNew(BaseModel):
 
     def _repr_html_(self) -> str:
         # Jupyter shows the fields as a table (every public model has an HTML display).
-        from hmcts_data._catalogue._render import model_html
+        from hmcts_data._display import model_html
 
         return model_html(self, "WhatsNew")
 

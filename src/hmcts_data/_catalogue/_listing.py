@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from hmcts_data._catalogue._render import text_table
+from hmcts_data._display import text_table
 
 if TYPE_CHECKING:
     from hmcts_data._catalogue._models import Catalogue, Release

@@ -27,7 +27,7 @@ from hmcts_data._catalogue import _listing
 from hmcts_data._catalogue._formats import DATA_FORMAT_ORDER, AttachmentFormat
 from hmcts_data._catalogue._ids import PublicationId
 from hmcts_data._catalogue._listing import listing_of
-from hmcts_data._catalogue._render import html_table, model_html, text_table
+from hmcts_data._display import html_table, model_html, text_table
 from hmcts_data._errors import NotFoundError, OfflineError
 
 if TYPE_CHECKING:

@@ -88,7 +88,7 @@ class _Frozen(BaseModel):
 
     def _repr_html_(self) -> str:
         # Every fact model shows as a field/value table in Jupyter; AccessRoute has its own.
-        from hmcts_data._catalogue._render import model_html
+        from hmcts_data._display import model_html
 
         return model_html(self, type(self).__name__)
 

@@ -42,7 +42,7 @@ class _Frozen(BaseModel):
 
     def _repr_html_(self) -> str:
         # Jupyter shows the fields as a table (every public model has an HTML display).
-        from hmcts_data._catalogue._render import model_html
+        from hmcts_data._display import model_html
 
         return model_html(self, type(self).__name__)
 

@@ -363,7 +363,7 @@ class Provenance:
 
     def _repr_html_(self) -> str:
         # Jupyter shows the fields as a table (every public model has an HTML display).
-        from hmcts_data._catalogue._render import model_html
+        from hmcts_data._display import model_html
 
         return model_html(self, "Provenance")
 

@@ -1,4 +1,8 @@
-"""Plain-text and HTML tables for the catalogue models (terminal and Jupyter)."""
+"""Plain-text and HTML tables for every model's display (terminal and Jupyter).
+
+A leaf: the catalogue, the cache, the settings and the tidy schema all use it, and it imports
+nothing of the package.
+"""
 
 from __future__ import annotations
 
