@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import importlib
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -10,25 +13,37 @@ import hmcts_data
 from tests.conftest import NetworkBlockedError, check_address
 
 
-def test_all_is_sorted_and_matches_public_names() -> None:
+def test_all_is_sorted_and_derived_from_the_stub() -> None:
     assert hmcts_data.__all__ == sorted(hmcts_data.__all__)
-    lazy = set(hmcts_data._LAZY)
-    eager = {
-        name
-        for name in vars(hmcts_data)
-        if not name.startswith("_")
-        and name not in {"annotations", "importlib", "TYPE_CHECKING"}
-        and name not in lazy
-        and not isinstance(getattr(hmcts_data, name), type(hmcts_data))
-    }
-    assert set(hmcts_data.__all__) == (eager | lazy | {"__version__"}) - {"Any"}
+    # Every public name is stated once, in __init__.pyi, and __all__ is exactly those names.
+    stub = Path(hmcts_data.__file__).with_name("__init__.pyi").read_text(encoding="utf-8")
+    stated = [line.split()[3] for line in stub.splitlines() if line.startswith("from ")]
+    assert sorted(stated) == hmcts_data.__all__
+    assert len(stated) == len(set(stated))
     for name in hmcts_data.__all__:
         assert getattr(hmcts_data, name) is not None, name
+    assert hmcts_data.routes is importlib.import_module("hmcts_data.routes")
+
+
+def test_a_malformed_stub_line_fails_the_import_by_name(tmp_path: Path) -> None:
+    package = tmp_path / "hmcts_data"
+    package.mkdir()
+    init = Path(hmcts_data.__file__)
+    (package / "__init__.py").write_text(init.read_text(encoding="utf-8"), encoding="utf-8")
+    (package / "__init__.pyi").write_text("from hmcts_data._api import load as read\n")
+    done = subprocess.run(
+        [sys.executable, "-c", "import hmcts_data"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        check=False,
+    )
+    assert "not 'from M import N as N'" in done.stderr
 
 
 def test_unknown_attribute_raises() -> None:
     with pytest.raises(AttributeError, match="no_such_name"):
-        _ = hmcts_data.no_such_name
+        _ = getattr(hmcts_data, "no_such_name")  # noqa: B009 - a name the stub does not state
 
 
 def test_import_is_light_and_side_effect_free(tmp_path: object) -> None:
