@@ -46,7 +46,7 @@ SHOWN = 6
 
 #: The modules whose code decides what a listing holds: a listing kept in the cache is tied to
 #: their bytes as well as to the snapshot's, so a changed release line is never printed stale.
-_RENDERED_BY = ("_listing.py", "_models.py", "_render.py")
+_RENDERED_BY = ("_catalogue/_listing.py", "_catalogue/_models.py", "_display.py")
 
 
 def utc_now() -> datetime:
@@ -279,10 +279,10 @@ def snapshot_listing_key(snapshot: bytes) -> str | None:
         True
     """
     digest = hashlib.sha256(snapshot)
-    here = Path(__file__).parent
+    package = Path(__file__).parents[1]
     try:
         for name in _RENDERED_BY:
-            digest.update((here / name).read_bytes())
+            digest.update((package / name).read_bytes())
     except OSError:
         return None
     return f"hmcts-data:snapshot-listing/{digest.hexdigest()}"
