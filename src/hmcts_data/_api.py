@@ -10,11 +10,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from hmcts_data._errors import (
     ConfigurationError,
@@ -29,6 +28,7 @@ from hmcts_data._registry import registry
 from hmcts_data._warn import warn
 from hmcts_data.tables import OnUnknown, parser_for, parts_parser_for
 from hmcts_data.tables._schema import Provenance, TidyParts, tidy_frame
+from hmcts_data.tables._source import Source, read_source
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Sequence
@@ -43,40 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Source", "load", "read", "series"]
 
-#: What :func:`read` accepts: a path, raw bytes, or a binary file object.
-Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
-
 _DATA_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-def read_source(source: Source) -> tuple[bytes, str]:
-    """Read a path, bytes or binary file into ``(bytes, display name)``.
-
-    Raises:
-        ParseError: The path does not exist or cannot be read.
-    """
-    if isinstance(source, bytes | bytearray | memoryview):
-        return bytes(source), "<bytes>"
-    if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        try:
-            return path.read_bytes(), path.name
-        except FileNotFoundError:
-            raise ParseError(
-                f"No such file: {str(path)!r}. Check the path.", file=str(path)
-            ) from None
-        except OSError as exc:
-            raise ParseError(
-                f"Cannot read {str(path)!r}: {exc.strerror or exc}.", file=str(path)
-            ) from exc
-    data = source.read()
-    if not isinstance(data, bytes):
-        raise ParseError(
-            f"{source!r} returned {type(data).__name__}, not bytes: open files in binary mode "
-            "('rb')."
-        )
-    name = getattr(source, "name", None)
-    return data, Path(name).name if isinstance(name, str) else "<stream>"
 
 
 def read(

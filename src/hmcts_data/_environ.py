@@ -14,10 +14,24 @@ from typing import Any
 
 from hmcts_data._errors import ConfigurationError
 
-__all__ = ["DEFAULT_BASE_URL", "ENV_VARS", "env_values"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_FILE_SIZE",
+    "ENV_VARS",
+    "MAX_SECONDS",
+    "env_values",
+]
 
 #: Where the GOV.UK Content and Search APIs live, unless configured otherwise.
 DEFAULT_BASE_URL = "https://www.gov.uk"
+
+#: Largest data file read, downloaded or local (bytes): ``Settings.max_file_size``'s default.
+DEFAULT_MAX_FILE_SIZE = 256 * 2**20
+#: Seconds one request (or the read of a local file object) may take: ``Settings.deadline``.
+DEFAULT_DEADLINE = 120.0
+#: Longest deadline or retry budget a setting may give (seconds: one day).
+MAX_SECONDS = 86400
 
 #: Settings field -> the environment variable it is read from.
 ENV_VARS: dict[str, str] = {

@@ -29,7 +29,14 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from hmcts_data._environ import DEFAULT_BASE_URL, ENV_VARS, env_values
+from hmcts_data._environ import (
+    DEFAULT_BASE_URL,
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_FILE_SIZE,
+    ENV_VARS,
+    MAX_SECONDS,
+    env_values,
+)
 from hmcts_data._errors import ConfigurationError
 from hmcts_data._version import __version__
 
@@ -120,9 +127,9 @@ class Settings(BaseModel):
     backoff: float = Field(default=0.5, ge=0)
     api_max_age: float = Field(default=3600.0, ge=0)
     file_max_age: float = Field(default=86400.0, ge=0)
-    deadline: float = Field(default=120.0, gt=0, le=86400)
-    retry_budget: float = Field(default=120.0, gt=0, le=86400)
-    max_file_size: int = Field(default=256 * 2**20, gt=0)
+    deadline: float = Field(default=DEFAULT_DEADLINE, gt=0, le=MAX_SECONDS)
+    retry_budget: float = Field(default=120.0, gt=0, le=MAX_SECONDS)
+    max_file_size: int = Field(default=DEFAULT_MAX_FILE_SIZE, gt=0)
     max_json_size: int = Field(default=32 * 2**20, gt=0)
 
     @field_validator("base_url")

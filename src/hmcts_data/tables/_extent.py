@@ -16,6 +16,8 @@ tree, no DTD, no entity expansion), and refuses a sheet whose filled cells reach
   arithmetically; repeats of empty cells (LibreOffice ends every sheet with a million empty
   rows) do not count, but a filled cell repeated 16384 times does.
 
+The limits live in :mod:`hmcts_data.tables._limits`; a CSV file is held to them too.
+
 Limits (module constants, documented in ``docs/tables.md``) sit far above any real HMCTS
 table (the monthly MI is 14 rows x 60 columns; a formatted tables workbook a few hundred rows)
 and far below what exhausts memory: a sheet at the cell limit costs the engine and the grid a
@@ -32,15 +34,9 @@ from collections.abc import Iterator
 from typing import Final, Literal, NoReturn
 
 from hmcts_data._errors import ParseError
+from hmcts_data.tables._limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, extent_error
 
 __all__ = ["MAX_CELLS", "MAX_COLUMNS", "MAX_ROWS", "check_extent"]
-
-#: Most rows a sheet may reach (row number of its last filled cell).
-MAX_ROWS: Final = 200_000
-#: Most columns a sheet may reach (column of its rightmost filled cell; 2,000 is column BXX).
-MAX_COLUMNS: Final = 2_000
-#: Most cells of the block from A1 to the last row and rightmost column holding a cell.
-MAX_CELLS: Final = 5_000_000
 
 _CHUNK: Final = 1 << 20
 _TAIL: Final = 4096  # longest tag carried over a chunk boundary
@@ -90,18 +86,9 @@ def check_extent(data: bytes, *, name: str, kind: Literal["xlsx", "ods"]) -> Non
 
 
 def _limit(name: str, sheet: str, rows: int, columns: int) -> None:
-    cells = rows * columns
-    if rows <= MAX_ROWS and columns <= MAX_COLUMNS and cells <= MAX_CELLS:
+    if rows <= MAX_ROWS and columns <= MAX_COLUMNS and rows * columns <= MAX_CELLS:
         return
-    raise ParseError(
-        f"{name}, sheet {sheet!r} has filled cells reaching row {rows:,} and column "
-        f"{columns:,} ({cells:,} cells from A1); the reader's limits are {MAX_ROWS:,} rows, "
-        f"{MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells, far above any HMCTS table, so it "
-        "was not read. The file is damaged or crafted; if it is genuine, delete the stray "
-        "cells far from the table (or export the sheet you need to CSV) and read that.",
-        file=name,
-        sheet=sheet,
-    )
+    raise extent_error(name, sheet, rows, columns)
 
 
 def _stream(archive: zipfile.ZipFile, member: str) -> Iterator[str]:

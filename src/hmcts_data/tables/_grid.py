@@ -271,13 +271,22 @@ def _decode(data: bytes, *, name: str) -> str:
 
 
 def _read_csv(data: bytes, *, name: str) -> Grid:
+    # The workbook limits hold for a CSV file too: a row of a million fields or a million rows
+    # is refused as it is met, before any table is looked for in it.
+    from hmcts_data.tables._limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, extent_error
+
     widths: list[int] = []
 
     def records() -> Iterator[list[str]]:
         reader = csv.reader(io.StringIO(_decode(data, name=name), newline=""), strict=True)
+        widest = 0
         try:
             for record in reader:
                 widths.append(len(record))
+                widest = max(widest, len(record))
+                rows = len(widths)
+                if widest > MAX_COLUMNS or rows > MAX_ROWS or rows * widest > MAX_CELLS:
+                    raise extent_error(name, None, rows, widest)
                 yield record
         except csv.Error as exc:
             row = len(widths) + 1

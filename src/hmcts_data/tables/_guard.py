@@ -15,6 +15,9 @@ Limits (module constants, documented in ``docs/tables.md``):
   million empty rows) legitimately compresses better than 200:1 and stays readable.
 * Every member is inflated once, in chunks, and must match its declared size and CRC: a
   package whose directory under-declares sizes cannot sneak past the limits.
+* :data:`MAX_TEXT_BYTES`: no XML member may hold more than 1 MiB without markup (one cell's
+  text, say). Excel stops a cell at 32,767 characters; a 200 MB string stored uncompressed
+  passes the size limits above but would take the engine gigabytes to read.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from typing import Final
+from typing import Final, NoReturn
 
 from hmcts_data._errors import ParseError
 
@@ -30,6 +33,7 @@ __all__ = [
     "MAX_INFLATED_BYTES",
     "MAX_MEMBERS",
     "MAX_RATIO",
+    "MAX_TEXT_BYTES",
     "OLE2_MAGIC",
     "RATIO_FLOOR_BYTES",
     "check_package",
@@ -44,6 +48,8 @@ MAX_RATIO: Final = 200
 RATIO_FLOOR_BYTES: Final = 64 * 1024 * 1024
 #: Most members a spreadsheet package may have (real ones have tens).
 MAX_MEMBERS: Final = 10_000
+#: Most bytes an XML member may hold between two tags (one cell's text, escaped).
+MAX_TEXT_BYTES: Final = 1 << 20
 #: First bytes of an OLE2 compound file (legacy .xls, or an encrypted XLSX).
 OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -142,11 +148,31 @@ def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) 
         )
     # Inflate for real, capped: zipfile stops at the declared size and then checks the CRC,
     # so a directory that under-declares a member fails here instead of inside the engine.
+    xml = member.filename.lower().endswith((".xml", ".rels"))
+    # Bytes since the last "<": a run longer than a chunk spans chunks, so measuring the runs
+    # at the chunk edges finds every run above MAX_TEXT_BYTES (>= _CHUNK) with two searches.
+    run = 0
     try:
         with archive.open(member) as stream:
-            while stream.read(_CHUNK):
-                pass
+            while chunk := stream.read(_CHUNK):
+                if not xml:
+                    continue
+                first = chunk.find(b"<")
+                run = run + len(chunk) if first == -1 else run + first
+                if run > MAX_TEXT_BYTES:
+                    _too_much_text(name, member.filename)
+                if first != -1:
+                    run = len(chunk) - chunk.rfind(b"<") - 1
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise ParseError(
             f"{name}: member {member.filename!r} is corrupt ({exc}). {_HINT}", file=name
         ) from None
+
+
+def _too_much_text(name: str, member: str) -> NoReturn:
+    raise ParseError(
+        f"{name}: member {member!r} holds more than {MAX_TEXT_BYTES:,} bytes of text between "
+        "two tags (one cell's text, say; a spreadsheet cell holds at most 32,767 characters): "
+        "the file is damaged or crafted and was not read.",
+        file=name,
+    )

@@ -46,7 +46,7 @@ from hmcts_data.tables._weeks import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hmcts_data._api import Source
+    from hmcts_data.tables._source import Source
 
 __all__ = ["LabelMeaning", "Marker", "Table", "read_tables", "sheet_role"]
 
@@ -530,7 +530,7 @@ def read_tables(source: Source, *, name: str | None = None) -> list[Table]:
         >>> tables[0].title, tables[0].columns, tables[0].markers[0].marker
         ('Table 1: Hearings', ('Week ending', 'Video'), '[x]')
     """
-    from hmcts_data._api import read_source
+    from hmcts_data.tables._source import read_source
 
     data, shown = read_source(source)
     file = name or shown
