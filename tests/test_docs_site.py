@@ -21,7 +21,7 @@ from types import ModuleType
 import pytest
 
 import hmcts_data
-from hmcts_data import plot, routes, testing
+from hmcts_data import decisions, plot, routes, testing
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,6 +32,7 @@ NAMESPACES: tuple[tuple[ModuleType, str], ...] = (
     (hmcts_data, "hmcts_data"),
     (plot, "hmcts_data.plot"),
     (routes, "hmcts_data.routes"),
+    (decisions, "hmcts_data.decisions"),
     (testing, "hmcts_data.testing"),
 )
 PUBLIC: list[str] = [f"{prefix}.{name}" for module, prefix in NAMESPACES for name in module.__all__]

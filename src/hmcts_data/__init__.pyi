@@ -2,6 +2,7 @@
 # by __init__.py) the table that resolves each name on first use. One name per line, in the
 # form "from MODULE import NAME as NAME"; "from hmcts_data import NAME as NAME" is a submodule.
 
+from hmcts_data import decisions as decisions
 from hmcts_data import plot as plot
 from hmcts_data import routes as routes
 from hmcts_data._api import load as load

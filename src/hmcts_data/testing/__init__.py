@@ -15,6 +15,9 @@ Search API results) for testing catalogue discovery end to end; :func:`build_dat
 a site whose attachments are real SYNTHETIC data files that parse into tidy frames, and
 :func:`build_embedded_site` one whose monthly releases are the real published files embedded in
 hmcts-data (the offline demo's site).
+:func:`build_decisions_site` serves the six tribunal-decision finders and a SYNTHETIC corpus
+of tens of thousands of decisions, with a Search API that can misbehave on demand (a paging
+cap, latency, shifted pages, endless pages), for testing code that searches or harvests them.
 :func:`monthly_csv` and :func:`monthly_releases` write SYNTHETIC monthly MI CSV files in every
 published layout (with the cells each holds), and :func:`publication_csv` a CSV in the shape of
 another publication's tables, for testing code that reads files.
@@ -29,6 +32,7 @@ Example:
 
 from __future__ import annotations
 
+from hmcts_data.testing._decisions import DecisionsSite, build_decisions_site
 from hmcts_data.testing._demo import DataSite, build_data_site
 from hmcts_data.testing._embedded_site import EmbeddedSite, build_embedded_site
 from hmcts_data.testing._faults import (
@@ -53,12 +57,13 @@ from hmcts_data.testing._monthly_files import (
     monthly_csv,
     monthly_releases,
 )
-from hmcts_data.testing._server import FakeGovUK, RecordedRequest
+from hmcts_data.testing._server import FakeGovUK, Mounted, RecordedRequest
 from hmcts_data.testing._site import Site, SiteFile, SitePage, SiteRelease, build_site
 from hmcts_data.testing._table_files import publication_csv
 
 __all__ = [
     "DataSite",
+    "DecisionsSite",
     "Delay",
     "Drop",
     "EmbeddedSite",
@@ -71,6 +76,7 @@ __all__ = [
     "Html",
     "HugeBody",
     "MonthlyFile",
+    "Mounted",
     "NotModified",
     "RecordedRequest",
     "ShortBody",
@@ -82,6 +88,7 @@ __all__ = [
     "Success",
     "Trickle",
     "build_data_site",
+    "build_decisions_site",
     "build_embedded_site",
     "build_site",
     "monthly_csv",

@@ -16,7 +16,7 @@ import threading
 import time
 import zlib
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -42,7 +42,7 @@ from hmcts_data.testing._faults import (
     Trickle,
 )
 
-__all__ = ["FakeGovUK", "RecordedRequest"]
+__all__ = ["FakeGovUK", "Mounted", "RecordedRequest"]
 
 SEARCH_PATH = "/api/search.json"
 _MAX_COUNT = 1500
@@ -88,6 +88,29 @@ class RecordedRequest:
 
 
 @dataclass(frozen=True)
+class Mounted:
+    """What a mounted handler answers (see :meth:`FakeGovUK.mount`).
+
+    Attributes:
+        status: The HTTP status.
+        body: The body.
+        content_type: Its ``Content-Type``.
+
+    Example:
+        >>> Mounted(200, b"{}", "application/json").status
+        200
+    """
+
+    status: int
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
+
+
+#: A mounted handler: ``(path, query)`` to an answer, or ``None`` for 404.
+Handler = Callable[[str, dict[str, list[str]]], "Mounted | None"]
+
+
+@dataclass(frozen=True)
 class _Resource:
     body: bytes
     content_type: str
@@ -107,6 +130,7 @@ class _State:
     routes: dict[str, _Resource | _Redirect] = field(default_factory=dict)
     faults: dict[str, deque[Fault]] = field(default_factory=dict)
     search: list[dict[str, Any]] = field(default_factory=list)
+    mounts: dict[str, Handler] = field(default_factory=dict)
     requests: list[RecordedRequest] = field(default_factory=list)
     offline: bool = False
 
@@ -274,6 +298,26 @@ class FakeGovUK:
         with self._state.lock:
             self._state.search.append(dict(result))
 
+    def mount(self, prefix: str, handler: Handler) -> None:
+        """Answer requests under ``prefix`` (no page added for them) with ``handler``.
+
+        For content made on demand, such as a corpus of tens of thousands of pages or a
+        Search API of its own. The longest matching prefix wins; pages added with
+        ``add_json``/``add_file`` win over mounts, and faults still apply. A 200 answer gets
+        an ``ETag`` and is 304-aware like any page.
+
+        Args:
+            prefix: A path prefix, e.g. ``"/api/search.json"`` or ``"/api/content/x/"``.
+            handler: Called with ``(path, query)``; returns a :class:`Mounted` answer or
+                ``None`` (404).
+
+        Example:
+            >>> fake = FakeGovUK()
+            >>> fake.mount("/api/hello", lambda path, query: Mounted(200, b'"hi"'))
+        """
+        with self._state.lock:
+            self._state.mounts[_path_of(prefix)] = handler
+
     # -- faults and inspection -------------------------------------------------------------
 
     def inject(self, path: str, *faults: Fault) -> None:
@@ -329,6 +373,12 @@ class FakeGovUK:
     def _route(self, path: str) -> _Resource | _Redirect | None:
         with self._state.lock:
             return self._state.routes.get(path)
+
+    def _mounted(self, path: str, query: dict[str, list[str]]) -> Mounted | None:
+        with self._state.lock:
+            prefixes = sorted(self._state.mounts, key=len, reverse=True)
+            handler = next((self._state.mounts[p] for p in prefixes if path.startswith(p)), None)
+        return None if handler is None else handler(path, query)
 
     def _search(self, query: dict[str, list[str]]) -> tuple[int, bytes]:
         with self._state.lock:
@@ -404,6 +454,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
         route = fake._route(request.path)
+        if route is None:
+            answer = fake._mounted(request.path, request.query)
+            if answer is not None and answer.status != 200:
+                self._reply(answer.status, answer.body, answer.content_type, {}, send_body)
+                return
+            if answer is not None:
+                route = _Resource(answer.body, answer.content_type, _etag(answer.body), None)
         if request.path == SEARCH_PATH and route is None:
             code, body = fake._search(request.query)
             route = _Resource(body, _JSON_TYPE, _etag(body), None)

@@ -1,0 +1,732 @@
+"""A whole finder as a frame: split by publication dates, fetched concurrently, checked, resumable.
+
+How deep the Search API lets one query page is not known, so no query here pages past a small
+bound: the finder is split into spans of publication days, each span's first page says how
+many decisions it holds, and a span holding more than the bound is split again. Pages are
+fetched on a few threads; the client's rate limiter keeps all of them within GOV.UK's budget.
+
+Nothing is taken on trust. A span is done only when its pages agree on its total and hold that
+many different decisions; otherwise it is split (smaller spans need fewer pages) or fetched
+again, a bounded number of times, then the harvest fails saying which span and why. A refused
+or empty page before the total is reached lowers the paging bound and splits the span. At the
+end the decisions found must number what the Search API says the finder holds; spans whose
+totals moved meanwhile are fetched again. Each finished span is stored at once, so an
+interrupted harvest resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from hmcts_data._errors import (
+    ConfigurationError,
+    DownloadError,
+    NetworkError,
+    OfflineError,
+    StaleDataWarning,
+)
+from hmcts_data._progress import ProgressCallback, reporter
+from hmcts_data._warn import warn
+from hmcts_data.decisions._finders import Finder, finder, search_facts
+from hmcts_data.decisions._models import label_maps, records_frame, result_record
+from hmcts_data.decisions._search import (
+    PUBLISHED,
+    DateLike,
+    Page,
+    Query,
+    fetch_page,
+    first_page,
+    missing_attributes,
+    warn_missing,
+)
+from hmcts_data.decisions._store import Journal, Manifest, Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hmcts_data._client import Client
+
+__all__ = ["HarvestPlan", "harvest"]
+
+logger = logging.getLogger("hmcts_data")
+
+#: Times a span is fetched again (or split) before the harvest gives up on it.
+_ATTEMPTS = 4
+#: Spans fetched again (or split after a bad answer) in one run, plus one per ten spans done.
+_RETRIES = 12
+#: Rounds of re-counting spans when the whole does not add up.
+_ROUNDS = 3
+#: A span is split into parts expected to fill this share of the paging bound.
+_FILL = 0.6
+_EARLIEST = date(1990, 1, 1)
+
+
+class HarvestError(DownloadError):
+    """The Search API's answers could not be made to add up (internal name; a DownloadError)."""
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Publication days ``start`` to ``end``, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def key(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    @classmethod
+    def parse(cls, key: str) -> Span:
+        a, _, b = key.partition("..")
+        return cls(date.fromisoformat(a), date.fromisoformat(b))
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def param(self) -> str:
+        return f"from:{self.start.isoformat()},to:{self.end.isoformat()}"
+
+    def split(self, parts: int) -> list[Span]:
+        parts = max(2, min(parts, self.days))
+        width = self.days / parts
+        edges = [self.start + timedelta(days=round(i * width)) for i in range(parts + 1)]
+        return [
+            Span(edges[i], edges[i + 1] - timedelta(days=1))
+            for i in range(parts)
+            if edges[i + 1] > edges[i]
+        ]
+
+
+@dataclass
+class HarvestPlan:
+    """Settings of one harvest (internal)."""
+
+    page_size: int
+    bound: int
+    workers: int
+
+
+@dataclass
+class _SpanState:
+    span: Span
+    generation: int
+    total: int = -1
+    pages_due: int = 0
+    totals: set[int] = field(default_factory=set)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    received: int = 0
+    attempts: int = 0
+    refused_at: int | None = None
+
+
+class _Run:
+    """One harvest run: a pool of page fetches and the spans they belong to."""
+
+    def __init__(
+        self,
+        client: Client,
+        query: Query,
+        *,
+        plan: HarvestPlan,
+        fields: tuple[str, ...],
+        store: Store,
+        journal: Journal,
+        report: Callable[[int, int | None], None],
+    ) -> None:
+        self.client = client
+        self.query = query
+        self.plan = plan
+        self.fields = fields
+        self.store = store
+        self.journal = journal
+        self.report = report
+        self.done: dict[str, list[dict[str, Any]]] = {}
+        self.states: dict[Span, _SpanState] = {}
+        self.pending: dict[Future[Page], tuple[Span, int, int]] = {}
+        self.pool = ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="harvest")
+        self.lock = threading.Lock()
+        self.expected: int | None = None
+        self.retries = 0
+        self.spans = 0
+        self.maps = label_maps(query.finder)
+
+    # -- fetching ---------------------------------------------------------------------------
+
+    def _submit(self, span: Span, start: int, generation: int) -> None:
+        params = self.query.with_published(span.param()).params(
+            count=self.plan.page_size, start=start, fields=self.fields
+        )
+        future = self.pool.submit(fetch_page, self.client, params, cached=False)
+        self.pending[future] = (span, start, generation)
+
+    def open(self, span: Span, first: Page | None = None) -> None:
+        """Start a span: from the journal if done or split before, else its first page."""
+        if span.key in self.journal.done:
+            records = self.store.part(self.journal, span.key)
+            if records is not None and len(records) == self.journal.done[span.key]:
+                self._finish(span, records, stored=True)
+                return
+            del self.journal.done[span.key]
+        if span.key in self.journal.split and first is None:
+            for child in self.journal.split[span.key]:
+                self.open(Span.parse(child))
+            return
+        old = self.states.get(span)
+        state = _SpanState(span, generation=(old.generation + 1) if old else 0)
+        state.attempts = old.attempts if old else 0
+        self.states[span] = state
+        if first is not None:
+            self._first(state, first)
+        else:
+            self._submit(span, 0, state.generation)
+
+    def run(self) -> dict[str, list[dict[str, Any]]]:
+        """Fetch until every span is done; return each span's decisions."""
+        try:
+            while self.pending:
+                finished, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
+                for future in finished:
+                    span, start, generation = self.pending.pop(future)
+                    state = self.states.get(span)
+                    current = state is not None and state.generation == generation
+                    try:
+                        page = future.result()
+                    except DownloadError as exc:
+                        if not current or state is None:
+                            continue
+                        if (
+                            start > 0
+                            and exc.status is not None
+                            and not isinstance(exc, NetworkError)
+                        ):
+                            self._refused(state, start, str(exc))
+                            continue
+                        raise
+                    if not current or state is None:
+                        continue
+                    if start == 0:
+                        self._first(state, page)
+                    else:
+                        self._page(state, start, page)
+        except BaseException:
+            for future in self.pending:
+                future.cancel()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        self.pool.shutdown(wait=True)
+        return self.done
+
+    # -- spans ------------------------------------------------------------------------------
+
+    def _first(self, state: _SpanState, page: Page) -> None:
+        state.total = page.total
+        state.totals = {page.total}
+        span = state.span
+        if page.total and not page.results:
+            self._retry(state, f"its first page was empty but its total {page.total}", split=False)
+            return
+        if page.total > self.plan.bound or (
+            state.refused_at is not None and page.total > state.refused_at
+        ):
+            self._split(state, page)
+            return
+        self._add(state, page)
+        state.pages_due = max(0, math.ceil(page.total / self.plan.page_size) - 1)
+        for n in range(1, state.pages_due + 1):
+            self._submit(span, n * self.plan.page_size, state.generation)
+        if state.pages_due == 0:
+            self._check(state)
+
+    def _page(self, state: _SpanState, start: int, page: Page) -> None:
+        state.totals.add(page.total)
+        if not page.results and start < state.total:
+            self._refused(state, start, "an empty page before the total was reached")
+            return
+        self._add(state, page)
+        state.pages_due -= 1
+        if state.pages_due == 0:
+            self._check(state)
+
+    def _add(self, state: _SpanState, page: Page) -> None:
+        for result in page.results[: self.plan.page_size]:
+            link = result.get("link")
+            if isinstance(link, str) and link not in state.results:
+                state.results[link] = dict(result)
+        state.received += len(page.results)
+
+    def _refused(self, state: _SpanState, start: int, why: str) -> None:
+        """A page at ``start`` is not served: page no deeper than that from now on."""
+        span = state.span
+        if start < self.plan.bound:
+            logger.info(
+                "the Search API refused a page at start=%d (%s); paging no deeper than %d",
+                start,
+                why,
+                start,
+            )
+            self.plan.bound = max(self.plan.page_size, start)
+        if span.days == 1:
+            raise HarvestError(
+                f"The Search API would not serve {self.query.finder.id} decisions published "
+                f"on {span.start} past result {start} ({why}), and a single day cannot be "
+                "split further. Try again later; what was fetched is kept for the next run.",
+                url=self.client.url_for("/api/search.json"),
+            )
+        state.refused_at = start
+        self._retry(state, why, split=True)
+
+    def _split(self, state: _SpanState, page: Page) -> None:
+        span = state.span
+        if span.days == 1:
+            raise HarvestError(
+                f"{page.total} {self.query.finder.id} decisions were published on "
+                f"{span.start}, more than one query pages through ({self.plan.bound}); they "
+                "cannot be split further by publication date. If the Search API pages deeper, "
+                "raise harvest(max_depth=...).",
+                url=page.url,
+            )
+        first_day = _day_of(page.results[0]) if page.results else None
+        lower = span.start
+        if first_day is not None and span.start < first_day <= span.end:
+            # The first page (oldest first) shows where the decisions begin; the days before
+            # are not asked for (if any decision hid there, the final count would show it).
+            lower = first_day
+        parts = math.ceil(page.total / (self.plan.bound * _FILL))
+        children = Span(lower, span.end).split(parts)
+        self.spans += len(children)
+        if self.expected is not None and self.spans > 64 + 4 * self.expected / (
+            self.plan.bound * _FILL
+        ):
+            raise HarvestError(
+                f"Splitting the {self.query.finder.id} decisions by publication date made "
+                f"{self.spans} parts for {self.expected} decisions: the Search API's totals do "
+                "not shrink with the date range as they should. Nothing was guessed; try again "
+                "later (what was fetched is kept).",
+                url=page.url,
+            )
+        self.journal.split[span.key] = [c.key for c in children]
+        self.states.pop(span, None)
+        logger.debug("splitting %s (%d) into %d spans", span.key, page.total, len(children))
+        for child in children:
+            self.open(child)
+
+    def _check(self, state: _SpanState) -> None:
+        problems = []
+        if len(state.totals) > 1:
+            problems.append(f"its total changed while paging ({sorted(state.totals)})")
+        if len(state.results) != state.total and not problems:
+            problems.append(
+                f"{len(state.results)} different decisions came of the {state.total} it holds "
+                f"({state.received - len(state.results)} duplicates)"
+            )
+        if not problems:
+            records = [self._record(r) for r in state.results.values()]
+            self._finish(state.span, records)
+            return
+        self._retry(state, "; ".join(problems), split=state.total > self.plan.page_size)
+
+    def _retry(self, state: _SpanState, why: str, *, split: bool) -> None:
+        span = state.span
+        state.attempts += 1
+        self.retries += 1
+        if state.attempts >= _ATTEMPTS or self.retries > _RETRIES + len(self.done) // 10:
+            raise HarvestError(
+                f"The Search API's answers for {self.query.finder.id} decisions published "
+                f"{span.start}..{span.end} did not add up after {_ATTEMPTS} tries: {why}. "
+                "Nothing was guessed; try again later (what was fetched is kept).",
+                url=self.client.url_for("/api/search.json"),
+            )
+        logger.info("fetching %s again: %s", span.key, why)
+        if split and span.days > 1:
+            children = span.split(2)
+            self.journal.split[span.key] = [c.key for c in children]
+            self.states.pop(span, None)
+            for child in children:
+                self.open(child)
+                if child in self.states:
+                    self.states[child].attempts = state.attempts
+                    self.states[child].refused_at = state.refused_at
+            return
+        self.open(span)
+
+    def _record(self, result: Mapping[str, Any]) -> dict[str, Any]:
+        return result_record(result, self.query.finder, self.maps)
+
+    def _finish(self, span: Span, records: list[dict[str, Any]], *, stored: bool = False) -> None:
+        self.states.pop(span, None)
+        if not stored:
+            self.store.save_part(self.journal, span.key, records)
+            self.journal.done[span.key] = len(records)
+            self.store.save_journal(self.journal)
+        self.done[span.key] = records
+        self.report(sum(len(r) for r in self.done.values()), self.expected)
+
+
+def _day_of(result: Mapping[str, Any]) -> date | None:
+    value = result.get(PUBLISHED)
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.date()
+
+
+def _since_day(since: DateLike) -> date:
+    if isinstance(since, datetime):
+        return (since.astimezone(UTC) if since.tzinfo else since).date()
+    if isinstance(since, date):
+        return since
+    try:
+        return date.fromisoformat(str(since).strip()[:10])
+    except ValueError:
+        raise ConfigurationError(
+            f"since: {since!r} is not a date. Give a date, a datetime or 'YYYY-MM-DD'."
+        ) from None
+
+
+def _merge(*groups: Mapping[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Decisions by link; a decision seen twice (moved by an update) keeps its newest row."""
+    merged: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        for records in group.values():
+            for row in records:
+                old = merged.get(row["link"])
+                if old is None or str(row.get("updated") or "") >= str(old.get("updated") or ""):
+                    merged[row["link"]] = row
+    return merged
+
+
+def _fetch(
+    client: Client,
+    target: Finder,
+    *,
+    since: date | None,
+    plan: HarvestPlan,
+    store: Store,
+    progress: ProgressCallback | bool | None,
+) -> tuple[dict[str, dict[str, Any]], Journal, tuple[str, ...]]:
+    """Fetch every decision published or updated from ``since`` (all when ``None``)."""
+    query = Query(target, order=PUBLISHED)
+    since_key = since.isoformat() if since else None
+    journal = store.journal()
+    if journal is not None and journal.since != since_key:
+        store.end_run(journal)
+        journal = None
+    resumed = journal is not None
+    today = datetime.now(UTC).date() + timedelta(days=1)
+    root = Span(since or _EARLIEST, today)
+    if journal is not None and journal.split.get("root"):
+        root = Span.parse(journal.split["root"][0])
+    bar = reporter(progress, label=f"{target.id} decisions")
+    try:
+        first: Page | None = None
+        if journal is None:
+            started = datetime.now(UTC)
+            first, fields = first_page(
+                client,
+                query.with_published(root.param()),
+                count=plan.page_size,
+                cached=False,
+            )
+            journal = Journal(started=started, since=since_key, fields=fields)
+            journal.split["root"] = [root.key]
+        else:
+            logger.info(
+                "resuming the %s harvest started %s (%d spans done)",
+                target.id,
+                journal.started,
+                len(journal.done),
+            )
+        run = _Run(
+            client,
+            query,
+            plan=plan,
+            fields=journal.fields,
+            store=store,
+            journal=journal,
+            report=bar.update,
+        )
+        if first is not None:
+            run.expected = first.total
+        # A resumed run has the root's split in its journal; a fresh one its first page.
+        run.open(root, first)
+        for _ in range(_ROUNDS):
+            parts = run.run()
+            merged = _merge(parts)
+            if list(parts) == [root.key] and len(merged) <= plan.page_size:
+                # One page held the whole range and agreed with its own total: nothing
+                # could move between pages, so no second count is needed.
+                return merged, journal, journal.fields
+            check = fetch_page(
+                client, query.with_published(root.param()).params(count=0), cached=False
+            )
+            if len(merged) == check.total:
+                return merged, journal, journal.fields
+            logger.info(
+                "%d %s decisions found, the Search API now says %d: counting each span again",
+                len(merged),
+                target.id,
+                check.total,
+            )
+            run = _recount(
+                client,
+                query,
+                plan=plan,
+                store=store,
+                journal=journal,
+                parts=parts,
+                report=bar.update,
+            )
+        raise HarvestError(
+            f"{len(merged)} {target.id} decisions were found but the Search API says it holds "
+            f"{check.total}, after {_ROUNDS} rounds of counting again. Some decisions may lack "
+            "a publication date the Search API can filter on. Nothing was guessed; try again "
+            f"later (resumed: {resumed}).",
+            url=check.url,
+        )
+    finally:
+        bar.close()
+
+
+def _recount(
+    client: Client,
+    query: Query,
+    *,
+    plan: HarvestPlan,
+    store: Store,
+    journal: Journal,
+    parts: Mapping[str, list[dict[str, Any]]],
+    report: Callable[[int, int | None], None],
+) -> _Run:
+    """A run that fetches again the spans whose totals changed (counted with count=0)."""
+    run = _Run(
+        client,
+        query,
+        plan=plan,
+        fields=journal.fields,
+        store=store,
+        journal=journal,
+        report=report,
+    )
+    spans = [Span.parse(k) for k in parts]
+    with ThreadPoolExecutor(max_workers=plan.workers) as pool:
+        counts = list(
+            pool.map(
+                lambda s: (
+                    fetch_page(
+                        client, query.with_published(s.param()).params(count=0), cached=False
+                    ).total
+                ),
+                spans,
+            )
+        )
+    for span, count in zip(spans, counts, strict=True):
+        if count == len(parts[span.key]):
+            run.done[span.key] = parts[span.key]
+            continue
+        journal.done.pop(span.key, None)
+        run.open(span)
+    return run
+
+
+def harvest(
+    finder_id: str | Finder,
+    *,
+    since: DateLike = None,
+    full: bool = False,
+    max_depth: int | None = None,
+    workers: int = 8,
+    progress: ProgressCallback | bool | None = None,
+    client: Client | None = None,
+) -> pd.DataFrame:
+    """Fetch a whole finder as a frame, one row per decision, kept in the cache.
+
+    The first harvest fetches every decision; later ones ask only for decisions published or
+    updated since the last harvest began (at most 3 requests when nothing changed), merge
+    them in, and check the result against the number the Search API reports. The work is split
+    by publication dates so no query pages deeper than ``max_depth``; pages are fetched on
+    ``workers`` threads within the client's rate limit. An interrupted harvest resumes without
+    fetching again the parts it finished. The harvest is stored as parquet when pyarrow is
+    installed (JSON lines otherwise).
+
+    Offline, the stored harvest is returned; if a refresh fails on the network, too, with a
+    :class:`~hmcts_data.StaleDataWarning`.
+
+    Args:
+        finder_id: A finder id, slug, base path or document type (see :func:`finders`).
+        since: Only decisions published or updated on or after this day (UTC) are fetched
+            and returned; the stored harvest is neither used nor replaced.
+        full: Fetch everything again instead of updating the stored harvest.
+        max_depth: Deepest result one query may page to (default: the packaged bound of
+            6,000; the Search API's own limit is not known). Lowered by itself when a deeper
+            page is refused.
+        workers: Pages fetched at once (the rate limit still applies to all of them).
+        progress: ``True`` (a bar or log lines), a callable ``(decisions_so_far, total)``,
+            or ``None``.
+        client: The client to use; ``None`` shares the default client.
+
+    Returns:
+        The decisions (columns as :func:`to_frame`), oldest update first.
+        ``frame.attrs`` holds ``finder``, ``harvested_at`` and ``total``.
+
+    Raises:
+        NotFoundError: Unknown finder.
+        ConfigurationError: A bad ``since``, ``max_depth`` or ``workers``.
+        OfflineError: Offline with no stored harvest.
+        DownloadError: The Search API failed, or its answers did not add up after retries
+            (the message says where; what was fetched is kept for the next run).
+
+    Example:
+        >>> from hmcts_data import decisions
+        >>> frame = decisions.harvest("employment-tribunal", progress=True)  # doctest: +SKIP
+        >>> frame.groupby(frame.decision_date.dt.year).size()  # doctest: +SKIP
+    """
+    target = finder(finder_id)
+    facts = search_facts()
+    bound = facts.depth_bound if max_depth is None else max_depth
+    if bound < 1:
+        raise ConfigurationError(f"max_depth must be at least 1, not {max_depth}.")
+    if not 1 <= workers <= 64:
+        raise ConfigurationError(f"workers must be between 1 and 64, not {workers}.")
+    page_size = min(facts.max_page_size, bound)
+    plan = HarvestPlan(page_size=page_size, bound=max(bound, page_size), workers=workers)
+    from hmcts_data._client import using_client
+
+    with using_client(client) as active:
+        store = Store(active, target.id)
+        if since is not None:
+            day = _since_day(since)
+            found, _, fields = _fetch(
+                active, target, since=day, plan=plan, store=store, progress=progress
+            )
+            journal = store.journal()
+            if journal is not None:
+                store.end_run(journal)
+            warn_missing(target, missing_attributes(target, fields))
+            frame = records_frame(list(found.values()))
+            frame = frame.sort_values(["updated", "link"], kind="stable", ignore_index=True)
+            frame.attrs.update({"finder": target.id, "harvested_at": None, "total": len(frame)})
+            return frame
+        stored = None if full else store.frame()
+        if active.settings.offline:
+            if stored is None:
+                raise OfflineError(
+                    f"Offline mode is on and no harvest of {target.id!r} decisions is in the "
+                    f"cache ({active.cache.root}). Harvest once with the network (unset "
+                    "HMCTS_DATA_OFFLINE, drop --offline).",
+                    url=active.url_for("/api/search.json"),
+                )
+            return _with_attrs(stored[1], target, stored[0])
+        try:
+            return _refresh(
+                active, target, plan=plan, store=store, stored=stored, progress=progress
+            )
+        except (NetworkError, DownloadError) as exc:
+            if stored is None or isinstance(exc, HarvestError):
+                raise
+            manifest, frame = stored
+            warn(
+                f"Could not refresh the {target.id} decisions ({exc}). Using the harvest "
+                f"stored in the cache, begun {manifest.started:%Y-%m-%d %H:%M} UTC; it may "
+                "be out of date.",
+                StaleDataWarning,
+                stacklevel=3,
+            )
+            return _with_attrs(frame, target, manifest)
+
+
+def _refresh(
+    client: Client,
+    target: Finder,
+    *,
+    plan: HarvestPlan,
+    store: Store,
+    stored: tuple[Manifest, pd.DataFrame] | None,
+    progress: ProgressCallback | bool | None,
+) -> pd.DataFrame:
+    if stored is not None:
+        import pandas as pd
+
+        manifest, frame = stored
+        changed, journal, fields = _fetch(
+            client,
+            target,
+            since=manifest.started.date(),
+            plan=plan,
+            store=store,
+            progress=progress,
+        )
+        kept = frame[~frame["link"].isin(list(changed))]
+        merged = pd.concat([kept, records_frame(list(changed.values()))], ignore_index=True)
+        check = fetch_page(client, Query(target).params(count=0), cached=False)
+        if len(merged) == check.total:
+            logger.info(
+                "%s: %d decisions (%d new), %d published or updated since %s",
+                target.id,
+                len(merged),
+                len(merged) - len(frame),
+                len(changed),
+                manifest.started,
+            )
+            if not changed:
+                store.end_run(journal)
+                return _with_attrs(frame, target, manifest)
+            result = _store(store, target, journal, merged, fields)
+            store.end_run(journal)
+            return result
+        logger.info(
+            "the stored %s harvest and the update make %d decisions but the Search API says %d "
+            "(some were withdrawn?): harvesting it all again",
+            target.id,
+            len(merged),
+            check.total,
+        )
+        store.end_run(journal)
+    found, journal, fields = _fetch(
+        client, target, since=None, plan=plan, store=store, progress=progress
+    )
+    frame = _store(store, target, journal, records_frame(list(found.values())), fields)
+    store.end_run(journal)
+    return frame
+
+
+def _store(
+    store: Store,
+    target: Finder,
+    journal: Journal,
+    frame: pd.DataFrame,
+    fields: tuple[str, ...],
+) -> pd.DataFrame:
+    frame = frame.sort_values(["updated", "link"], kind="stable", ignore_index=True)
+    manifest = Manifest(
+        finder=target.id,
+        started=journal.started,
+        finished=datetime.now(UTC),
+        count=len(frame),
+        total=len(frame),
+        format="",
+        fields=fields,
+    )
+    manifest = store.save(manifest, frame)
+    warn_missing(target, missing_attributes(target, fields))
+    return _with_attrs(frame, target, manifest)
+
+
+def _with_attrs(frame: pd.DataFrame, target: Finder, manifest: Manifest) -> pd.DataFrame:
+    frame.attrs.update(
+        {"finder": target.id, "harvested_at": manifest.started, "total": manifest.total}
+    )
+    return frame
