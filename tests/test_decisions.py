@@ -48,7 +48,7 @@ def client(served: tuple[FakeGovUK, DecisionsSite], tmp_path: Path) -> Iterator[
 
 
 def test_six_finders_with_their_document_types_and_facets() -> None:
-    found = {f.id: f for f in decisions.finders()}
+    found = {f.id.removesuffix("-decisions"): f for f in decisions.finders()}
     assert len(found) == 6
     et = found["employment-tribunal"]
     assert et.document_type == "employment_tribunal_decision"
@@ -72,7 +72,7 @@ def test_packaged_facts_match_every_finder() -> None:
     )
     assert raw["search"]["paging_depth"] == "unknown"  # never claimed as known
     for entry, model in zip(raw["finder"], decisions.finders(), strict=True):
-        assert model.base_path == entry["base_path"]
+        assert model.id == entry["id"]
         assert [f.key for f in model.facets] == [f["key"] for f in entry["facet"]]
         for facet, raw_facet in zip(model.facets, entry["facet"], strict=True):
             assert [(v.label, v.slug) for v in facet.values] == [
@@ -90,7 +90,7 @@ def test_packaged_facts_match_every_finder() -> None:
     ],
 )
 def test_finder_by_any_of_its_names(name: str) -> None:
-    assert decisions.finder(name).id == "employment-tribunal"
+    assert decisions.finder(name).id == "employment-tribunal-decisions"
 
 
 def test_unknown_finder_suggests_close_ones() -> None:
@@ -261,3 +261,18 @@ def test_withdrawn_decision_is_a_download_error(client: Client) -> None:
 
     with pytest.raises(DownloadError, match="404"):
         decisions.decision("/employment-tribunal-decisions/no-such-decision", client=client)
+
+
+def test_the_finders_are_the_registry_entries_whose_source_is_a_finder() -> None:
+    from hmcts_data._registry import registry
+
+    entries = registry()
+    assert tuple(f.id for f in decisions.finders()) == entries.ids(source="finder")
+    for found in decisions.finders():
+        entry = entries.publication[found.id]
+        assert entry.finder is not None
+        assert (found.base_path, found.document_type) == (
+            entry.finder.base_path,
+            entry.finder.document_type,
+        )
+        assert found.name == entry.title

@@ -57,7 +57,7 @@ def test_harvest_is_the_whole_finder_and_no_query_pages_deeper_than_the_bound(
     assert set(frame["link"]) == site.links(ET)
     assert frame["link"].is_unique
     assert _deepest(fake) <= 600
-    assert frame.attrs["finder"] == ET
+    assert frame.attrs["finder"] == "employment-tribunal-decisions"
     assert frame.attrs["total"] == 2500
     truth = {d["link"]: d for d in site.decisions(ET)}
     row = frame.iloc[0]

@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from hmcts_data.testing import FakeGovUK
+from hmcts_data.testing import FakeGovUK, build_decisions_site
 from hmcts_data.testing._demo import build_data_site
 from hmcts_data.testing._monthly_files import monthly_csv, monthly_releases
 
@@ -40,6 +40,9 @@ PAGES = sorted([*ROOT.joinpath("docs").rglob("*.md"), ROOT / "README.md"])
 LATEST = date(2025, 4, 1)
 #: Monthly releases on the fake site (each a SYNTHETIC accessible CSV, consecutive, revised).
 MONTHLY_RELEASES = 4
+
+#: SYNTHETIC decisions per finder on the fake site.
+DECISIONS = {"employment-tribunal": 1200, "asylum-support-tribunal": 40}
 
 #: File name an example reads -> the SYNTHETIC bytes it gets.
 EXAMPLE_FILES: dict[str, Callable[[], bytes]] = {
@@ -105,6 +108,8 @@ def _python_blocks(page: Path) -> list[Block]:
 def fake_site() -> Iterator[FakeGovUK]:
     with FakeGovUK() as fake:
         build_data_site(fake, monthly=MONTHLY_RELEASES, last_month=LATEST, seed=1)
+        # The tribunal-decision finders with a small SYNTHETIC corpus (docs/decisions.md).
+        build_decisions_site(fake, sizes=DECISIONS, seed=1)
         yield fake
 
 

@@ -14,7 +14,7 @@ __all__ = ["HelpFormatter", "client_from_args"]
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Descriptions kept as written; publication ids filled into help texts from the registry.
 
-    ``{publications}`` in an argument's help becomes every publication id of the registry and
+    ``{publications}`` in an argument's help becomes every catalogue publication id and
     ``{read_publications}`` the ids of those whose files are read, each time help is shown:
     building the parser loads no registry (the offline listing stays free of it).
     """
@@ -25,9 +25,9 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
             return text
         from hmcts_data._registry import registry
 
-        return text.replace("{publications}", ", ".join(registry().ids())).replace(
-            "{read_publications}", ", ".join(registry().ids(parsed=True))
-        )
+        return text.replace(
+            "{publications}", ", ".join(registry().ids(source="collection"))
+        ).replace("{read_publications}", ", ".join(registry().ids(parsed=True)))
 
 
 def client_from_args(args: argparse.Namespace) -> Client:

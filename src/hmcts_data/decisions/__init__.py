@@ -10,9 +10,9 @@ and asylum support decisions. :func:`finders` describes them, :func:`search` que
 Example:
     >>> from hmcts_data import decisions
     >>> [f.id for f in decisions.finders()]  # doctest: +NORMALIZE_WHITESPACE
-    ['employment-tribunal', 'employment-appeal-tribunal', 'tax-and-chancery-tribunal',
-     'administrative-appeals-tribunal', 'residential-property-tribunal',
-     'asylum-support-tribunal']
+    ['employment-tribunal-decisions', 'employment-appeal-tribunal-decisions',
+     'tax-and-chancery-tribunal-decisions', 'administrative-appeals-tribunal-decisions',
+     'residential-property-tribunal-decisions', 'asylum-support-tribunal-decisions']
     >>> frame = decisions.harvest("employment-tribunal")  # doctest: +SKIP
     >>> decisions.explode(frame, "categories").groupby(  # doctest: +SKIP
     ...     [frame.decision_date.dt.year, "categories"]).size()

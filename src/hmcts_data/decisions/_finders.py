@@ -157,14 +157,19 @@ class Facet(_Frozen):
 class Finder(_Frozen):
     """One GOV.UK decisions finder: what it covers, where it is and how it is faceted.
 
+    Which finders there are, their titles, base paths and document types come from the
+    publication registry (entries whose source is a finder); their facets from facts packaged
+    with this module.
+
     Attributes:
-        id: The short id used by this library (``"employment-tribunal"``).
+        id: Its id in the publication registry (``"employment-tribunal-decisions"``, the
+            finder's slug); :func:`finder` also takes it without ``-decisions``.
         name: The finder's title on GOV.UK.
         base_path: Its path on GOV.UK (``"/employment-tribunal-decisions"``); every decision
             page lives under it.
         document_type: The document type of its pages (``"employment_tribunal_decision"``),
             which the Search API filters on.
-        description: What it says it holds.
+        description: What it holds.
         coverage: What it covers, in short.
         facets: Its facets (decision date included), in the finder's order.
         default_order: The finder page's own ordering, where it states one.
@@ -277,24 +282,41 @@ def _facet(raw: dict[str, Any]) -> Facet:
 
 @cache
 def _packaged_finders() -> tuple[Finder, ...]:
-    raw = _packaged()
-    try:
-        return tuple(
-            Finder(
-                id=f["id"],
-                name=f["name"],
-                base_path=f["base_path"],
-                document_type=f["document_type"],
-                description=f.get("description", ""),
-                coverage=f.get("coverage", ""),
-                default_order=f.get("default_order"),
-                reported_total=f.get("reported_total"),
-                facets=tuple(_facet(x) for x in f.get("facet", [])),
-            )
-            for f in raw["finder"]
+    """The finders of the publication registry, with their facets from ``finders.toml``."""
+    from hmcts_data._registry import registry
+
+    entries = registry()
+    facts = {f["id"]: f for f in _packaged()["finder"]}
+    ids = entries.ids(source="finder")
+    if set(ids) != set(facts):
+        raise ParseError(  # pragma: no cover - a packaging bug, caught by the tests
+            f"The packaged {_PACKAGED} describes the finders {sorted(facts)}, but the "
+            f"publication registry lists {sorted(ids)}. Reinstall hmcts-data.",
+            file=_PACKAGED,
         )
-    except (KeyError, ValidationError) as exc:  # pragma: no cover - a broken package
-        raise ParseError(f"The packaged {_PACKAGED} is damaged: {exc}", file=_PACKAGED) from None
+    found: list[Finder] = []
+    for fid in ids:
+        entry, f = entries.publication[fid], facts[fid]
+        assert entry.finder is not None  # source "finder" entries have one (registry rule)
+        try:
+            found.append(
+                Finder(
+                    id=fid,
+                    name=entry.title,
+                    base_path=entry.finder.base_path,
+                    document_type=entry.finder.document_type,
+                    description=entry.description,
+                    coverage=f.get("coverage", ""),
+                    default_order=f.get("default_order"),
+                    reported_total=f.get("reported_total"),
+                    facets=tuple(_facet(x) for x in f.get("facet", [])),
+                )
+            )
+        except (KeyError, ValidationError) as exc:  # pragma: no cover - a broken package
+            raise ParseError(
+                f"The packaged {_PACKAGED} is damaged ({fid}): {exc}", file=_PACKAGED
+            ) from None
+    return tuple(found)
 
 
 def _live(packaged: Finder, client: Client) -> Finder:
@@ -328,7 +350,6 @@ def _live(packaged: Finder, client: Client) -> Finder:
     return packaged.model_copy(
         update={
             "name": page.get("title") or packaged.name,
-            "description": page.get("description") or packaged.description,
             "facets": tuple(facets),
             "source": "live",
         }
@@ -354,7 +375,7 @@ def finders(*, refresh: bool = False, client: Client | None = None) -> tuple[Fin
     Example:
         >>> from hmcts_data import decisions
         >>> [f.id for f in decisions.finders()][:2]
-        ['employment-tribunal', 'employment-appeal-tribunal']
+        ['employment-tribunal-decisions', 'employment-appeal-tribunal-decisions']
     """
     packaged = _packaged_finders()
     if not refresh:
@@ -367,14 +388,14 @@ def finders(*, refresh: bool = False, client: Client | None = None) -> tuple[Fin
 
 def _names(f: Finder) -> set[str]:
     slug = f.base_path.strip("/")
-    return {f.id, slug, f.document_type, f.base_path, slug.removesuffix("-decisions")}
+    return {f.id, slug, f.document_type, f.base_path, f.id.removesuffix("-decisions")}
 
 
 def finder(name: str | Finder) -> Finder:
     """Return one finder by its id, GOV.UK slug, base path or document type.
 
     Args:
-        name: ``"employment-tribunal"``, ``"employment-tribunal-decisions"``,
+        name: ``"employment-tribunal-decisions"``, ``"employment-tribunal"``,
             ``"/employment-tribunal-decisions"`` or ``"employment_tribunal_decision"``
             (a :class:`Finder` is returned unchanged).
 
@@ -387,7 +408,7 @@ def finder(name: str | Finder) -> Finder:
     Example:
         >>> from hmcts_data import decisions
         >>> decisions.finder("utaac_decision").id
-        'administrative-appeals-tribunal'
+        'administrative-appeals-tribunal-decisions'
     """
     if isinstance(name, Finder):
         return name
@@ -403,7 +424,7 @@ def finder_for_link(link: str, found: Sequence[Finder] | None = None) -> Finder 
 
     Example:
         >>> finder_for_link("/employment-tribunal-decisions/mr-a-v-b-ltd-123").id
-        'employment-tribunal'
+        'employment-tribunal-decisions'
     """
     for candidate in found or _packaged_finders():
         if link.startswith(candidate.base_path + "/"):

@@ -152,6 +152,7 @@ class _Run:
         self.done: dict[str, list[dict[str, Any]]] = {}
         self.states: dict[Span, _SpanState] = {}
         self.pending: dict[Future[Page], tuple[Span, int, int]] = {}
+        self.order: dict[Future[Page], int] = {}
         self.pool = ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="harvest")
         self.lock = threading.Lock()
         self.expected: int | None = None
@@ -167,6 +168,7 @@ class _Run:
         )
         future = self.pool.submit(fetch_page, self.client, params, cached=False)
         self.pending[future] = (span, start, generation)
+        self.order[future] = len(self.order)
 
     def open(self, span: Span, first: Page | None = None) -> None:
         """Start a span: from the journal if done or split before, else its first page."""
@@ -194,29 +196,29 @@ class _Run:
         try:
             while self.pending:
                 finished, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
-                for future in finished:
+                failure: DownloadError | None = None
+                # In the order they were asked for; a failure is raised after the others of
+                # the batch are kept, so a resumed run has as much as possible.
+                for future in sorted(finished, key=lambda f: self.order[f]):
                     span, start, generation = self.pending.pop(future)
                     state = self.states.get(span)
-                    current = state is not None and state.generation == generation
+                    if state is None or state.generation != generation:
+                        continue
                     try:
                         page = future.result()
                     except DownloadError as exc:
-                        if not current or state is None:
-                            continue
-                        if (
-                            start > 0
-                            and exc.status is not None
-                            and not isinstance(exc, NetworkError)
-                        ):
+                        deep = start > 0 and exc.status is not None
+                        if deep and not isinstance(exc, NetworkError):
                             self._refused(state, start, str(exc))
-                            continue
-                        raise
-                    if not current or state is None:
+                        elif failure is None:
+                            failure = exc
                         continue
                     if start == 0:
                         self._first(state, page)
                     else:
                         self._page(state, start, page)
+                if failure is not None:
+                    raise failure
         except BaseException:
             for future in self.pending:
                 future.cancel()

@@ -55,7 +55,7 @@ class Decision(BaseModel):
     hold the matching labels in the same order (``None`` for a slug the finder does not list).
 
     Attributes:
-        finder: The finder id (``"employment-tribunal"``).
+        finder: The finder id (``"employment-tribunal-decisions"``).
         link: The decision's path on GOV.UK (its Content API page is ``/api/content`` + link).
         title: Its title (usually the parties and case number).
         description: Its summary, where it has one.
@@ -75,7 +75,8 @@ class Decision(BaseModel):
             ``public_timestamp``, UTC).
 
     Example:
-        >>> d = Decision(finder="employment-tribunal", link="/employment-tribunal-decisions/x",
+        >>> d = Decision(finder="employment-tribunal-decisions",
+        ...              link="/employment-tribunal-decisions/x",
         ...              title="Mr A v B Ltd: 1234567/2024", categories=("unfair-dismissal",))
         >>> d.url
         'https://www.gov.uk/employment-tribunal-decisions/x'
@@ -187,9 +188,9 @@ def to_frame(decisions: Sequence[Decision] | Decisions) -> pd.DataFrame:
 
     Example:
         >>> from hmcts_data import decisions
-        >>> d = decisions.Decision(finder="employment-tribunal", link="/x", title="A v B")
+        >>> d = decisions.Decision(finder="employment-tribunal-decisions", link="/x", title="A v B")
         >>> decisions.to_frame([d])[["finder", "title"]].values.tolist()
-        [['employment-tribunal', 'A v B']]
+        [['employment-tribunal-decisions', 'A v B']]
     """
     return records_frame([d.record() for d in decisions])
 
@@ -237,7 +238,7 @@ def explode(frame: pd.DataFrame, facet: str = "categories") -> pd.DataFrame:
 
     Example:
         >>> from hmcts_data import decisions
-        >>> d = decisions.Decision(finder="employment-tribunal", link="/x",
+        >>> d = decisions.Decision(finder="employment-tribunal-decisions", link="/x",
         ...     categories=("unfair-dismissal", "wages"), category_labels=("UD", "Wages"))
         >>> long = decisions.explode(decisions.to_frame([d]), "categories")
         >>> long[["categories", "category_labels"]].values.tolist()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from hmcts_data.decisions._finders import Finder, finders
+from hmcts_data.decisions._finders import Finder, finder, finders
 from hmcts_data.testing._server import FakeGovUK, Mounted
 
 __all__ = ["DecisionsSite", "build_decisions_site"]
@@ -37,20 +37,20 @@ _CORE = {
 }  # fmt: skip
 #: Where each finder's synthetic decisions start (its coverage; the rest is invented).
 _STARTS = {
-    "employment-tribunal": date(2017, 2, 1),
-    "employment-appeal-tribunal": date(2018, 1, 1),
-    "tax-and-chancery-tribunal": date(2016, 1, 1),
-    "administrative-appeals-tribunal": date(2016, 1, 1),
-    "residential-property-tribunal": date(2018, 12, 1),
-    "asylum-support-tribunal": date(2012, 1, 1),
+    "employment-tribunal-decisions": date(2017, 2, 1),
+    "employment-appeal-tribunal-decisions": date(2018, 1, 1),
+    "tax-and-chancery-tribunal-decisions": date(2016, 1, 1),
+    "administrative-appeals-tribunal-decisions": date(2016, 1, 1),
+    "residential-property-tribunal-decisions": date(2018, 12, 1),
+    "asylum-support-tribunal-decisions": date(2012, 1, 1),
 }
 _DEFAULT_SIZES = {
-    "employment-tribunal": 24000,
-    "employment-appeal-tribunal": 900,
-    "tax-and-chancery-tribunal": 500,
-    "administrative-appeals-tribunal": 700,
-    "residential-property-tribunal": 3800,
-    "asylum-support-tribunal": 100,
+    "employment-tribunal-decisions": 24000,
+    "employment-appeal-tribunal-decisions": 900,
+    "tax-and-chancery-tribunal-decisions": 500,
+    "administrative-appeals-tribunal-decisions": 700,
+    "residential-property-tribunal-decisions": 3800,
+    "asylum-support-tribunal-decisions": 100,
 }
 _NAMES = ("Khan", "Smith", "Jones", "Patel", "Taylor", "Brown", "Wilson", "Evans", "Okafor")
 _FIRMS = ("Acme Ltd", "Northwind plc", "Borough Council", "Care Homes Ltd", "Logistics LLP")
@@ -111,16 +111,16 @@ class DecisionsSite:
     def decisions(self, finder_id: str) -> list[dict[str, Any]]:
         """Every decision of a finder, as the Search API holds it (oldest update first)."""
         with self._lock:
-            return [dict(d) for d in self._docs[self._finders[finder_id].document_type]]
+            return [dict(d) for d in self._docs[finder(finder_id).document_type]]
 
     def links(self, finder_id: str) -> set[str]:
         """The links of every decision of a finder."""
         with self._lock:
-            return {d["link"] for d in self._docs[self._finders[finder_id].document_type]}
+            return {d["link"] for d in self._docs[finder(finder_id).document_type]}
 
     def publish(self, finder_id: str, n: int = 1, *, when: datetime | None = None) -> list[str]:
         """Add ``n`` new decisions published at ``when`` (default now); return their links."""
-        target = self._finders[finder_id]
+        target = self._finders[finder(finder_id).id]
         moment = when or datetime.now(UTC)
         with self._lock:
             made = [self._make(target, moment.date() - timedelta(days=3), moment) for _ in range(n)]
@@ -497,8 +497,9 @@ def build_decisions_site(
 
     Args:
         fake: The server (started or not).
-        sizes: Decisions per finder id (default: about 30,000 in all, 24,000 of them
-            employment tribunal decisions); finders not named get none.
+        sizes: Decisions per finder (any name :func:`hmcts_data.decisions.finder` takes;
+            default: about 30,000 in all, 24,000 of them employment tribunal decisions);
+            finders not named get none.
         seed: Seed of the generator (the same seed gives the same corpus).
         today: The last day of the corpus (default: today, UTC).
 
@@ -515,7 +516,7 @@ def build_decisions_site(
     """
     site = DecisionsSite(fake=fake, _rng=random.Random(seed))
     end = today or datetime.now(UTC).date()
-    wanted = dict(_DEFAULT_SIZES if sizes is None else sizes)
+    wanted = {finder(k).id: v for k, v in (_DEFAULT_SIZES if sizes is None else sizes).items()}
     for target in finders():
         site._finders[target.id] = target
         site._docs[target.document_type] = []
