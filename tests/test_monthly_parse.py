@@ -384,10 +384,13 @@ def test_every_series_is_reachable_and_fits_the_vocabulary() -> None:
     assert len({s.key for s in cw.series}) == len(cw.series)
 
 
+_ERA = {"years": "2024", "format": "CSV, 2 columns", "seen": False, "quirks": "none"}
+
+
 def _doc(**series: Any) -> dict[str, Any]:
     entry = {"id": "x.y", "jurisdiction": "civil", "measure": "receipts", "unit": "cases"}
     entry.update(series)
-    return {"version": 1, "eras": {"D": "d"}, "series": [entry]}
+    return {"version": 1, "eras": {"D": _ERA}, "series": [entry]}
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,8 @@ class EmbeddedRelease(BaseModel):
     Attributes:
         publication: Publication id (``"monthly"``).
         release: Latest data month of the release, ``"YYYY-MM"``.
-        era: Layout era of the file (``"A"`` 2019 ... ``"D"`` 2025; see the monthly docs).
+        era: Layout era of the file, one of the monthly crosswalk's eras (``"A"`` 2019 ...
+            ``"D"`` 2025; see the monthly docs).
         file: File name inside the package.
         published_name: The file's name as published on GOV.UK.
         size: Size in bytes.
@@ -61,7 +62,7 @@ class EmbeddedRelease(BaseModel):
 
     publication: Literal["monthly"]
     release: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    era: Literal["A", "B", "C", "D"]
+    era: str = Field(min_length=1)
     file: str = Field(min_length=1)
     published_name: str = Field(min_length=1)
     size: int = Field(gt=0)

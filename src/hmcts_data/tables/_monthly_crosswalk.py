@@ -18,12 +18,14 @@ from hmcts_data.tables._schema import vocabulary
 __all__ = [
     "BlockColumn",
     "Crosswalk",
+    "Era",
     "HeaderLabel",
     "Match",
     "PositionalBlock",
     "Series",
     "build_crosswalk",
     "crosswalk_markdown",
+    "eras_markdown",
     "load_crosswalk",
     "normalise_header",
 ]
@@ -175,6 +177,34 @@ class Match:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Era:
+    """One published layout of the monthly file (the one list of eras: the crosswalk's).
+
+    Attributes:
+        years: When files of this layout were published, in words.
+        format: ``"CSV"`` or ``"XLSX"``, then what the file holds (``"CSV, 31 columns"``).
+        seen: Whether a real file of it was seen (else it is known from descriptions only).
+        quirks: What the parser has to cope with (Markdown).
+    """
+
+    years: str
+    format: str
+    seen: bool
+    quirks: str
+
+    def __post_init__(self) -> None:
+        if self.format.split(",")[0] not in ("CSV", "XLSX"):
+            raise ValueError(f"format must start with CSV or XLSX, got {self.format!r}")
+        if not self.years.strip() or not self.quirks.strip():
+            raise ValueError("years and quirks must not be blank")
+
+    @property
+    def is_csv(self) -> bool:
+        """Whether files of this layout are CSV."""
+        return self.format.split(",")[0] == "CSV"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Crosswalk:
     """The crosswalk (``monthly_crosswalk.toml``) with its lookup tables.
 
@@ -184,7 +214,7 @@ class Crosswalk:
 
     Attributes:
         version: Format version (1).
-        eras: Era name -> description.
+        eras: Era name -> its layout, oldest first: every era there is.
         series: Every series, in file order.
         block: The positional blocks.
         by_id: Series id -> series (built).
@@ -192,7 +222,7 @@ class Crosswalk:
     """
 
     version: int
-    eras: dict[str, str]
+    eras: dict[str, Era]
     series: tuple[Series, ...]
     block: tuple[PositionalBlock, ...] = ()
     by_id: dict[str, Series] = field(init=False, repr=False, compare=False)
@@ -297,7 +327,8 @@ def build_crosswalk(raw: dict[str, object]) -> Crosswalk:
             or key, or a header maps to two series; the message names the entry.
 
     Example:
-        >>> cw = build_crosswalk({"version": 1, "eras": {"D": "accessible CSV"}, "series": [
+        >>> era = {"years": "2025", "format": "CSV", "seen": True, "quirks": "none"}
+        >>> cw = build_crosswalk({"version": 1, "eras": {"D": era}, "series": [
         ...     {"id": "civil.receipts", "jurisdiction": "civil", "measure": "receipts",
         ...      "unit": "cases", "headers": [{"label": "Civil Claims received", "eras": ["D"]}]}]})
         >>> cw.by_id["civil.receipts"].key
@@ -367,6 +398,37 @@ def crosswalk_markdown() -> str:
             f"| `{item.id}` | {item.jurisdiction} | {item.measure} | {item.breakdown or '—'} | "
             f"{item.unit} | {'<br>'.join(headers)} | {_cell(item.note)} |"
         )
-    lines += ["", "Layouts (eras):", ""]
-    lines += [f"- **{name}**: {_cell(text)}" for name, text in cw.eras.items()]
     return "\n".join(lines) + "\n"
+
+
+def eras_markdown() -> str:
+    """Render the eras as a Markdown table (the docs generator ``monthly-eras``).
+
+    Example:
+        >>> eras_markdown().startswith('Six layouts ("eras") are known. Four were seen')
+        True
+    """
+    cw = load_crosswalk()
+    unseen = [name for name, era in cw.eras.items() if not era.seen]
+    lines = [
+        "| era | years | format | what the parser has to cope with |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | {era.years} | {era.format} | {_cell(era.quirks)} |"
+            for name, era in cw.eras.items()
+        ),
+    ]
+    words = ("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
+    count = len(cw.eras)
+    heading = (
+        f'{words[count] if count < len(words) else count} layouts ("eras") are known. '
+        f"{words[count - len(unseen)] if count - len(unseen) < len(words) else count} were "
+        "seen in real files"
+    )
+    if unseen:
+        heading += (
+            f"; {' and '.join(unseen)} {'is' if len(unseen) == 1 else 'are'} known only from "
+            "descriptions of files in public repositories, so the parser accepts "
+            f"{'it' if len(unseen) == 1 else 'them'} but has not been tested against a real copy"
+        )
+    return heading + ".\n\n" + "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Final, Literal
+from typing import Final
 
 from hmcts_data._errors import ConfigurationError
 
@@ -33,9 +33,6 @@ __all__ = [
     "monthly_releases",
 ]
 
-#: The CSV layouts that can be generated (era C was published as XLSX only).
-Era = Literal["A", "A'", "B", "D", "D'"]
-ERAS: Final[tuple[str, ...]] = ("A", "A'", "B", "D", "D'")
 
 #: ``values(position, header, month)``: the figure for a cell, or ``None`` for a missing cell.
 ValueFunction = Callable[[int, str, date], "float | None"]
@@ -190,6 +187,9 @@ _HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "D": _D,
     "D'": _D_PRIME,
 }
+#: The CSV layouts that can be generated, oldest first: every CSV era of the monthly crosswalk
+#: (its ``[eras]``, the one list; a test holds the two equal). Era C was published as XLSX only.
+ERAS: Final[tuple[str, ...]] = tuple(_HEADERS)
 # Positions of the family columns (missing in the latest month of every era).
 _FAMILY: Final[dict[str, range]] = {
     "A": range(11, 19),
