@@ -51,7 +51,15 @@ EXIT_CODES: dict[type[BaseException], int] = {
 }
 
 # One module per group of subcommands; each exposes ``register(subparsers)``.
-_COMMANDS: tuple[str, ...] = ("catalogue", "whatsnew", "data", "routes", "cache", "demo")
+_COMMANDS: tuple[str, ...] = (
+    "catalogue",
+    "whatsnew",
+    "data",
+    "decisions",
+    "routes",
+    "cache",
+    "demo",
+)
 # Subcommand -> the module that registers it: a run registers only the module it needs, so
 # ``hmcts-data catalogue`` does not import (or build the parsers of) the other commands.
 _MODULE_OF: dict[str, str] = {
@@ -62,6 +70,7 @@ _MODULE_OF: dict[str, str] = {
     "read": "data",
     "series": "data",
     "revisions": "data",
+    "decisions": "decisions",
     "routes": "routes",
     "cache": "cache",
     "demo": "demo",
