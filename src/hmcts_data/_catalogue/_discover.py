@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from hmcts_data._client import Client
 
 __all__ = [
+    "BOTH",
     "FULL_REVALIDATION_AGE",
     "SEARCH_PAGE_SIZE",
     "SEARCH_PARAMS",
@@ -96,6 +97,9 @@ FULL_REVALIDATION_AGE = timedelta(days=7)
 _SAME_TIME = timedelta(seconds=1)
 
 _T = TypeVar("_T")
+#: The two lists of pages: the collection and the Search API.
+Source = Literal["collection", "search"]
+BOTH: frozenset[Source] = frozenset({"collection", "search"})
 
 
 def collection_api_path() -> str:
@@ -115,7 +119,7 @@ class Candidate:
     base_path: str
     title: str = ""
     group: str | None = None
-    found_in: set[Literal["collection", "search"]] = field(default_factory=set)
+    found_in: set[Source] = field(default_factory=set)
     listed_withdrawn: bool = False
     # What the listing says about the page's last major update (collection first).
     listed_updated: str | None = None
@@ -330,19 +334,51 @@ def _carried_over(kept: Release, candidate: Candidate) -> Release:
     return kept.model_copy(update=update)
 
 
-def list_pages(client: Client, *, max_age: float | None, page_size: int) -> Listing:
-    # The Search API does not depend on the collection: asking both at once saves one round
-    # trip on every discovery (the rate limiter still spaces the requests).
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hmcts-discover")
-    searched = pool.submit(_search, client, max_age=max_age, page_size=page_size)
-    try:
+def list_pages(
+    client: Client,
+    *,
+    max_age: float | None,
+    page_size: int,
+    sources: frozenset[Source] = BOTH,
+) -> Listing:
+    """The pages the collection and the Search API list (or only one of them, when asked).
+
+    With one source the listing says nothing about pages the other one lacks
+    (``only_collection`` and ``only_search`` stay empty).
+
+    Raises:
+        ParseError: A listing page is not of the expected shape (names its URL).
+        DownloadError: GOV.UK could not be reached or refused a request.
+        OfflineError: The client is offline and a listing page is not cached.
+    """
+    collection: CollectionPage | None = None
+    results: list[SearchResult] = []
+    if sources == BOTH:
+        # The Search API does not depend on the collection: asking both at once saves one
+        # round trip on every discovery (the rate limiter still spaces the requests).
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hmcts-discover")
+        searched = pool.submit(_search, client, max_age=max_age, page_size=page_size)
+        try:
+            collection = _collection(client, max_age=max_age)
+            results = searched.result()
+        finally:
+            # A collection that failed is the error to report, at once: a search still
+            # running is not waited for (its result is dropped; the cache only ever keeps
+            # whole pages).
+            searched.cancel()
+            pool.shutdown(wait=False)
+    elif "collection" in sources:
         collection = _collection(client, max_age=max_age)
-        results = searched.result()
-    finally:
-        # A collection that failed is the error to report, at once: a search still running
-        # is not waited for (its result is dropped; the cache only ever keeps whole pages).
-        searched.cancel()
-        pool.shutdown(wait=False)
+    else:
+        results = _search(client, max_age=max_age, page_size=page_size)
+    return _merged(collection, results, both=sources == BOTH)
+
+
+def _merged(
+    collection: CollectionPage | None, results: list[SearchResult], *, both: bool
+) -> Listing:
+    if collection is None:
+        collection = CollectionPage(base_path="", title="", schema_name="document_collection")
     groups = {
         content_id: group.title
         for group in collection.details.collection_groups
@@ -366,6 +402,8 @@ def list_pages(client: Client, *, max_age: float | None, page_size: int) -> List
             known = candidates[result.link] = Candidate(result.link, result.title)
             known.listed_updated = result.public_timestamp
         known.found_in.add("search")
+    if not both:
+        return Listing(candidates, ignored, [], [])
     only_collection = [p for p, c in candidates.items() if c.found_in == {"collection"}]
     only_search = [p for p, c in candidates.items() if c.found_in == {"search"}]
     return Listing(candidates, ignored, only_collection, only_search)

@@ -1,9 +1,9 @@
 """Discovery of one publication: only the pages a call needs, not the whole catalogue.
 
 ``load("monthly")`` needs the newest monthly release, not every page of every publication.
-The listing is read as a full discovery reads it (the collection and the Search API, asked at
-once, at the same URLs: a later full discovery finds both, and every release page read here,
-in the client's cache), then only the pages of the one publication that can answer the call:
+The listing is read at the URLs a full discovery reads (a later full discovery finds it, and
+every release page read here, in the client's cache), then only the pages of the one
+publication that can answer the call:
 
 * the latest release: the pages whose slug names the newest period, then the next newest,
   until the newest current release is certain. Pages the collection lists as withdrawn are
@@ -14,6 +14,11 @@ in the client's cache), then only the pages of the one publication that can answ
 * every release (``"all"``), a date, or a key no listed page matches: every page of the
   publication, so the answer (or the "no such release" error and its list of known months)
   is what the whole catalogue would give.
+
+For the latest release and for one release, one list is read first: the collection for a
+publication whose pages belong to it (it lists a page as soon as it is published; the Search
+API's index can lag), else the Search API; the other is asked too only when the first cannot
+answer. ``"all"`` reads both, as a full discovery does.
 
 The result is a :class:`Catalogue` holding only the releases read: it answers the call and is
 never stored as the discovery.
@@ -29,10 +34,13 @@ from urllib.parse import urlsplit
 
 from hmcts_data._catalogue._classify import classify, read_period, slug_of
 from hmcts_data._catalogue._discover import (
+    BOTH,
     DEFAULT_WORKERS,
     SEARCH_PAGE_SIZE,
     Candidate,
     Listing,
+    Source,
+    _carried_over,
     assemble,
     list_pages,
     read_releases,
@@ -40,6 +48,7 @@ from hmcts_data._catalogue._discover import (
 )
 from hmcts_data._catalogue._models import _DAY_KEY, _MONTH_KEY, Catalogue, Release, sort_releases
 from hmcts_data._errors import DownloadError, NotFoundError, OfflineError, ParseError
+from hmcts_data._registry import registry
 
 if TYPE_CHECKING:
     from hmcts_data._client import Client
@@ -115,35 +124,51 @@ def discover_publication(
         direct = _straight(client, publication, release, on_release)
         if direct is not None:
             return direct
-    listing = list_pages(client, max_age=None, page_size=SEARCH_PAGE_SIZE)
-    known = trusted_releases(previous, listing, base_url)
-    mine = [
-        path
-        for path, item in listing.candidates.items()
-        if classify(path, item.title, group=item.group) == publication
-    ]
     found: list[Release] = []
     unclassified: list[str] = []
     asked: set[str] = set()
+    # One list first where one suffices (the latest, or one release); both for "all" and for
+    # anything the first list cannot answer (the one already read comes from the cache).
+    first = BOTH if is_all(release) else _first_list(publication)
+    for sources in dict.fromkeys([first, BOTH]):
+        listing = list_pages(client, max_age=None, page_size=SEARCH_PAGE_SIZE, sources=sources)
+        known = trusted_releases(previous, listing, base_url)
+        mine = [
+            path
+            for path, item in listing.candidates.items()
+            if classify(path, item.title, group=item.group) == publication
+        ]
 
-    def read(paths: Sequence[str]) -> None:
-        new = [p for p in paths if p not in asked]
-        asked.update(new)
-        got, skipped = read_releases(
-            client, listing, new, known, max_age=None, workers=workers, on_release=on_release
-        )
-        found.extend(got)
-        unclassified.extend(skipped)
+        def read(paths: Sequence[str]) -> None:
+            new = [p for p in paths if p not in asked]
+            asked.update(new)
+            got, skipped = read_releases(
+                client,
+                listing,  # noqa: B023 (called before the loop moves on)
+                new,
+                known,  # noqa: B023
+                max_age=None,
+                workers=workers,
+                on_release=on_release,
+            )
+            found.extend(got)
+            unclassified.extend(skipped)
 
-    if is_latest(release):
-        _read_newest(mine, listing.candidates, read, found)
-    elif not is_all(release):
-        assert release is not None
-        read(_could_be(release, mine))
-        if not _finds(release, found):
+        if is_all(release):
+            read(mine)
+            break
+        if is_latest(release):
+            _read_newest(mine, listing.candidates, read, found)
+            if any(not r.is_withdrawn for r in found):
+                break
+        else:
+            assert release is not None
+            read(_could_be(release, mine))
+            if _finds(release, found):
+                break
+    else:
+        if not is_latest(release):
             read(mine)  # not where the listing said: the whole publication answers
-    if is_all(release):
-        read(mine)
     logger.info(
         "read %d of the %d listed page(s) of %s (%d page(s) listed in all)",
         len(asked),
@@ -151,6 +176,9 @@ def discover_publication(
         publication,
         len(listing.candidates),
     )
+    # Where each page was seen, as the last listing read says.
+    seen = listing.candidates
+    found = [_carried_over(r, seen[r.base_path]) if r.base_path in seen else r for r in found]
     return assemble(
         found,
         listing,
@@ -159,6 +187,16 @@ def discover_publication(
         None,
         extra_notes=(f"only the {publication} pages this call needed were read",),
     )
+
+
+def _first_list(publication: str) -> frozenset[Source]:
+    """The one list likeliest to hold a publication's newest page.
+
+    The collection for a publication whose pages belong to it (it lists a page when it is
+    published; the Search API's index can lag), else the Search API.
+    """
+    entry = registry().publication.get(publication)
+    return frozenset({"collection" if entry is not None and entry.in_collection else "search"})
 
 
 def _read_newest(
