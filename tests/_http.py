@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from hmcts_data import Client
+from hmcts_data._cache import LOCK, MARKER
 from hmcts_data.testing import FakeGovUK
 
 
@@ -23,8 +24,8 @@ def make_client(fake: FakeGovUK, cache: Path, **overrides: Any) -> Client:
 
 
 def cached_names(root: Path) -> list[str]:
-    """Every file under the cache except lock files (which hold no data)."""
-    return sorted(p.name for p in root.rglob("*") if p.is_file() and p.name != ".lock")
+    """Every file under the cache except lock files and the marker (which hold no data)."""
+    return sorted(p.name for p in root.rglob("*") if p.is_file() and p.name not in {LOCK, MARKER})
 
 
 def assert_nothing_cached(client: Client) -> None:

@@ -18,7 +18,14 @@ import pytest
 
 import hmcts_data
 from hmcts_data import CachedFile, Client, Settings
-from hmcts_data._cache import filename_for, resolve_cache_dir
+from hmcts_data._cache import (
+    LAYOUT_VERSION,
+    LOCK,
+    MARKER,
+    filename_for,
+    read_marker,
+    resolve_cache_dir,
+)
 from hmcts_data.testing import Delay, FakeGovUK
 
 # Pseudo-random bytes: incompressible, and a truncated copy cannot pass for the whole.
@@ -48,7 +55,8 @@ def make_client(fake: FakeGovUK, cache: Path, **overrides: Any) -> Client:
 
 
 def visible(root: Path) -> list[str]:
-    return sorted(p.name for p in root.rglob("*") if p.is_file() and p.name != ".lock")
+    """Files under the cache that hold data: not lock files, not the cache's marker."""
+    return sorted(p.name for p in root.rglob("*") if p.is_file() and p.name not in {LOCK, MARKER})
 
 
 class Crash(RuntimeError):
@@ -228,6 +236,7 @@ def test_cache_info_and_clear(fake: FakeGovUK, tmp_path: Path) -> None:
         assert client.clear_cache() == 3
         assert client.cache_info().files == 0
         assert visible(tmp_path) == []
+        assert read_marker(tmp_path) == LAYOUT_VERSION  # still a cache, just empty
         # Everything still works after a clear (lock files were removed too).
         assert client.download(small).status == "downloaded"
 

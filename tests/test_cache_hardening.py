@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from hmcts_data import Client, ConfigurationError, IntegrityError
-from hmcts_data._cache import Cache, fallback_cache_dir
+from hmcts_data._cache import Cache, fallback_cache_dir, write_marker
 from hmcts_data.testing import FakeGovUK
 
 PATH = "/media/h/HMCTS_MI_output_accessible.csv"
@@ -293,6 +293,7 @@ def test_entry_of_another_user_keeps_its_files(fake: FakeGovUK, tmp_path: Path) 
     """A shared team cache: a colleague's entry folder; only our own files are replaced."""
     root = tmp_path / "team-cache"
     url = fake.url(PATH)
+    write_marker(root)  # made by hmcts-data, as a team cache is
     folder = entry_dir(root, url)
     folder.mkdir(parents=True)
     (folder / "colleague-notes.csv").write_bytes(b"theirs")

@@ -24,6 +24,7 @@ import pytest
 from hmcts_data import DiskFullError, StorageError, write
 from hmcts_data.cli import main
 from hmcts_data.testing._monthly_files import monthly_csv
+from tests._http import cached_names
 
 NASTY = [
     '=HYPERLINK("http://evil.test","click")',
@@ -223,5 +224,4 @@ def test_cache_write_disk_full_is_typed_and_caches_nothing(tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "HMCTS_DATA_CACHE_DIR" in done.stdout
-    left = [p for p in cache.rglob("*") if p.is_file() and p.name != ".lock"]
-    assert left == []  # no body, no sidecar, no temp file
+    assert cached_names(cache) == []  # no body, no sidecar, no temp file

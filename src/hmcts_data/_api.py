@@ -23,6 +23,7 @@ from hmcts_data._errors import (
     OfflineError,
     ParseError,
     StaleDataWarning,
+    StorageError,
 )
 from hmcts_data._registry import registry
 from hmcts_data._warn import warn
@@ -316,6 +317,38 @@ class _Downloads:
         return rel, attachment, path
 
 
+#: Times a cached file removed before it could be read (a concurrent clear) is fetched again.
+_VANISHED_RETRIES = 3
+
+
+def _cached_bytes(
+    path: Path,
+    rel: Release,
+    attachment: Attachment,
+    client: Client,
+    progress: bool | ProgressCallback | None,
+) -> io.BytesIO:
+    """The bytes of a file just downloaded into the cache, named as the file.
+
+    Another process may clear the cache between the download and this read: the file is then
+    simply fetched again (a miss), never reported as a missing path of the user's.
+    """
+    for _ in range(_VANISHED_RETRIES):
+        try:
+            data = io.BytesIO(path.read_bytes())
+        except FileNotFoundError:
+            path = attachment.download(client, cache_key=rel.base_path, progress=progress)
+            continue
+        data.name = path.name
+        return data
+    raise StorageError(
+        f"{attachment.url} was downloaded into the cache {_VANISHED_RETRIES} times and removed "
+        "each time before it could be read: something is clearing the cache as it is used. "
+        "Try again once it has stopped.",
+        path=str(path),
+    )
+
+
 def _read_embedded(
     item: EmbeddedRelease, rel: Release | None, on_unknown: OnUnknown | None
 ) -> pd.DataFrame | TidyParts:
@@ -362,7 +395,7 @@ def _load_releases(
                 frames.append(
                     _read(
                         publication,
-                        got,
+                        _cached_bytes(got, rel, attachment, client, progress),
                         on_unknown=on_unknown,
                         release=rel.key if _names_data_month(publication) else None,
                         published=rel.first_published,

@@ -1,8 +1,10 @@
 """The on-disk cache: where it lives, how entries are laid out, and atomic writes.
 
-Layout (one directory per entry, keyed on the full URL, because GOV.UK reuses file names such
-as ``HMCTS_MI_output_accessible.csv`` across releases)::
+Layout (version :data:`LAYOUT_VERSION`; one directory per entry, keyed on the full URL,
+because GOV.UK reuses file names such as ``HMCTS_MI_output_accessible.csv`` across
+releases)::
 
+    <cache>/.hmcts-data-cache.json   the marker: this folder is a hmcts-data cache, layout N
     <cache>/files/<key>/<filename>   a downloaded data file, exactly as served
     <cache>/files/<key>/meta.json    its sidecar: url, final_url, etag, last_modified, ...
     <cache>/api/<key>/body.json      an API page (Content or Search API)
@@ -14,6 +16,16 @@ Every file is written to a temporary file in the same directory, flushed, fsynce
 into place with ``os.replace``. The sidecar is removed before its file is replaced and written
 after, so an entry is either complete (sidecar present, sizes agree) or absent: readers never
 see a partial file.
+
+The marker is what makes a folder a cache. It is written into a folder that holds no
+``files`` or ``api`` folder yet (a new or unrelated folder: nothing the library would touch is
+in it), before the first entry; a folder that already has one of those folders without a
+marker is someone else's (or a cache of an earlier release, adopted only if every item in
+them is an entry this library would have made), and is refused rather than read, written or
+cleared. Only entries under a marker of this layout are read or deleted: a cache marked with
+an older layout has its (own) entries dropped and is re-marked; one marked with a newer layout
+is refused. Every layout fact (marker, folder and file names, key) is stated in this module
+and derived elsewhere.
 """
 
 from __future__ import annotations
@@ -28,14 +40,22 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from hmcts_data._atomic import storage_errors
-from hmcts_data._errors import ConfigurationError, IntegrityError
+from hmcts_data._errors import ConfigurationError, IntegrityError, StorageError
 from hmcts_data._lock import FileLock
 from hmcts_data._settings import Settings
 from hmcts_data._warn import warn
@@ -50,16 +70,43 @@ __all__ = [
     "atomic_write_bytes",
     "resolve_cache_dir",
     "storage_errors",
+    "valid_etag",
+    "valid_http_date",
 ]
 
 logger = logging.getLogger("hmcts_data")
 
 Kind = Literal["files", "api"]
-_SIDECAR = "meta.json"
-_LOCK = ".lock"
-_TMP_PREFIX = ".tmp-"
-_API_BODY = "body.json"
+
+# -- the layout: stated once here, derived everywhere else -------------------------------------
+
+#: Version of the on-disk layout. 1: the same folders without a marker (hmcts-data before the
+#: marker existed); 2: the marker below proves the folder is a hmcts-data cache.
+LAYOUT_VERSION = 2
+#: The marker file at the cache's root, and the JSON key in it that holds the layout version.
+MARKER = ".hmcts-data-cache.json"
+MARKER_KEY = "hmcts_data_cache_layout"
+#: The kind folders entries live in: data files, and API pages (and the stored discovery).
+KINDS: tuple[Kind, ...] = ("files", "api")
+#: An entry folder's name: the first :data:`KEY_LENGTH` hex digits of the SHA-256 of its key.
+KEY_LENGTH = 32
+SIDECAR = "meta.json"
+LOCK = ".lock"
+TMP_PREFIX = ".tmp-"
+API_BODY = "body.json"
+
+_SIDECAR = SIDECAR
+_LOCK = LOCK
+_TMP_PREFIX = TMP_PREFIX
+_API_BODY = API_BODY
 _RESERVED = {_SIDECAR, _LOCK, _API_BODY}
+_KEY_NAME = re.compile(rf"[0-9a-f]{{{KEY_LENGTH}}}")
+#: Largest marker read (it holds a few dozen bytes; anything bigger is not one).
+_MARKER_MAX = 4096
+#: Most items an unmarked folder's ``files``/``api`` folders are searched for adoption.
+_ADOPT_MAX = 100_000
+#: Times an entry folder is made again after a concurrent clear removed it, before giving up.
+_RACES = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9._()+-]+")
 #: What :func:`filename_for` can produce (and ``body.json``): a plain name, no path, no dot first.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9()+_-][A-Za-z0-9._()+-]{0,149}")
@@ -67,6 +114,50 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9()+_-][A-Za-z0-9._()+-]{0,149}")
 _CLOCK_SKEW = timedelta(minutes=5)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _HASH_CHUNK = 1024 * 1024
+
+
+#: An entity tag as RFC 9110 (8.8.3) writes it, limited to ASCII (httpx sends nothing else).
+_ETAG = re.compile(r'(?:W/)?"[\x21\x23-\x7e]{0,250}"')
+#: What may appear in an HTTP date: visible ASCII and spaces, briefly.
+_HTTP_DATE = re.compile(r"[\x20-\x7e]{1,64}")
+
+
+def valid_etag(value: str | None) -> str | None:
+    """``value`` if it is a well-formed ``ETag`` that can be sent back, else ``None``.
+
+    A validator that is kept is sent in ``If-None-Match``; one that is not well formed
+    (non-ASCII, unquoted, with control characters, huge) would fail every later request, so
+    it is dropped where it enters and the entry is simply revalidated unconditionally.
+
+    Example:
+        >>> valid_etag('W/"5f-abc"'), valid_etag('"caf\u00e9"'), valid_etag("abc")
+        ('W/"5f-abc"', None, None)
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    return value if _ETAG.fullmatch(value) else None
+
+
+def valid_http_date(value: str | None) -> str | None:
+    """``value`` if it is an HTTP date (``Last-Modified``) that can be sent back, else ``None``.
+
+    Example:
+        >>> valid_http_date("Wed, 21 Oct 2015 07:28:00 GMT")
+        'Wed, 21 Oct 2015 07:28:00 GMT'
+        >>> valid_http_date("Wed, 21 Oct 2015 07:28:00 GMT\u2028"), valid_http_date("soon")
+        (None, None)
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if not _HTTP_DATE.fullmatch(value):
+        return None
+    try:
+        parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return value
 
 
 class Sidecar(BaseModel):
@@ -105,6 +196,19 @@ class Sidecar(BaseModel):
         # one the library could have chosen, so the body path can never leave the entry.
         if not _SAFE_NAME.fullmatch(value) or value in {_SIDECAR, _LOCK}:
             raise ValueError(f"not a cache file name: {value!r}")
+        return value
+
+    @field_validator("etag", "last_modified", mode="before")
+    @classmethod
+    def _sendable(cls, value: object, info: ValidationInfo) -> object:
+        # A sidecar written before validators were checked (or by hand) may hold one that
+        # cannot be sent: the entry stays usable (and the stale fallback), only unvalidated.
+        if value is None or not isinstance(value, str):
+            return value
+        check = valid_etag if info.field_name == "etag" else valid_http_date
+        if check(value) is None:
+            logger.warning("ignoring a malformed %s in a cache sidecar: %r", info.field_name, value)
+            return None
         return value
 
     @field_validator("retrieved_at", "validated_at")
@@ -419,8 +523,135 @@ def filename_for(url: str) -> str:
     return name[:150]
 
 
-def _key(identity: str) -> str:
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+def entry_key(identity: str) -> str:
+    """The name of the entry folder for ``identity`` (a URL, or ``"key:" + cache_key``).
+
+    Example:
+        >>> entry_key("https://www.gov.uk/x")
+        'd861d32ae6563a787094eab92e1c1e39'
+    """
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:KEY_LENGTH]
+
+
+def entry_dir(root: Path, kind: Kind, identity: str) -> Path:
+    """Where the cache rooted at ``root`` keeps the ``kind`` entry for ``identity``.
+
+    Example:
+        >>> entry_dir(Path("c"), "api", "https://www.gov.uk/x").parent.as_posix()
+        'c/api'
+    """
+    return root / kind / entry_key(identity)
+
+
+_key = entry_key
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def read_marker(root: Path) -> int | None:
+    """The layout version stated by the marker at ``root``, or ``None`` without one of ours.
+
+    The marker is a small JSON object (``{"hmcts_data_cache_layout": 2, ...}``) in a regular
+    file; a symlink, a large file or anything else in its place is no marker.
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp())
+        >>> read_marker(root) is None
+        True
+        >>> write_marker(root); read_marker(root) == LAYOUT_VERSION
+        True
+    """
+    try:
+        fd = os.open(root / MARKER, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MARKER_MAX:
+            return None
+        raw = os.read(fd, _MARKER_MAX + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    version = data.get(MARKER_KEY) if isinstance(data, dict) else None
+    if type(version) is not int or not 1 <= version <= 10**6:
+        return None
+    return version
+
+
+def write_marker(root: Path) -> None:
+    """Mark ``root`` as a hmcts-data cache of this layout (atomically).
+
+    Raises:
+        DiskFullError: No room to write it.
+        StorageError: The folder cannot be written.
+    """
+    note = (
+        "This folder is a hmcts-data cache. Its entries are under files/ and api/; "
+        "'hmcts-data cache clear' (or hmcts_data.clear_cache()) deletes those entries and "
+        "nothing else. Delete this file only together with files/ and api/."
+    )
+    data = json.dumps({MARKER_KEY: LAYOUT_VERSION, "about": note}, indent=2) + "\n"
+    with storage_errors(root):
+        atomic_write_bytes(root / MARKER, data.encode("ascii"))
+
+
+def _adoptable(root: Path) -> bool:
+    """Whether ``root``'s unmarked kind folders hold only what a cache of layout 1 could hold.
+
+    That is: entry folders named by a key, each holding only a sidecar, a lock, temporary
+    files and the body its sidecar names (``body.json`` for API pages). Symlinks count as
+    nothing (the cache never follows or deletes one). Anything else, such as a user's own
+    ``files`` folder of documents, means the folder is not a cache.
+    """
+    seen = 0
+    for kind in KINDS:
+        folder = root / kind
+        if not os.path.lexists(folder) or os.path.islink(folder):
+            continue
+        try:
+            children = list(os.scandir(folder))
+        except OSError:
+            return False  # a file named "files", or unreadable: not one of ours
+        for child in children:
+            seen += 1
+            if seen > _ADOPT_MAX:
+                return False
+            if child.is_symlink():
+                continue
+            if not (child.is_dir(follow_symlinks=False) and _KEY_NAME.fullmatch(child.name)):
+                return False
+            if not _adoptable_entry(Path(child.path), kind):
+                return False
+    return True
+
+
+def _adoptable_entry(directory: Path, kind: Kind) -> bool:
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return True  # removed meanwhile (a clear): nothing there
+    except OSError:
+        return False
+    body: object = API_BODY if kind == "api" else None
+    if body is None and SIDECAR in names:
+        try:
+            sidecar = json.loads((directory / SIDECAR).read_bytes()[: _MARKER_MAX * 16])
+            body = sidecar.get("filename") if isinstance(sidecar, dict) else None
+        except (OSError, ValueError):
+            body = None
+    for name in names:
+        if name in {SIDECAR, LOCK} or name == body or _is_tmp(name):
+            continue
+        if os.path.islink(directory / name):
+            continue
+        return False
+    return True
 
 
 class Entry:
@@ -446,16 +677,33 @@ class Entry:
             IntegrityError: The entry folder (or its kind folder) exists but is a symlink or a
                 file; the message says which folder to remove.
         """
-        with storage_errors(self.directory):
-            # One level at a time, checking each: mkdir(parents=True) would create the entry
-            # inside whatever a symlinked kind folder points at.
-            self.directory.parent.parent.mkdir(parents=True, exist_ok=True)
-            for folder in (self.directory.parent, self.directory):
-                if not os.path.lexists(folder):
-                    with contextlib.suppress(FileExistsError):
-                        folder.mkdir()
-                if not _is_real_dir(folder):
-                    break
+        for _ in range(_RACES):
+            with storage_errors(self.directory):
+                # One level at a time, checking each: mkdir(parents=True) would create the
+                # entry inside whatever a symlinked kind folder points at.
+                self.directory.parent.parent.mkdir(parents=True, exist_ok=True)
+                for folder in (self.directory.parent, self.directory):
+                    if not os.path.lexists(folder):
+                        # FileNotFoundError: a concurrent clear removed the level above.
+                        with contextlib.suppress(FileExistsError, FileNotFoundError):
+                            folder.mkdir()
+                    if not _is_real_dir(folder):
+                        break
+            if self._checked_dir():
+                return
+            if any(
+                os.path.lexists(f) and not _is_real_dir(f)
+                for f in (self.directory.parent, self.directory)
+            ):
+                break  # something that is not a folder stands there: planted, not a race
+            # Made and removed again before it could be checked (a concurrent clear): retry.
+        else:
+            raise StorageError(
+                f"Cache entry {str(self.directory)!r} kept disappearing while it was being "
+                f"created ({_RACES} times): something is deleting the cache as it is used. "
+                "Try again once it has stopped.",
+                path=str(self.directory),
+            )
         if not self._checked_dir():
             raise IntegrityError(
                 f"Cache entry {str(self.directory)!r} is not a plain directory (a symlink or a "
@@ -627,15 +875,32 @@ class Entry:
             Whether the folder is gone; an entry owned by another user, or holding files the
             library did not make, is left in place (with a log line).
         """
+        if not os.path.lexists(self.directory):
+            return True  # cleared meanwhile by another process
         if not (self._checked_dir() and _owned(self.directory)):
             logger.warning("not clearing %s: not a folder of yours", self.directory)
             return False
-        for other in self.directory.iterdir():
-            if self._deletable(other.name):
-                other.unlink(missing_ok=True)
+        try:
+            names = os.listdir(self.directory)
+        except FileNotFoundError:
+            return True
+        for name in names:
+            if self._deletable(name):
+                (self.directory / name).unlink(missing_ok=True)
         try:
             self.directory.rmdir()
+        except FileNotFoundError:
+            return True
         except OSError:
+            try:
+                left = os.listdir(self.directory)
+            except FileNotFoundError:
+                return True
+            if all(name == _LOCK or _is_tmp(name) for name in left):
+                # Another process opened the entry's lock (or began a download) after its
+                # files went: the entry is in use again, not foreign.
+                logger.debug("%s is in use again by another process", self.directory)
+                return True
             logger.warning("not clearing %s: it holds files not made by hmcts_data", self.directory)
             return False
         return True
@@ -656,10 +921,63 @@ class Cache:
         # The fallback in the shared temporary folder is re-checked on every use: it must stay
         # this user's own (mode 0700), or someone else could have planted entries in it.
         self.private = root == fallback_cache_dir()
+        self._marked = False
 
     def _check(self) -> None:
         if self.private:
             check_private(self.root)
+        if not (self._marked and os.path.lexists(self.root / MARKER)):
+            self._claim()
+
+    def _claim(self) -> None:
+        """Make sure ``root`` is a hmcts-data cache of this layout before anything is used.
+
+        Raises:
+            ConfigurationError: The folder holds a ``files`` or ``api`` folder the library did
+                not make, or was marked by a newer hmcts-data.
+        """
+        version = read_marker(self.root)
+        if version is None and any(os.path.lexists(self.root / kind) for kind in KINDS):
+            # Another process may have marked it between the two looks: it writes the
+            # marker before it makes a kind folder, so a second look settles it.
+            version = read_marker(self.root)
+            if version is None:
+                if not _adoptable(self.root):
+                    raise self._foreign()
+                logger.info("adopting %s, a cache made before the marker existed", self.root)
+                version = LAYOUT_VERSION
+                write_marker(self.root)
+        if version is None:
+            version = LAYOUT_VERSION
+            write_marker(self.root)
+        if version > LAYOUT_VERSION:
+            raise ConfigurationError(
+                f"The cache directory {str(self.root)!r} was made by a newer hmcts-data (cache "
+                f"layout {version}; this one reads layout {LAYOUT_VERSION}); refusing to read or "
+                "change it. Upgrade hmcts-data, or set HMCTS_DATA_CACHE_DIR to another folder."
+            )
+        if version < LAYOUT_VERSION:
+            # Its entries are the library's own (the marker says so) but laid out differently:
+            # dropped, never misread, and the folder re-marked.
+            removed = self._clear_entries()
+            logger.warning(
+                "cache %s had layout %d; removed its %d entries and re-marked it as layout %d",
+                self.root,
+                version,
+                removed,
+                LAYOUT_VERSION,
+            )
+            write_marker(self.root)
+        self._marked = True
+
+    def _foreign(self) -> ConfigurationError:
+        return ConfigurationError(
+            f"The cache directory {str(self.root)!r} is not a hmcts-data cache: it has no "
+            f"{MARKER} marker, and its {' or '.join(KINDS)} folder holds files hmcts-data did "
+            "not make. Nothing in it was read, changed or deleted. Set HMCTS_DATA_CACHE_DIR "
+            "(or cache_dir=) to a new or empty folder, e.g. a subfolder "
+            f"{str(self.root / 'hmcts-data-cache')!r}.",
+        )
 
     def file_entry(self, url: str, cache_key: str | None = None) -> Entry:
         """Return the entry for a data file, keyed on ``cache_key`` if given, else the URL."""
@@ -674,13 +992,24 @@ class Cache:
 
     def _entries(self) -> Iterator[Entry]:
         self._check()
-        for kind in ("files", "api"):
+        return self._own_entries()
+
+    def _own_entries(self) -> Iterator[Entry]:
+        for kind in KINDS:
             folder = self.root / kind
             if not _is_real_dir(folder):
                 continue
-            for directory in sorted(folder.iterdir()):
-                # Never a symlinked entry: clearing through it would delete files elsewhere.
-                if _is_real_dir(directory):
+            try:
+                names = sorted(os.listdir(folder))
+            except FileNotFoundError:
+                continue  # removed meanwhile
+            for name in names:
+                directory = folder / name
+                # Only folders named as the library names entries, and never a symlinked
+                # one: clearing anything else would delete files the library did not make.
+                if not _KEY_NAME.fullmatch(name):
+                    logger.warning("skipping %s: not a cache entry", directory)
+                elif _is_real_dir(directory):
                     yield Entry(kind, directory, "")
                 elif directory.is_symlink():
                     logger.warning("skipping %s: a symlink, not a cache entry", directory)
@@ -711,9 +1040,22 @@ class Cache:
         )
 
     def clear(self) -> int:
-        """Delete every entry (each under its lock) and return how many held a cached body."""
+        """Delete every entry (each under its lock) and return how many held a cached body.
+
+        Only a folder marked as a hmcts-data cache is cleared, and in it only entry folders
+        named as the library names them, holding files it could have made; the marker stays.
+
+        Raises:
+            ConfigurationError: The folder is not a hmcts-data cache (nothing is deleted).
+        """
+        self._check()
+        return self._clear_entries()
+
+    def _clear_entries(self) -> int:
         removed = 0
-        for entry in self._entries():
+        for entry in self._own_entries():
+            if not os.path.lexists(entry.directory):
+                continue  # another process cleared it since the listing
             with entry.lock():
                 counted = entry.read() is not None
                 # The lock file goes too; a process waiting on it notices and starts afresh.

@@ -41,6 +41,8 @@ from hmcts_data._cache import (
     now_utc,
     resolve_cache_dir,
     storage_errors,
+    valid_etag,
+    valid_http_date,
 )
 from hmcts_data._errors import (
     ConfigurationError,
@@ -507,8 +509,10 @@ class Client:
         return Sidecar(
             url=url,
             final_url=fetched.final_url,
-            etag=headers.get("ETag"),
-            last_modified=headers.get("Last-Modified"),
+            # Only well-formed validators are kept: one that cannot be sent back would break
+            # every later revalidation of this entry.
+            etag=valid_etag(headers.get("ETag")),
+            last_modified=valid_http_date(headers.get("Last-Modified")),
             content_type=headers.get("Content-Type"),
             size=fetched.size,
             sha256=fetched.sha256,
@@ -521,10 +525,10 @@ class Client:
     def _renewed(meta: Sidecar, headers: httpx.Headers) -> Sidecar:
         # A 304 may carry new validators (RFC 9111 4.3.4): keep them for the next request.
         update: dict[str, Any] = {"validated_at": now_utc()}
-        if headers.get("ETag"):
-            update["etag"] = headers["ETag"]
-        if headers.get("Last-Modified"):
-            update["last_modified"] = headers["Last-Modified"]
+        if etag := valid_etag(headers.get("ETag")):
+            update["etag"] = etag
+        if last_modified := valid_http_date(headers.get("Last-Modified")):
+            update["last_modified"] = last_modified
         return meta.model_copy(update=update)
 
     @staticmethod

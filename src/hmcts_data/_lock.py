@@ -15,11 +15,13 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from hmcts_data._errors import IntegrityError
+from hmcts_data._errors import IntegrityError, StorageError
 
 __all__ = ["FileLock"]
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+#: Times the lock's folder may vanish under it (a concurrent clear) before giving up.
+_RACES = 100
 
 
 class FileLock:
@@ -36,13 +38,31 @@ class FileLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        """Block until the lock is held."""
+        """Block until the lock is held.
+
+        Raises:
+            IntegrityError: The lock file is a symlink.
+            StorageError: Its folder kept vanishing (something deletes it as it is made).
+        """
+        vanished = 0
         while True:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             # O_NOFOLLOW: a lock file planted as a symlink must not create or open a file
             # elsewhere (it fails with ELOOP instead).
             try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+            except (FileNotFoundError, FileExistsError):
+                # Its folder was removed between the two steps, or inside mkdir's own two
+                # (exists, then gone before it could tell it is a folder): a concurrent clear.
+                vanished += 1
+                if vanished < _RACES:
+                    continue
+                raise StorageError(
+                    f"The folder of the lock file {str(self.path)!r} kept disappearing "
+                    f"({_RACES} times): something is deleting it as it is made. Try again once "
+                    "it has stopped.",
+                    path=str(self.path.parent),
+                ) from None
             except OSError as exc:
                 if exc.errno != errno.ELOOP:
                     raise
