@@ -10,9 +10,9 @@ import math
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -23,6 +23,7 @@ from hmcts_data._catalogue._discover import SEARCH_PARAMS, collection_api_path, 
 from hmcts_data._catalogue._store import load_discovery
 from hmcts_data.testing import Delay, FakeGovUK, SiteFile, SiteRelease, Status, build_site
 
+T = TypeVar("T")
 SEARCH = "/api/search.json"
 # The Search API's documented parameters (govuk-api.md §3.1); anything else is a 422.
 DOCUMENTED = {"q", "count", "start", "order", "fields", "fields[]", "c"}
@@ -248,12 +249,13 @@ class _ClientThatLosesTheNetwork(Client):
         self._fake, self._after, self._calls = fake, after, 0
         self._lock = threading.Lock()
 
-    def get_json(self, url: str, **kwargs: Any) -> Any:
+    def get_checked_json(self, url: str, check: Callable[[Any], T], **kwargs: Any) -> T:
+        # Every API page, plain (get_json) or checked (discovery's), comes through here.
         with self._lock:
             self._calls += 1
             if self._calls > self._after:
                 self._fake.go_offline(True)
-        return super().get_json(url, **kwargs)
+        return super().get_checked_json(url, check, **kwargs)
 
 
 def settings_for(fake: FakeGovUK) -> dict[str, Any]:
@@ -342,8 +344,11 @@ def test_bad_json_is_a_parse_error_naming_the_url_and_nothing_is_cached(fake: Fa
     )
     with client_for(fake) as client:
         with pytest.raises(ParseError) as info:
-            catalogue(client=client)
+            discover(client)
         assert page.base_path in str(info.value)
+        # catalogue() falls back to the snapshot, naming the page; nothing is cached.
+        with pytest.warns(StaleDataWarning, match=page.base_path):
+            assert catalogue(client=client).source == "snapshot"
         assert load_discovery(client) is None
 
 
@@ -371,7 +376,7 @@ def test_page_of_the_wrong_shape_is_a_parse_error(
     page = site.pages_of("monthly")[1]
     fake.add_json("/api/content" + page.base_path, payload)
     with client_for(fake) as client, pytest.raises(ParseError) as info:
-        catalogue(client=client)
+        discover(client)
     message = str(info.value)
     assert fake.base_url + "/api/content" + page.base_path in message
     assert words in message
@@ -385,7 +390,9 @@ def test_collection_of_the_wrong_kind_is_a_parse_error(fake: FakeGovUK) -> None:
         {"base_path": "/x", "title": "x", "schema_name": "statistical_data_set"},
     )
     with client_for(fake) as client, pytest.raises(ParseError, match="document_collection"):
-        catalogue(client=client)
+        discover(client)
+    with client_for(fake) as client, pytest.warns(StaleDataWarning, match="document_collection"):
+        assert catalogue(client=client).source == "snapshot"
 
 
 def test_collection_and_search_are_asked_at_once(fake: FakeGovUK) -> None:

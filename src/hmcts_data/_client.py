@@ -17,15 +17,14 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
-import json
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from pydantic import ValidationError
@@ -54,6 +53,7 @@ from hmcts_data._errors import (
     StaleDataWarning,
 )
 from hmcts_data._integrity import Expect, check_body, check_expected, expected_kind
+from hmcts_data._json import decode_json
 from hmcts_data._progress import ProgressCallback, Reporter, reporter
 from hmcts_data._settings import _ENV as _SETTINGS_ENV
 from hmcts_data._settings import Settings
@@ -77,6 +77,7 @@ __all__ = [
 logger = logging.getLogger("hmcts_data")
 
 _HEAD = 1024
+T = TypeVar("T")
 #: Status codes after which a cached copy may stand in (RFC 5861 stale-if-error).
 _STALE_OK = {429, 500, 502, 503, 504}
 
@@ -289,10 +290,29 @@ class Client:
             >>> page = hmcts_data.Client().get_json(  # doctest: +SKIP
             ...     "/api/content/government/collections/hmcts-management-information")
         """
+        return self.get_checked_json(url, _as_is, params=params, max_age=max_age)
+
+    def get_checked_json(
+        self,
+        url: str,
+        check: Callable[[Any], T],
+        *,
+        params: Params | None = None,
+        max_age: float | None = None,
+    ) -> T:
+        """:meth:`get_json`, with ``check`` run on the page before it is used or cached.
+
+        ``check`` turns the decoded JSON into what the caller needs, raising
+        :class:`~hmcts_data.ParseError` for a page it cannot use. A fetched page it refuses is
+        not cached; a cached copy it refuses counts as absent (fetched again, never served as
+        a stale fallback), so one bad answer cannot keep failing after the server is fixed.
+
+        Internal (the catalogue's page reader); the arguments are those of :meth:`get_json`.
+        """
         full = self.url_for(url, params)
         limit = self.settings.api_max_age if max_age is None else max_age
         entry = self.cache.api_entry(full)
-        hit = self._read_api(entry)
+        hit = self._read_api(entry, check)
         if hit is not None and _age(hit[0]) <= limit:
             return hit[2]
         if self.settings.offline:
@@ -300,7 +320,7 @@ class Client:
                 return hit[2]
             raise self._offline_error(full)
         with entry.lock():
-            hit = self._read_api(entry)
+            hit = self._read_api(entry, check)
             if hit is not None and _age(hit[0]) <= limit:
                 return hit[2]  # another thread or process refreshed it while we waited
             entry.remove_leftovers()
@@ -327,26 +347,20 @@ class Client:
                     )
                 entry.write_sidecar(self._renewed(hit[0], fetched.headers))
                 return hit[2]
-            try:
-                data = json.loads(fetched.body)
-            except ValueError as exc:
-                content_type = fetched.headers.get("Content-Type", "no content type")
-                raise ParseError(
-                    f"{fetched.final_url} did not return valid JSON ({exc}; {content_type}). "
-                    "GOV.UK may be showing an error page; nothing was cached. Try again later.",
-                    file=full,
-                ) from None
+            # Checked before it is stored: a page that cannot be used is never cached.
+            result = check(decode_json(fetched.body, fetched.final_url))
             self._store_api(entry, full, fetched)
-            return data
+            return result
 
-    def _read_api(self, entry: Entry) -> tuple[Sidecar, Path, Any] | None:
+    def _read_api(self, entry: Entry, check: Callable[[Any], T]) -> tuple[Sidecar, Path, T] | None:
         found = entry.read_verified()
         if found is None:
             return None
         meta, path, raw = found
         try:
-            return meta, path, json.loads(raw)
-        except ValueError:
+            return meta, path, check(decode_json(raw, meta.url))
+        except ParseError as exc:
+            logger.warning("not using the cached copy of %s: %s", meta.url, exc)
             return None
 
     def _store_api(self, entry: Entry, url: str, fetched: _Fetched) -> None:
@@ -540,6 +554,10 @@ class Client:
             StaleDataWarning,
             stacklevel=3,
         )
+
+
+def _as_is(data: Any) -> Any:
+    return data
 
 
 def _cached_file(found: tuple[Sidecar, Path], status: Any) -> CachedFile:

@@ -64,9 +64,11 @@ def catalogue(
     Returns:
         The catalogue.
 
+    A GOV.UK page that cannot be used (not JSON, nested absurdly deep, not of the expected
+    shape, timestamps out of range) is never cached; discovery then falls back as in 3, with
+    the page's :class:`~hmcts_data.ParseError` in the warning.
+
     Raises:
-        ParseError: A GOV.UK page is not JSON or not of the expected shape (the message names
-            its URL); nothing is cached from that run.
         HostNotAllowedError: A page redirects to a host that is not allowed.
 
     Example:
@@ -128,7 +130,6 @@ def catalogue_for(
         the snapshot, or a live one holding only the releases read.
 
     Raises:
-        ParseError: A GOV.UK page is not JSON or not of the expected shape.
         HostNotAllowedError: A page redirects to a host that is not allowed.
 
     Example:
@@ -196,8 +197,10 @@ def _live(run: Callable[[], Catalogue], cached: Catalogue | None) -> Catalogue:
             live = run()
         except HostNotAllowedError:
             raise
-        except (DownloadError, OfflineError, IntegrityError) as exc:
+        except (DownloadError, OfflineError, IntegrityError, ParseError) as exc:
             # IntegrityError here is an API answer cut short on every retry: the network.
+            # ParseError: a page GOV.UK (or something between) sent that cannot be used; it
+            # was not cached, and the last good catalogue stands in.
             failure: Exception | None = exc
         else:
             failure = None

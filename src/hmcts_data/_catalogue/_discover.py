@@ -49,7 +49,7 @@ from hmcts_data._catalogue._pages import (
     SearchResult,
     expect_content,
     expect_schema,
-    validate_page,
+    get_page,
 )
 from hmcts_data._errors import ParseError
 from hmcts_data._registry import registry
@@ -411,11 +411,13 @@ def _merged(
 
 def _collection(client: Client, *, max_age: float | None) -> CollectionPage:
     url = collection_api_path()
-    collection = validate_page(
+    collection = get_page(
+        client,
         CollectionPage,
-        client.get_json(url, max_age=max_age),
+        url,
         _absolute(client, url),
         "a GOV.UK document collection",
+        max_age=max_age,
     )
     expect_schema(collection, frozenset({"document_collection"}), _absolute(client, url))
     return collection
@@ -430,11 +432,14 @@ def _search(client: Client, *, max_age: float | None, page_size: int) -> list[Se
             "count": page_size,
             "start": start,
         }
-        page = validate_page(
+        page = get_page(
+            client,
             SearchPage,
-            client.get_json(SEARCH_PATH, params=params, max_age=max_age),
+            SEARCH_PATH,
             f"{_absolute(client, SEARCH_PATH)}?start={start}&count={page_size}",
             "a Search API result page",
+            params=params,
+            max_age=max_age,
         )
         for result in page.results:
             found.setdefault(result.link, result)  # a page may repeat a result when total moves
@@ -454,9 +459,7 @@ def _fetch_page(
 ) -> tuple[str, ContentPage]:
     path = "/api/content" + base_path
     url = _absolute(client, path)
-    page = validate_page(
-        ContentPage, client.get_json(path, max_age=max_age), url, "a GOV.UK content page"
-    )
+    page = get_page(client, ContentPage, path, url, "a GOV.UK content page", max_age=max_age)
     expect_content(page, url)
     return url, page
 

@@ -8,11 +8,16 @@ catalogue from half-understood pages.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from hmcts_data._errors import ParseError
+
+if TYPE_CHECKING:
+    from hmcts_data._client import Client
 
 __all__ = [
     "ApiAttachment",
@@ -22,6 +27,7 @@ __all__ = [
     "SearchPage",
     "SearchResult",
     "first_problem",
+    "get_page",
     "validate_page",
 ]
 
@@ -30,6 +36,60 @@ __all__ = [
 NOT_CONTENT_SCHEMAS = frozenset(
     {"redirect", "gone", "vanish", "unpublishing", "document_collection"}
 )
+
+
+#: Years a GOV.UK timestamp can fall in; anything else is not a publication date (and year 1
+#: or 9999 with a +-14:00 offset cannot even be converted to UTC).
+EARLIEST_YEAR = 1970
+LATEST_YEAR = 2200
+
+
+def check_timestamp(value: Any) -> Any:
+    """Raise ``ValueError`` unless ``value`` is an ISO 8601 timestamp in a sane range.
+
+    Blank text and non-text are passed on (the field's own type decides). A timestamp
+    without an offset is read as UTC, as discovery reads it.
+
+    Example:
+        >>> check_timestamp("2025-05-08T09:30:00+01:00")
+        '2025-05-08T09:30:00+01:00'
+        >>> check_timestamp("9999-12-31T23:59:59-14:00")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: timestamp '9999-12-31T23:59:59-14:00' is outside the years 1970-2200
+    """
+    if not isinstance(value, str) or not value.strip():
+        return value
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 timestamp: {value[:40]!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        year = parsed.astimezone(UTC).year
+    except OverflowError:
+        year = parsed.year
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR or not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise ValueError(
+            f"timestamp {value[:40]!r} is outside the years {EARLIEST_YEAR}-{LATEST_YEAR}"
+        )
+    return value
+
+
+def _listed_timestamp(value: Any) -> Any:
+    # A listing's update time only says whether to re-read a page: one that cannot be read
+    # counts as unknown (the page is read, and says it properly).
+    try:
+        return check_timestamp(value)
+    except ValueError:
+        return None
+
+
+#: A page's own timestamp: refused (the page with it) when unreadable or absurd.
+Timestamp = Annotated[str, BeforeValidator(check_timestamp)]
+#: A timestamp in a listing (collection or search result): unknown when unreadable or absurd.
+ListedTimestamp = Annotated[str | None, BeforeValidator(_listed_timestamp)]
 
 
 class _Lenient(BaseModel):
@@ -52,7 +112,7 @@ class ApiChange(_Lenient):
     """One entry of ``details.change_history``."""
 
     note: str
-    public_timestamp: str
+    public_timestamp: Timestamp
 
 
 class ApiDetails(_Lenient):
@@ -67,7 +127,7 @@ class ApiWithdrawnNotice(_Lenient):
     """A ``withdrawn_notice``."""
 
     explanation: str | None = None
-    withdrawn_at: str | None = None
+    withdrawn_at: Timestamp | None = None
 
 
 class ContentPage(_Lenient):
@@ -79,8 +139,8 @@ class ContentPage(_Lenient):
     document_type: str | None = None
     description: str | None = None
     content_id: str | None = None
-    first_published_at: str | None = None
-    public_updated_at: str | None = None
+    first_published_at: Timestamp | None = None
+    public_updated_at: Timestamp | None = None
     withdrawn_notice: ApiWithdrawnNotice | None = None
     details: ApiDetails
 
@@ -92,7 +152,7 @@ class LinkedDocument(_Lenient):
     title: str = ""
     content_id: str | None = None
     document_type: str | None = None
-    public_updated_at: str | None = None
+    public_updated_at: ListedTimestamp = None
     withdrawn: bool | None = None
 
 
@@ -131,7 +191,7 @@ class SearchResult(_Lenient):
     link: str
     title: str = ""
     description: str | None = None
-    public_timestamp: str | None = None
+    public_timestamp: ListedTimestamp = None
 
 
 class SearchPage(_Lenient):
@@ -188,6 +248,47 @@ def validate_page(model: type[_M], payload: Any, url: str, what: str) -> _M:
             "it. Meanwhile hmcts_data.catalogue(offline=True) uses the embedded snapshot.",
             file=url,
         ) from None
+
+
+def get_page(
+    client: Client,
+    model: type[_M],
+    path: str,
+    url: str,
+    what: str,
+    *,
+    params: Mapping[str, str | int | Sequence[str]] | None = None,
+    max_age: float | None = None,
+) -> _M:
+    """Fetch an API page through the client's cache and validate it as ``model``.
+
+    The page is validated before it is cached: one that fails is never stored, and a cached
+    copy that fails is fetched again (see :meth:`Client.get_checked_json`).
+
+    Args:
+        client: The client.
+        model: The expected shape.
+        path: The API path (or URL) to fetch.
+        url: The URL to name in errors.
+        what: What the page should be, for the message.
+        params: Query parameters.
+        max_age: Seconds a cached copy is used without revalidation.
+
+    Returns:
+        The validated page.
+
+    Raises:
+        ParseError: Not JSON, nested too deep, or not of the expected shape.
+
+    Example:
+        >>> get_page(client, SearchPage, "/api/search.json", url, "search")  # doctest: +SKIP
+    """
+    return client.get_checked_json(
+        path,
+        lambda payload: validate_page(model, payload, url, what),
+        params=params,
+        max_age=max_age,
+    )
 
 
 def expect_schema(page: ContentPage | CollectionPage, allowed: frozenset[str], url: str) -> None:
