@@ -131,7 +131,7 @@ def _drop_era(
 
 
 def _map(headers: tuple[str, ...], crosswalk: Any, *, exact: bool) -> list[Any]:
-    from hmcts_data.tables._interpret import interpret_headers
+    from hmcts_data.tables._header_mapping import interpret_headers
 
     if exact:
         hits = [

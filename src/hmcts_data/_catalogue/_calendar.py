@@ -12,19 +12,18 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hmcts_data._catalogue._ids import PublicationId, catalogue_ids
+from hmcts_data._catalogue._listing import Release
 from hmcts_data._errors import ConfigurationError, ParseError
-
-if TYPE_CHECKING:
-    from hmcts_data._catalogue._models import Publication
 
 __all__ = [
     "CalendarFile",
@@ -42,6 +41,21 @@ _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _LAG_RANGE = range(7)
 # How many recent releases the lag is inferred from.
 _LAG_WINDOW = 12
+
+
+class Publication(Protocol):
+    """What the calendar reads of a publication (:class:`hmcts_data.Publication` fits).
+
+    Stated here so that the calendar sits below the catalogue models, which ask it when their
+    next release is due.
+    """
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def releases(self) -> Sequence[Release]: ...
 
 
 class _Strict(BaseModel):

@@ -18,12 +18,9 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from hmcts_data._display import text_table
-
-if TYPE_CHECKING:
-    from hmcts_data._catalogue._models import Catalogue, Release
 
 __all__ = [
     "SHOWN",
@@ -43,6 +40,71 @@ __all__ = [
 
 #: Releases of each publication the plain listing shows (``--all`` shows every one).
 SHOWN = 6
+
+
+# What a listing reads of the catalogue models, stated here so that this module sits below
+# them (the models build their text from it): any Catalogue, Publication, Release and
+# Attachment fit.
+class _Format(Protocol):
+    @property
+    def value(self) -> str: ...
+
+
+class _Attachment(Protocol):
+    @property
+    def format(self) -> _Format: ...
+
+
+class Release(Protocol):
+    """What a listing reads of a release (:class:`hmcts_data.Release` fits)."""
+
+    @property
+    def key(self) -> str | None: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def first_published(self) -> datetime | None: ...
+    @property
+    def period_end(self) -> date | None: ...
+    @property
+    def period_label(self) -> str: ...
+    @property
+    def is_withdrawn(self) -> bool: ...
+    @property
+    def attachments(self) -> Sequence[_Attachment]: ...
+
+
+class _Publication(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def releases(self) -> Sequence[Release]: ...
+
+
+class Catalogue(Protocol):
+    """What a listing reads of a catalogue (:class:`hmcts_data.Catalogue` fits)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def generated_at(self) -> datetime: ...
+    @property
+    def notes(self) -> Sequence[str]: ...
+    @property
+    def publications(self) -> Sequence[_Publication]: ...
+    @property
+    def releases(self) -> Sequence[Release]: ...
+
 
 #: The modules whose code decides what a listing holds: a listing kept in the cache is tied to
 #: their bytes as well as to the snapshot's, so a changed release line is never printed stale.
@@ -263,7 +325,7 @@ def listing_of(catalogue: Catalogue) -> Listing:
         generated_at=catalogue.generated_at,
         newest_end=newest_period_end(r.period_end for r in catalogue.releases),
         publications=tuple(publications),
-        notes=catalogue.notes,
+        notes=tuple(catalogue.notes),
     )
 
 

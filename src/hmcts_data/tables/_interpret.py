@@ -2,8 +2,8 @@
 
 Headers follow a loose grammar: a jurisdiction phrase, a measure phrase, optional breakdown
 qualifiers and unit words. :func:`interpret_label` reads one header with the vocabulary in
-``header_vocabulary.toml`` (validated at load); :func:`interpret_headers` maps a whole header
-row: the exact crosswalk first, then the interpreter, else unmapped.
+``header_vocabulary.toml`` (validated at load); ``_header_mapping.interpret_headers`` maps a
+whole header row with it: the exact crosswalk first, then the interpreter, else unmapped.
 
 Precision before recall: a header is only mapped when every word is accounted for, it names one
 jurisdiction, one measure and at most one unit, and the key it composes is a known series (or,
@@ -29,15 +29,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Final
 
-# Mapping a header row lives on its own (a read whose headers are all on record needs nothing
-# of the interpreter); re-exported here, where it was first defined.
-from hmcts_data.tables._header_mapping import HeaderMapping, interpret_headers
 from hmcts_data.tables._schema import vocabulary
 
 __all__ = [
     "UNITS",
     "Grammar",
-    "HeaderMapping",
     "MeasureRule",
     "Phrase",
     "Reading",
@@ -46,7 +42,6 @@ __all__ = [
     "as_published",
     "compile_grammar",
     "decide",
-    "interpret_headers",
     "interpret_label",
     "jurisdiction_phrases",
     "load_vocabulary",
