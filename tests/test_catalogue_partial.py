@@ -337,3 +337,15 @@ def test_offline_after_a_partial_discovery_answers_from_the_page_cache(
         offline = hmcts_data.load("monthly", client=client)
     assert fake.count() == 0
     pd.testing.assert_frame_equal(online, offline)
+
+
+def test_release_changes_reads_only_its_publications_pages(
+    fake: FakeGovUK, data: DataSite, tmp_path: Path
+) -> None:
+    newest, previous = _current_monthly(data)[:2]
+    with client_for(fake, tmp_path) as client:
+        hmcts_data.release_changes(client=client)
+    pages = data.site.pages_of("monthly")
+    expected = {collection_api_path(), SEARCH, *map(_page, pages)}
+    expected |= {_file(fake, newest), _file(fake, previous)}
+    assert sorted(_asked(fake)) == sorted(expected)

@@ -296,13 +296,14 @@ def release_changes(
         both = frame[frame["release"].isin(keys)]
         return compare_frames(both, new=keys[0], old=keys[1])
     from hmcts_data._api import load
-    from hmcts_data._catalogue import catalogue
+    from hmcts_data._catalogue._api import catalogue_for
     from hmcts_data._client import Client, using_client
 
     if client is None and offline is not None:
         client = Client(offline=offline)
     with using_client(client) as active:
-        pub = catalogue(client=active).get(publication)
+        # This publication's pages only; the two loads below then find them in the cache.
+        pub = catalogue_for(publication, "all", client=active).get(publication)
         new = pub.release(release) if release is not None else pub.latest()
         if against is not None:
             old = pub.release(against)
