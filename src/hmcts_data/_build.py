@@ -10,6 +10,7 @@ classes with pydantic, independently. A ground-floor module: it imports nothing 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import types
 import typing
 from functools import cache
@@ -27,7 +28,7 @@ class FactError(ValueError):
 def build(cls: type[_T], data: object, where: str = "") -> _T:
     """Build the dataclass ``cls`` from parsed TOML (or JSON-shaped) ``data``, checking it.
 
-    Each value must fit its field's annotation: ``str``, ``int``, ``float``, ``bool``,
+    Each value must fit its field's annotation: ``str``, ``int``, ``float``, ``bool``, ``date``,
     ``Literal[...]``, ``X | None``, ``tuple[X, ...]`` (from a list), ``dict[str, X]`` or a
     dataclass (from a table, whose keys must all be fields, every field without a default
     given). Then the class's own ``__post_init__`` rules run.
@@ -96,6 +97,10 @@ def _convert(hint: Any, value: object, where: str) -> object:
     if hint is bool or hint is str:
         if not isinstance(value, hint):
             raise _fail(where, f"expected {'text' if hint is str else 'true/false'}, got {value!r}")
+        return value
+    if hint is datetime.date:
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            raise _fail(where, f"expected a date (YYYY-MM-DD), got {value!r}")
         return value
     if hint is int or hint is float:
         allowed = (int, float) if hint is float else (int,)

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any, Final, Literal
@@ -31,10 +33,12 @@ __all__ = [
     "MONTH_PATTERN",
     "Finder",
     "FingerprintFacts",
+    "ListedDate",
     "Pages",
     "Publication",
     "Reading",
     "Registry",
+    "Schedule",
     "load_registry",
     "parse_registry",
     "registry",
@@ -45,6 +49,7 @@ FILE: Final = "publications.toml"
 
 _ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _MODULE = re.compile(r"^[a-z_][a-z0-9_]*$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _MONTH_NAMES = sorted(
     {n.lower() for n in (*calendar.month_name[1:], *calendar.month_abbr[1:], "Sept")},
     key=len,
@@ -151,6 +156,67 @@ class FingerprintFacts:
 
 
 @dataclass(frozen=True)
+class ListedDate:
+    """A release date HMCTS has listed or announced (overrides the rule for its month).
+
+    Attributes:
+        date: The day.
+        time: The time (``"HH:MM"``, UK civil time) when it differs from the rule's.
+        note: Where it was seen.
+    """
+
+    date: date
+    time: str | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.time is not None and not _TIME.match(self.time):
+            raise ValueError(f"time must be HH:MM (24-hour), got {self.time!r}")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A scheduled publication's release calendar.
+
+    Attributes:
+        rule: How release days are chosen when no date is listed (``"second-thursday"``).
+        time: The time of day (``"HH:MM"``) in the UK's civil time.
+        timezone: The zone of that time (``"Europe/London"``).
+        assumed_lag_months: Months between data month and publication, used only when the
+            catalogue has no dated release to infer it from.
+        source: Where the rule and the listed dates are published.
+        listed: Dates HMCTS has listed (at most one a month), in date order.
+    """
+
+    rule: Literal["second-thursday"]
+    time: str
+    timezone: str
+    assumed_lag_months: int
+    source: str
+    listed: tuple[ListedDate, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not _TIME.match(self.time):
+            raise ValueError(f"time must be HH:MM (24-hour), got {self.time!r}")
+        if not 0 <= self.assumed_lag_months <= 6:
+            raise ValueError("assumed_lag_months must be between 0 and 6")
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"the time zone {self.timezone!r} is not available: check its name, or install "
+                "the time zone database (pip install tzdata)"
+            ) from None
+        months = Counter((d.date.year, d.date.month) for d in self.listed)
+        twice = sorted(f"{y}-{m:02d}" for (y, m), n in months.items() if n > 1)
+        if twice:
+            raise ValueError(f"more than one listed date in {', '.join(twice)}")
+        object.__setattr__(self, "listed", tuple(sorted(self.listed, key=lambda d: d.date)))
+
+
+@dataclass(frozen=True)
 class Publication:
     """One publication of the registry.
 
@@ -170,6 +236,7 @@ class Publication:
         finder: Its finder (source ``"finder"``).
         read: How its files are read (data publications of the collection).
         fingerprint: What its files look like (data publications of the collection).
+        calendar: When its releases are expected (scheduled, live publications).
     """
 
     id: str
@@ -186,6 +253,7 @@ class Publication:
     finder: Finder | None = None
     read: Reading | None = None
     fingerprint: FingerprintFacts | None = None
+    calendar: Schedule | None = None
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):

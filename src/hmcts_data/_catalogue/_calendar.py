@@ -1,6 +1,7 @@
 """The release calendar: when the next release of a scheduled publication is expected.
 
-The facts live in ``calendar.toml`` (validated at load): the published rule (the monthly MI
+The facts are each scheduled publication's ``calendar`` in the publication registry
+(``publications.toml``, checked at load): the published rule (the monthly MI
 aims for the second Thursday of each month at 9:30 UK time) and the dates HMCTS has listed,
 which override the rule for their month. Which data month a release carries is not stated
 anywhere; the lag between data month and publication month is inferred from the catalogue's own
@@ -9,34 +10,28 @@ dated releases, and only assumed (from the data file) when the catalogue has non
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from importlib import resources
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from hmcts_data._catalogue._ids import PublicationId, catalogue_ids
+from hmcts_data._catalogue._ids import PublicationId
 from hmcts_data._catalogue._listing import Release
-from hmcts_data._errors import ConfigurationError, ParseError
+from hmcts_data._errors import ConfigurationError
+from hmcts_data._registry import Schedule, registry
 
 __all__ = [
-    "CalendarFile",
     "ExpectedRelease",
-    "ListedDate",
     "Schedule",
     "expected_at",
     "infer_lag",
-    "load_calendar",
     "next_release",
+    "schedules",
 ]
 
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # A lag outside this range is a page misread, not a schedule.
 _LAG_RANGE = range(7)
 # How many recent releases the lag is inferred from.
@@ -60,60 +55,6 @@ class Publication(Protocol):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ListedDate(_Strict):
-    """A release date HMCTS has listed or announced (overrides the rule for its month)."""
-
-    date: date
-    time: str | None = None
-    note: str | None = None
-
-    @field_validator("time")
-    @classmethod
-    def _hh_mm(cls, value: str | None) -> str | None:
-        if value is not None and not _TIME.match(value):
-            raise ValueError(f"time must be HH:MM (24-hour), got {value!r}")
-        return value
-
-
-class Schedule(_Strict):
-    """One publication's schedule: the rule, its time and zone, and the listed dates."""
-
-    rule: Literal["second-thursday"]
-    time: str
-    timezone: str
-    assumed_lag_months: int = Field(ge=0, le=6)
-    source: str
-    listed: tuple[ListedDate, ...] = ()
-
-    @field_validator("time")
-    @classmethod
-    def _hh_mm(cls, value: str) -> str:
-        if not _TIME.match(value):
-            raise ValueError(f"time must be HH:MM (24-hour), got {value!r}")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        _zone(value)
-        return value
-
-    @field_validator("listed")
-    @classmethod
-    def _one_per_month(cls, value: tuple[ListedDate, ...]) -> tuple[ListedDate, ...]:
-        months = Counter((d.date.year, d.date.month) for d in value)
-        twice = sorted(f"{y}-{m:02d}" for (y, m), n in months.items() if n > 1)
-        if twice:
-            raise ValueError(f"more than one listed date in {', '.join(twice)}")
-        return tuple(sorted(value, key=lambda d: d.date))
-
-
-class CalendarFile(_Strict):
-    """The whole of ``calendar.toml``: a schedule per scheduled publication id."""
-
-    schedules: dict[PublicationId, Schedule]
 
 
 class ExpectedRelease(_Strict):
@@ -180,40 +121,21 @@ class ExpectedRelease(_Strict):
         return model_html(self, "ExpectedRelease")
 
 
-@cache
-def load_calendar() -> CalendarFile:
-    """Load and validate the packaged ``calendar.toml`` (cached after the first call).
-
-    Returns:
-        The validated calendar.
-
-    Raises:
-        ParseError: The packaged file is malformed (a packaging bug: reinstall).
+def schedules() -> dict[str, Schedule]:
+    """The release calendar of every scheduled publication, from the publication registry.
 
     Example:
-        >>> load_calendar().schedules["monthly"].rule
+        >>> schedules()["monthly"].rule
         'second-thursday'
     """
-    ref = resources.files("hmcts_data._catalogue").joinpath("calendar.toml")
-    try:
-        raw = tomllib.loads(ref.read_text(encoding="utf-8"))
-        unknown = sorted(set(raw) - set(catalogue_ids()))
-        if unknown:
-            raise ValueError(f"unknown publication id(s) {unknown}")
-        return CalendarFile.model_validate({"schedules": raw})
-    except (tomllib.TOMLDecodeError, ValidationError, ValueError) as exc:
-        raise ParseError(
-            f"The packaged calendar.toml is invalid: {exc}. Reinstall hmcts-data, or fix the "
-            "file if you edited it.",
-            file="hmcts_data/_catalogue/calendar.toml",
-        ) from None
+    return {p.id: p.calendar for p in registry().publication.values() if p.calendar is not None}
 
 
 def expected_at(schedule: Schedule, year: int, month: int) -> tuple[datetime, bool]:
     """The expected release time in one month, and whether it is a listed date.
 
     Example:
-        >>> s = load_calendar().schedules["monthly"]
+        >>> s = schedules()["monthly"]
         >>> when, listed = expected_at(s, 2025, 5)
         >>> when.isoformat(), listed
         ('2025-05-08T09:30:00+01:00', False)
@@ -233,7 +155,7 @@ def infer_lag(publication: Publication, schedule: Schedule) -> tuple[int, bool]:
 
     Example:
         >>> from hmcts_data._catalogue._snapshot import load_snapshot
-        >>> infer_lag(load_snapshot().get("monthly"), load_calendar().schedules["monthly"])
+        >>> infer_lag(load_snapshot().get("monthly"), schedules()["monthly"])
         (2, False)
     """
     zone = _zone(schedule.timezone)
@@ -277,7 +199,7 @@ def next_release(
         >>> e.basis, e.lag_basis
         ('rule', 'assumed')
     """
-    schedule = load_calendar().schedules.get(publication.id)
+    schedule = schedules().get(publication.id)
     if schedule is None or publication.status != "live":
         return None
     lag, from_catalogue = infer_lag(publication, schedule)
@@ -335,7 +257,7 @@ def next_release_for_month(publication: PublicationId, year: int, month: int) ->
         >>> str(next_release_for_month("monthly", 2024, 11).expected_at)
         '2024-11-14 09:30:00+00:00'
     """
-    schedule = load_calendar().schedules[publication]
+    schedule = schedules()[publication]
     when, listed = expected_at(schedule, year, month)
     return ExpectedRelease(
         publication=publication,
