@@ -37,13 +37,13 @@ def _case(name: str, data: bytes, repeat: int) -> list[dict[str, Any]]:
     from hmcts_data.tables.monthly import parse
 
     prov = Provenance("monthly", name, hashlib.sha256(data).hexdigest())
-    frame = parse(data, prov)
+    frame = parse(data, prov).frame()
     fmt = sniff_format(data, name=name)
     if fmt == "csv":
         base = lambda: pd.read_csv(io.BytesIO(data))  # noqa: E731
     else:
         base = lambda: pd.read_excel(io.BytesIO(data), engine="calamine")  # noqa: E731
-    times = interleaved({"lib": lambda: parse(data, prov), "base": base}, repeat=repeat)
+    times = interleaved({"lib": lambda: parse(data, prov).frame(), "base": base}, repeat=repeat)
     baseline = times["base"]
     out = [
         {

@@ -26,7 +26,7 @@ from tests.monthly_fixtures import (
 
 def _parse(data: bytes, name: str = "file.csv", **kwargs: Any) -> pd.DataFrame:
     prov = Provenance("monthly", name, hashlib.sha256(data).hexdigest())
-    return monthly.parse(data, prov, **kwargs)
+    return monthly.parse(data, prov, **kwargs).frame()
 
 
 def _assert_conserved(frame: pd.DataFrame, expected: Sequence[ExpectedCell]) -> None:
@@ -127,7 +127,7 @@ def test_values_exact_without_float_noise() -> None:
 def test_release_can_be_given() -> None:
     made = monthly_csv("D", date(2025, 4, 1), 2)
     prov = Provenance("monthly", "x.csv", hashlib.sha256(made.data).hexdigest(), release="2025-06")
-    assert set(monthly.parse(made.data, prov, on_unknown="raise")["release"]) == {"2025-06"}
+    assert set(monthly.parse(made.data, prov, on_unknown="raise").frame()["release"]) == {"2025-06"}
 
 
 def test_read_dispatch_uses_the_monthly_parser(tmp_path: Any) -> None:

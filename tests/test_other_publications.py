@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -148,3 +149,23 @@ def test_public_exports() -> None:
     assert hmcts_data.read_tables is not None
     assert hmcts_data.Table.__name__ == "Table"
     assert isinstance(hmcts_data.read_tables(publication_csv("ad-hoc"))[0].data, pd.DataFrame)
+
+
+@pytest.mark.parametrize("publication", ["monthly", *PUBLICATIONS])
+def test_every_parser_returns_the_one_parse_result_read_builds_on(publication: str) -> None:
+    from hmcts_data.tables._schema import Parsed, Provenance
+    from hmcts_data.testing import monthly_csv
+
+    data = (
+        monthly_csv("D", date(2025, 4, 1), 1).data
+        if publication == "monthly"
+        else publication_csv(publication)
+    )
+    got = parser_for(publication)(data, Provenance(publication, "f.csv", "0" * 64))
+    assert isinstance(got, Parsed)
+    assert got.rows == len(got.frame()) > 0
+    expected = read(publication, data)
+    pd.testing.assert_frame_equal(
+        got.frame().drop(columns=["source_file", "sha256"]),
+        expected.drop(columns=["source_file", "sha256"]),
+    )

@@ -320,3 +320,20 @@ def test_melt_wide_reads_a_file_of_plain_cells_in_one_go_as_cell_by_cell() -> No
     workbook = [ColumnSpec("Civil claims", "civil", "receipts", "", "cases", [1.0, float("inf")])]
     with pytest.raises(ParseError, match=r"inf is not a finite figure in m\.csv, sheet 'Data'"):
         melt_wide(PERIODS, workbook, prov)
+
+
+def test_a_parse_result_refuses_parts_that_repeat_a_figure() -> None:
+    prov = Provenance("ad-hoc", "t.csv", SHA, release="2024-05", sheet="S")
+    one = _schema.melt_parts(PERIODS, [_spec()], prov)
+    other = _schema.melt_parts(PERIODS[1:], [_spec(cells=["7"])], prov)
+    with pytest.raises(ParseError, match=r"Tidy contract broken: 2 rows repeat one figure"):
+        _schema.parsed([one, other])
+    # The same labels on another sheet, or other periods, are other figures.
+    elsewhere = _schema.melt_parts(PERIODS, [_spec()], dataclasses.replace(prov, sheet="T"))
+    later = _schema.melt_parts([(date(2024, 6, 1), date(2024, 6, 30))], [_spec(cells=["7"])], prov)
+    result = _schema.parsed([one, elsewhere, later])
+    assert result.rows == 2 + 2 + 1
+    pd.testing.assert_frame_equal(
+        result.frame(), pd.concat([p.frame() for p in result.parts], ignore_index=True)
+    )
+    assert list(result.starts) == [*one.starts, *elsewhere.starts, *later.starts]

@@ -22,7 +22,7 @@ from hmcts_data.testing._monthly_files import (
 
 def _frame(made: MonthlyFile, name: str | None = None) -> pd.DataFrame:
     prov = Provenance("monthly", name or made.filename, hashlib.sha256(made.data).hexdigest())
-    return parse(made.data, prov)
+    return parse(made.data, prov).frame()
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +205,7 @@ def test_unknown_columns_are_kept_apart() -> None:
     data = "\n".join(lines).encode()
     prov = Provenance("monthly", "m.csv", hashlib.sha256(data).hexdigest())
     with pytest.warns(UserWarning, match="Mystery one"):
-        frame = parse(data, prov, on_unknown="keep")
+        frame = parse(data, prov, on_unknown="keep").frame()
     latest = latest_series(frame)
     assert len(latest) == len(frame)
     assert set(latest.loc[latest["source_label"] == "Mystery two", "value"]) == {2.0}

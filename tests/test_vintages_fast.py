@@ -37,7 +37,7 @@ def _frame(made: MonthlyFile | bytes, name: str) -> pd.DataFrame:
     prov = Provenance("monthly", name, hashlib.sha256(data).hexdigest())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return parse(data, prov, on_unknown="keep")
+        return parse(data, prov, on_unknown="keep").frame()
 
 
 def _with_unknown_columns(made: MonthlyFile, labels: list[str], seed: int) -> bytes:

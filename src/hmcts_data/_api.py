@@ -13,7 +13,7 @@ import io
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from hmcts_data._errors import (
     ConfigurationError,
@@ -27,8 +27,8 @@ from hmcts_data._errors import (
 )
 from hmcts_data._registry import registry
 from hmcts_data._warn import warn
-from hmcts_data.tables import OnUnknown, parser_for, parts_parser_for
-from hmcts_data.tables._schema import Provenance, TidyParts, tidy_frame
+from hmcts_data.tables import OnUnknown, parser_for
+from hmcts_data.tables._schema import Parsed, Provenance, tidy_frame
 from hmcts_data.tables._source import Source, read_source
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def read(
         published=published,
         source_url=source_url,
     )
-    return got if not isinstance(got, TidyParts) else got.frame()
+    return got.frame()
 
 
 def _read(
@@ -112,11 +112,11 @@ def _read(
     release: str | None,
     published: datetime | None,
     source_url: str | None,
-) -> pd.DataFrame | TidyParts:
-    """:func:`read`, returning the checked parts instead of a frame where the parser can.
+) -> Parsed:
+    """:func:`read`, returning the checked parse result: its frame is built by the caller.
 
-    Every check of :func:`read` runs here, in the same order, so a file fails at the same
-    point with the same error whether its frame is built now or later with the others.
+    Every check of :func:`read` runs here, so a file fails at the same point with the same
+    error whether its frame is built now (``read``) or later with the others (``load``).
     """
     parse = parser_for(publication)
     if release is not None and not _DATA_MONTH.match(release):
@@ -136,33 +136,23 @@ def _read(
     options: dict[str, OnUnknown] = {} if on_unknown is None else {"on_unknown": on_unknown}
     from hmcts_data.tables._fingerprint import check_frame, explain_failure
 
-    parse_parts = parts_parser_for(publication)
     try:
-        got = parse_parts(data, provenance, **options) if parse_parts else None
-        frame = parse(data, provenance, **options) if got is None else None
+        got = parse(data, provenance, **options)
     except ParseError as exc:
         # A file of another publication: say which, rather than what the parser missed.
         other = explain_failure(publication, data, name) if type(exc) is ParseError else None
         if other is not None:
             raise other from exc
         raise
-    if got is not None and not _fits_own_periods(publication, got):
-        frame = got.frame()  # the fingerprint needs the whole frame to decide
-    if frame is not None:
-        check_frame(publication, frame, data, name)
-    if release is not None:
-        if frame is not None:
-            _check_release(frame, release, name)
-        elif got is not None and got.rows:
-            _check_release_periods(got.starts, got.ends, release, name)
-    if frame is None:
-        assert got is not None
-        return got
-    return frame
+    if not _fits_own_periods(publication, got):
+        check_frame(publication, got.frame(), data, name)  # it needs the whole frame to decide
+    if release is not None and got.rows:
+        _check_release(got.starts, got.ends, release, name)
+    return got
 
 
-def _fits_own_periods(publication: str, parts: TidyParts) -> bool:
-    """Whether :func:`check_frame` would pass ``parts``' frame on its periods alone.
+def _fits_own_periods(publication: str, got: Parsed) -> bool:
+    """Whether :func:`check_frame` would pass ``got``'s frame on its periods alone.
 
     It does for a file read as its own publication whose periods are of a kind the
     publication's fingerprint lists (or of no kind), and for an empty file; any other file
@@ -170,29 +160,29 @@ def _fits_own_periods(publication: str, parts: TidyParts) -> bool:
     """
     from hmcts_data.tables._fingerprint import fingerprints, span_kinds
 
-    if not parts.rows:
+    if not got.rows:
         return True
     if publication != "monthly":
         return False  # check_frame looks for the monthly signature in other publications
-    kinds = span_kinds(parts.starts, parts.ends)
+    kinds = span_kinds(got.starts, got.ends)
     return not kinds or bool(kinds & fingerprints()[publication].periods)
 
 
-def _check_release(frame: pd.DataFrame, release: str, name: str) -> None:
+def _check_release(starts: Any, ends: Any, release: str, name: str) -> None:
     """Refuse a ``release=`` the file contradicts: its newest period is not in that month.
 
     A period shorter than a month (a week) may straddle two months, so its start month is
     accepted as well as its end month; nothing else is.
+
+    Args:
+        starts: The file's ``period_start`` values (``datetime64``, not empty).
+        ends: Their ``period_end`` values.
+        release: The release asked for (``"YYYY-MM"``).
+        name: The file's name, for the message.
+
+    Raises:
+        ConfigurationError: The file's newest month is another month.
     """
-    if frame.empty:
-        return
-    _check_release_periods(
-        frame["period_start"].to_numpy(), frame["period_end"].to_numpy(), release, name
-    )
-
-
-def _check_release_periods(starts: Any, ends: Any, release: str, name: str) -> None:
-    """:func:`_check_release` on the periods (``datetime64`` arrays) of a non-empty file."""
     import numpy as np
 
     newest = ends.max()
@@ -351,7 +341,7 @@ def _cached_bytes(
 
 def _read_embedded(
     item: EmbeddedRelease, rel: Release | None, on_unknown: OnUnknown | None
-) -> pd.DataFrame | TidyParts:
+) -> Parsed:
     from hmcts_data._embedded import embedded_bytes
 
     data = io.BytesIO(embedded_bytes(item))
@@ -372,7 +362,7 @@ def _load_releases(
     client: Client,
     on_unknown: OnUnknown | None,
     progress: bool | ProgressCallback | None,
-) -> list[pd.DataFrame | TidyParts]:
+) -> list[Parsed]:
     """Load each release live or from the cache; where the network fails, the embedded copy.
 
     Live data always wins: an embedded copy is used only for a release that could not be
@@ -383,7 +373,7 @@ def _load_releases(
     from hmcts_data._embedded import embedded_for, embedded_releases
     from hmcts_data._embedded._fallback import embedded_warning, unavailable_error
 
-    frames: list[pd.DataFrame | TidyParts] = []
+    frames: list[Parsed] = []
     used: list[EmbeddedRelease] = []
     skipped: list[Release] = []
     failure: HMCTSDataError | None = None
@@ -527,14 +517,9 @@ def load(
     return confirm_inferred(_stacked(frames), stacklevel=3)
 
 
-def _stacked(frames: Sequence[pd.DataFrame | TidyParts]) -> pd.DataFrame:
-    """The releases' frames stacked in order (``pd.concat``), parts built as one frame."""
-    import pandas as pd
-
-    if all(isinstance(f, TidyParts) for f in frames):
-        return tidy_frame(cast("list[TidyParts]", frames))
-    built = [f.frame() if isinstance(f, TidyParts) else f for f in frames]
-    return built[0] if len(built) == 1 else pd.concat(built, ignore_index=True)
+def _stacked(frames: Sequence[Parsed]) -> pd.DataFrame:
+    """The releases' frames stacked in order, built as one frame."""
+    return tidy_frame([part for got in frames for part in got.parts])
 
 
 def series(

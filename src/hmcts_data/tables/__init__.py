@@ -5,7 +5,8 @@ registry (``publications.toml``) says how to read: most are read through
 :func:`hmcts_data.read_tables` and their crosswalk (:mod:`hmcts_data.tables._publication`); a
 publication that truly differs names a module of its own (the monthly MI:
 :mod:`hmcts_data.tables.monthly`). Each ``parse(data: bytes, provenance: Provenance, *,
-on_unknown: OnUnknown) -> pandas.DataFrame`` returns a frame that satisfies the tidy contract.
+on_unknown: OnUnknown)`` returns the one parse result, :class:`~hmcts_data.tables._schema.Parsed`:
+the file's checked parts of the tidy contract, whose ``frame()`` is its tidy frame.
 """
 
 from __future__ import annotations
@@ -16,11 +17,9 @@ from typing import TYPE_CHECKING, Literal, Protocol, cast
 from hmcts_data._registry import registry
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from hmcts_data.tables._schema import Parsed, Provenance
 
-    from hmcts_data.tables._schema import Provenance, TidyParts
-
-__all__ = ["OnUnknown", "Parser", "PartsParser", "parser_for", "parts_parser_for"]
+__all__ = ["OnUnknown", "Parser", "parser_for"]
 
 #: What to do with a header or label the crosswalk does not know.
 OnUnknown = Literal["raise", "keep"]
@@ -29,15 +28,8 @@ OnUnknown = Literal["raise", "keep"]
 class Parser(Protocol):
     """A publication's ``parse(data, provenance, *, on_unknown=...)``."""
 
-    def __call__(self, data: bytes, provenance: Provenance, **options: OnUnknown) -> pd.DataFrame:
-        """Parse a file's bytes into the tidy frame."""
-
-
-class PartsParser(Protocol):
-    """A publication's ``parse_parts``: its checked parts, before a frame is built."""
-
-    def __call__(self, data: bytes, provenance: Provenance, **options: OnUnknown) -> TidyParts:
-        """Parse a file's bytes into checked parts of the tidy frame."""
+    def __call__(self, data: bytes, provenance: Provenance, **options: OnUnknown) -> Parsed:
+        """Parse a file's bytes into the tidy contract, checked."""
 
 
 def _module(publication: str) -> object | None:
@@ -66,12 +58,3 @@ def parser_for(publication: str) -> Parser:
 
         return cast(Parser, publication_parser(publication))
     return cast(Parser, getattr(module, "parse"))  # noqa: B009 - a module's attribute
-
-
-def parts_parser_for(publication: str) -> PartsParser | None:
-    """The publication's ``parse_parts``, when its parser can stop before building a frame.
-
-    Raises:
-        NotFoundError: Unknown publication id.
-    """
-    return cast("PartsParser | None", getattr(_module(publication), "parse_parts", None))

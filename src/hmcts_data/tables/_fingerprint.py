@@ -185,7 +185,8 @@ def _classified(publication: str, data: bytes, name: str) -> tuple[pd.DataFrame,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            frame = parser_for(publication)(data, Provenance(publication, name, "0" * 64))
+            got = parser_for(publication)(data, Provenance(publication, name, "0" * 64))
+            frame = got.frame()
     except ParseError:
         return None
     return frame, _score(frame)

@@ -21,12 +21,12 @@ from hmcts_data._errors import SchemaDriftError
 from hmcts_data._warn import warn
 from hmcts_data.tables import OnUnknown
 from hmcts_data.tables._crosswalk import load_crosswalk
-from hmcts_data.tables._reader import LabelMeaning, read_tables
-from hmcts_data.tables._schema import Provenance, tidy_dtypes, validate_tidy
+from hmcts_data.tables._reader import LabelMeaning, melt_table, read_tables
+from hmcts_data.tables._schema import Parsed, Provenance, parsed
 from hmcts_data.tables._weeks import WeekDates
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = ["PublicationParser", "parse_publication", "publication_parser"]
 
@@ -43,7 +43,7 @@ class PublicationParser(Protocol):
         *,
         on_unknown: OnUnknown = "keep",
         week_dates: WeekDates | None = None,
-    ) -> pd.DataFrame: ...
+    ) -> Parsed: ...
 
 
 @cache
@@ -64,7 +64,7 @@ def publication_parser(publication: str) -> PublicationParser:
         >>> from hmcts_data import Provenance
         >>> parse = publication_parser("remote-hearings")
         >>> raw = b"Table 1: Hearings by mode\n\nWeek ending,Crown Court - Video\n12/04/2020,5\n"
-        >>> frame = parse(raw, Provenance("remote-hearings", "h.csv", "0" * 64))
+        >>> frame = parse(raw, Provenance("remote-hearings", "h.csv", "0" * 64)).frame()
         >>> frame.loc[0, ["jurisdiction", "measure", "breakdown"]].tolist()
         ['crown_court', 'hearings', 'video']
     """
@@ -75,7 +75,7 @@ def publication_parser(publication: str) -> PublicationParser:
         *,
         on_unknown: OnUnknown = "keep",
         week_dates: WeekDates | None = None,
-    ) -> pd.DataFrame:
+    ) -> Parsed:
         if provenance.publication != publication:
             provenance = dataclasses.replace(provenance, publication=publication)
         return parse_publication(data, provenance, on_unknown=on_unknown, week_dates=week_dates)
@@ -97,14 +97,14 @@ _PARSE_DOC = """Parse a file of the {publication} publication into the tidy cont
             explain.
 
     Returns:
-        The validated tidy frame.
+        The checked parse result; ``.frame()`` is its tidy frame.
 
     Raises:
         ParseError: Unreadable file, no table, a table with no header row or no period.
         SchemaDriftError: Unknown labels with ``on_unknown="raise"``.
 
     Example:
-        >>> frame = parse(data, Provenance("{publication}", "file.ods", sha))  # doctest: +SKIP
+        >>> parse(data, Provenance("{publication}", "f.ods", sha)).frame()  # doctest: +SKIP
     """
 
 
@@ -114,7 +114,7 @@ def parse_publication(
     *,
     on_unknown: OnUnknown = "keep",
     week_dates: WeekDates | None = None,
-) -> pd.DataFrame:
+) -> Parsed:
     """Read every table of a file and map its labels with the publication's crosswalk.
 
     Args:
@@ -125,7 +125,7 @@ def parse_publication(
         week_dates: How to read bare dates of weekly tables when the file does not say.
 
     Returns:
-        One validated tidy frame for the whole file (one ``release`` for every table: the one
+        The whole file's checked parse result (one ``release`` for every table: the one
         given, else the latest period month in the file).
 
     Raises:
@@ -133,8 +133,6 @@ def parse_publication(
             no period; a value cell is not a figure.
         SchemaDriftError: Unknown labels with ``on_unknown="raise"``.
     """
-    import pandas as pd
-
     crosswalk = load_crosswalk(provenance.publication)
     reasons: dict[str, str] = {}
 
@@ -145,23 +143,37 @@ def parse_publication(
         return meaning
 
     tables = read_tables(data, name=provenance.source_file)
-    frames = [
-        table.to_tidy(provenance, classify=classify, week_dates=week_dates) for table in tables
+    parts = [
+        part
+        for table in tables
+        for part in melt_table(table, provenance, classify=classify, week_dates=week_dates).parts
     ]
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    if provenance.release is None and len(frames) > 1:
-        latest = str(frame["release"].max())
-        frame["release"] = pd.Series([latest] * len(frame), dtype=tidy_dtypes()["release"])
-    unknown_rows = frame["jurisdiction"].isna() | frame["measure"].isna()
-    if bool(unknown_rows.any()):
-        located = frame.loc[unknown_rows, ["source_sheet", "source_label"]].drop_duplicates()
+    if provenance.release is None and len(tables) > 1 and parts:
+        # One release for the whole file: the latest period month of any of its tables.
+        latest = max(str(p.provenance.release) for p in parts)
+        parts = [
+            dataclasses.replace(p, provenance=dataclasses.replace(p.provenance, release=latest))
+            for p in parts
+        ]
+    # (sheet, label) of each unmapped column, in file order, and how many figures they hold.
+    unknown: dict[tuple[str | None, str | None], None] = {}
+    unknown_rows = 0
+    for part in parts:
+        codes = part.codes
+        unmapped = ((codes["jurisdiction"] < 0) | (codes["measure"] < 0)).tolist()
+        for label, missing in zip(part.labels, unmapped, strict=True):
+            if missing:
+                unknown[(part.provenance.sheet, label)] = None
+                unknown_rows += len(part.starts)
+    if unknown:
+        located = list(unknown)
         labels = [
             (f"{sheet}: " if isinstance(sheet, str) else "") + str(label)
-            for sheet, label in located.itertuples(index=False)
+            for sheet, label in located
         ]
         shown = ", ".join(
-            repr(x) + _why(raw, reasons)
-            for x, raw in zip(labels[:_SHOWN], located["source_label"].astype(str), strict=False)
+            repr(x) + _why(str(raw), reasons)
+            for x, (_, raw) in zip(labels[:_SHOWN], located, strict=False)
         )
         more = f" and {len(labels) - _SHOWN} more" if len(labels) > _SHOWN else ""
         if on_unknown == "raise":
@@ -174,14 +186,14 @@ def parse_publication(
                 file=provenance.source_file,
             )
         warn(
-            f"{provenance.source_file}: kept {int(unknown_rows.sum())} figure(s) whose labels "
+            f"{provenance.source_file}: kept {unknown_rows} figure(s) whose labels "
             f"the {provenance.publication} vocabulary cannot read with certainty, with null "
             f"jurisdiction, measure and mapping: {shown}{more}. Please report the file so the "
             "vocabulary can learn them.",
             UserWarning,
             stacklevel=3,
         )
-    return validate_tidy(frame, file=provenance.source_file)
+    return parsed(parts)
 
 
 def _why(label: str, reasons: dict[str, str]) -> str:

@@ -4,7 +4,7 @@
 rows, flattened column labels (``[note N]`` stripped and kept as notes), the data cells as
 published, where shorthand markers were found, and the footnotes below the table.
 :meth:`Table.to_tidy` turns a table (wide or long, periods across or down) into the tidy
-contract through the one melt step (:func:`hmcts_data.tables._schema.melt_wide`).
+contract through the one melt step (:func:`hmcts_data.tables._schema.melt_parts`).
 
 Layout rules live in :mod:`hmcts_data.tables._layout`; period labels in
 :mod:`hmcts_data.tables._weeks`; cell reading in :mod:`hmcts_data.tables._values`.
@@ -28,12 +28,13 @@ from hmcts_data.tables._layout import RawTable, find_tables, is_data_cell
 from hmcts_data.tables._periods import month_bounds
 from hmcts_data.tables._schema import (
     ColumnSpec,
+    Parsed,
     Provenance,
     cell_error,
     column_letter,
     locate,
-    melt_wide,
-    validate_tidy,
+    melt_parts,
+    parsed,
 )
 from hmcts_data.tables._values import CellError, parse_cell
 from hmcts_data.tables._weeks import (
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 
     from hmcts_data.tables._source import Source
 
-__all__ = ["LabelMeaning", "Marker", "Table", "read_tables", "sheet_role"]
+__all__ = ["LabelMeaning", "Marker", "Table", "melt_table", "read_tables", "sheet_role"]
 
 _log = logging.getLogger("hmcts_data")
 
@@ -241,46 +242,12 @@ class Table:
             >>> tidy.loc[0, "period_start"], tidy.loc[0, "period_end"], tidy["value"].tolist()
             (Timestamp('2020-04-06 00:00:00'), Timestamp('2020-04-12 00:00:00'), [5.0])
         """
-        import pandas as pd
-
         from hmcts_data.tables._schema import empty_tidy
 
-        classify = classify or default_meaning
-        series = self._series(week_dates=week_dates, period=period)
-        if not series:
-            return empty_tidy()
-        prefix = ""
-        if self.tables_in_sheet > 1:
-            prefix = f"{self.title or f'table {self.index + 1}'} | "
-        release = provenance.release
-        if release is None:
-            last = max(p.end for s in series for p in s.periods)
-            release = f"{last.year:04d}-{last.month:02d}"
-        prov = dataclasses.replace(provenance, sheet=self.sheet, release=release)
-        groups: dict[tuple[tuple[date, date], ...], list[ColumnSpec]] = {}
-        seen: set[str] = set()
-        for s in series:
-            meaning = classify(s.parts, self.title)
-            label = prefix + " | ".join(s.parts)
-            seen.add(label)
-            key = tuple((p.start, p.end) for p in s.periods)
-            groups.setdefault(key, []).append(
-                ColumnSpec(
-                    label=label,
-                    jurisdiction=meaning.jurisdiction,
-                    measure=meaning.measure,
-                    breakdown=meaning.breakdown,
-                    unit=meaning.unit,
-                    cells=s.cells,
-                    row_numbers=s.rows,
-                    mapping=meaning.mapping,
-                )
-            )
-        frames = [melt_wide(list(k), specs, prov) for k, specs in groups.items()]
-        if len(frames) == 1:
-            return frames[0]  # melt_wide validated it
-        # Each part is valid alone; together they may still repeat a figure.
-        return validate_tidy(pd.concat(frames, ignore_index=True), file=self.file)
+        found = melt_table(
+            self, provenance, classify=classify, week_dates=week_dates, period=period
+        )
+        return found.frame() if found.parts else empty_tidy()
 
     # -- internals ------------------------------------------------------------------------
 
@@ -749,3 +716,51 @@ def _fill_merged_labels(grid: Grid, raw: RawTable, body: list[list[Cell]]) -> No
             if r in index:
                 for c in range(max(c0, raw.left), min(c1, raw.left + raw.width - 1) + 1):
                     body[index[r]][c - raw.left] = value
+
+
+def melt_table(
+    table: Table,
+    provenance: Provenance,
+    *,
+    classify: Classifier | None = None,
+    week_dates: WeekDates | None = None,
+    period: tuple[date, date] | None = None,
+) -> Parsed:
+    """:meth:`Table.to_tidy` as a parse result: the table's checked parts, no frame built.
+
+    Raises:
+        ParseError: As :meth:`Table.to_tidy`.
+    """
+    classify = classify or default_meaning
+    series = table._series(week_dates=week_dates, period=period)
+    if not series:
+        return parsed([])
+    prefix = ""
+    if table.tables_in_sheet > 1:
+        prefix = f"{table.title or f'table {table.index + 1}'} | "
+    release = provenance.release
+    if release is None:
+        last = max(p.end for s in series for p in s.periods)
+        release = f"{last.year:04d}-{last.month:02d}"
+    prov = dataclasses.replace(provenance, sheet=table.sheet, release=release)
+    groups: dict[tuple[tuple[date, date], ...], list[ColumnSpec]] = {}
+    seen: set[str] = set()
+    for s in series:
+        meaning = classify(s.parts, table.title)
+        label = prefix + " | ".join(s.parts)
+        seen.add(label)
+        key = tuple((p.start, p.end) for p in s.periods)
+        groups.setdefault(key, []).append(
+            ColumnSpec(
+                label=label,
+                jurisdiction=meaning.jurisdiction,
+                measure=meaning.measure,
+                breakdown=meaning.breakdown,
+                unit=meaning.unit,
+                cells=s.cells,
+                row_numbers=s.rows,
+                mapping=meaning.mapping,
+            )
+        )
+    # Each part is checked alone, and together they must not repeat a figure.
+    return parsed(melt_parts(list(k), specs, prov) for k, specs in groups.items())

@@ -53,6 +53,7 @@ __all__ = [
     "MAPPINGS",
     "TIDY_COLUMNS",
     "ColumnSpec",
+    "Parsed",
     "Provenance",
     "TidyColumn",
     "TidyParts",
@@ -67,6 +68,7 @@ __all__ = [
     "locate",
     "melt_parts",
     "melt_wide",
+    "parsed",
     "tidy_dtypes",
     "tidy_frame",
     "validate_tidy",
@@ -525,6 +527,85 @@ class TidyParts:
     def frame(self) -> pd.DataFrame:
         """The tidy frame of these parts alone."""
         return tidy_frame([self])
+
+
+@dataclass(frozen=True, eq=False)
+class Parsed:
+    """What every parser returns: one file read into the tidy contract and checked.
+
+    Its rows are held as parts (one per table and set of periods) until a frame is wanted:
+    :meth:`frame` for this file alone, or :func:`tidy_frame` of several files' parts at once
+    (``load`` builds one frame of all its releases so).
+
+    Attributes:
+        parts: The file's parts, in the file's order; each is checked, and together they
+            repeat no figure (see :func:`parsed`).
+    """
+
+    parts: tuple[TidyParts, ...]
+
+    @property
+    def rows(self) -> int:
+        """How many tidy rows the file gives."""
+        return sum(p.rows for p in self.parts)
+
+    @property
+    def starts(self) -> Any:
+        """``period_start`` of every period of every part (``datetime64[ns]``)."""
+        return _periods([p.starts for p in self.parts])
+
+    @property
+    def ends(self) -> Any:
+        """``period_end`` of every period of every part."""
+        return _periods([p.ends for p in self.parts])
+
+    def frame(self) -> pd.DataFrame:
+        """The file's tidy frame (built once: a fingerprint check and ``read`` share it)."""
+        built = self.__dict__.get("_frame")
+        if built is None:
+            built = tidy_frame(self.parts)
+            object.__setattr__(self, "_frame", built)
+        return built
+
+
+def _periods(chunks: Sequence[Any]) -> Any:
+    import numpy as np
+
+    return np.concatenate(chunks) if chunks else np.empty(0, dtype="datetime64[ns]")
+
+
+def parsed(parts: Iterable[TidyParts]) -> Parsed:
+    """One file's parts (each checked by :func:`melt_parts`) as its parse result.
+
+    Raises:
+        ParseError: Two parts repeat a figure (the same labels and key for the same period
+            in one sheet), named as :func:`validate_tidy` names it.
+    """
+    result = Parsed(tuple(parts))
+    if len(result.parts) > 1 and _repeated_across(result.parts):
+        validate_tidy(result.frame(), file=result.parts[0].provenance.source_file)
+    return result
+
+
+def _repeated_across(parts: Sequence[TidyParts]) -> bool:
+    """Whether two parts hold one figure: the figure key apart from the file's own columns."""
+    periods_of: dict[tuple[Any, ...], set[tuple[Any, Any]]] = {}
+    for part in parts:
+        prov = part.provenance
+        periods = set(zip(part.starts.tolist(), part.ends.tolist(), strict=True))
+        blocks = zip(
+            part.labels,
+            part.codes["jurisdiction"].tolist(),
+            part.codes["measure"].tolist(),
+            part.breakdowns,
+            strict=True,
+        )
+        for block in blocks:
+            seen = periods_of.setdefault((prov.release, prov.sheet, *block), set())
+            if seen & periods:
+                return True
+            seen |= periods
+    return False
 
 
 def melt_parts(

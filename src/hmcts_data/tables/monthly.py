@@ -13,7 +13,6 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from hmcts_data._errors import ParseError, SchemaDriftError
 from hmcts_data._warn import warn
@@ -24,17 +23,15 @@ from hmcts_data.tables._monthly_crosswalk import Match, load_crosswalk, normalis
 from hmcts_data.tables._periods import parse_month_column
 from hmcts_data.tables._schema import (
     ColumnSpec,
+    Parsed,
     Provenance,
-    TidyParts,
     column_letter,
     locate,
     melt_parts,
+    parsed,
 )
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-__all__ = ["map_headers", "parse", "parse_parts"]
+__all__ = ["map_headers", "parse"]
 
 _log = logging.getLogger("hmcts_data")
 _MONTH_HEADERS = frozenset({"month"})
@@ -86,8 +83,8 @@ def _pick_sheet(grids: Sequence[Grid], name: str) -> tuple[Grid, list[tuple[int,
     )
 
 
-def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep") -> pd.DataFrame:
-    r"""Parse one monthly MI file (CSV, XLSX or ODS, any known layout) into the tidy frame.
+def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep") -> Parsed:
+    r"""Parse one monthly MI file (CSV, XLSX or ODS, any known layout) into the tidy contract.
 
     Every data cell becomes one row: figures with their value, missing cells with a null value
     and their marker (``blank``, ``NA``, ``N/A`` ...). Duplicate headers (era B), glued footnote
@@ -103,7 +100,7 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
             crosswalk raises :class:`~hmcts_data.SchemaDriftError`.
 
     Returns:
-        A validated tidy frame.
+        The checked parse result; ``.frame()`` is its tidy frame.
 
     Raises:
         ParseError: The bytes are not a readable CSV/XLSX/ODS table, not a monthly MI table
@@ -116,26 +113,11 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
         >>> import hashlib
         >>> raw = b"Month,Civil Claims received\nApr 2024,146923\nMay 2024,NA\n"
         >>> prov = Provenance("monthly", "d.csv", hashlib.sha256(raw).hexdigest())
-        >>> frame = parse(raw, prov)
+        >>> frame = parse(raw, prov).frame()
         >>> frame["value"].tolist(), frame["marker"].tolist(), frame["measure"].tolist()
         ([146923.0, <NA>], [<NA>, 'NA'], ['receipts', 'receipts'])
         >>> frame["mapping"].tolist()
         ['exact', 'exact']
-    """
-    return parse_parts(data, provenance, on_unknown=on_unknown).frame()
-
-
-def parse_parts(
-    data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
-) -> TidyParts:
-    """:func:`parse` up to the frame: every cell read and checked, the frame not yet built.
-
-    ``load(..., "all")`` builds one frame from every release's parts (see
-    :func:`~hmcts_data.tables._schema.tidy_frame`) instead of a frame per file.
-
-    Raises:
-        ParseError: As :func:`parse`.
-        SchemaDriftError: As :func:`parse`.
     """
     name = provenance.source_file
     grid, rows = _pick_sheet(load_grids(data, name=name), name)
@@ -238,9 +220,9 @@ def parse_parts(
                 mapping=m.mapping or "exact",
             )
         )
-    parts = melt_parts(periods, specs, provenance)
+    result = parsed([melt_parts(periods, specs, provenance)])
     _warn_unrecorded(headers, mappings, where)
-    return parts
+    return result
 
 
 @lru_cache(maxsize=64)
