@@ -19,7 +19,14 @@ from contextvars import ContextVar
 
 import httpcore
 
-__all__ = ["DeadlineBackend", "DeadlineExceeded", "check", "deadline", "install"]
+__all__ = [
+    "DeadlineBackend",
+    "DeadlineExceeded",
+    "check",
+    "current_end",
+    "deadline",
+    "install",
+]
 
 #: Monotonic time at which the current request must be complete (``None``: no deadline).
 _END: ContextVar[float | None] = ContextVar("hmcts_data_deadline", default=None)
@@ -43,6 +50,16 @@ def deadline(end: float) -> Iterator[None]:
         yield
     finally:
         _END.reset(token)
+
+
+def current_end() -> float | None:
+    """The monotonic time this thread's request must be complete by (``None``: no deadline).
+
+    Example:
+        >>> current_end() is None
+        True
+    """
+    return _END.get()
 
 
 def check() -> None:

@@ -69,7 +69,9 @@ def env_values(environ: Mapping[str, str]) -> dict[str, Any]:
         Field name -> raw value, for the variables set.
 
     Raises:
-        ConfigurationError: ``HMCTS_DATA_OFFLINE`` is not a boolean word.
+        ConfigurationError: ``HMCTS_DATA_OFFLINE`` is not a boolean word, or
+            ``HMCTS_DATA_CACHE_DIR`` names a user with no home (``~nosuchuser/x``) or holds a
+            NUL character.
 
     Example:
         >>> env_values({"HMCTS_DATA_OFFLINE": "yes", "HMCTS_DATA_TIMEOUT": " "})
@@ -86,7 +88,22 @@ def env_values(environ: Mapping[str, str]) -> dict[str, Any]:
                 raise ConfigurationError(f"{var}={raw!r} is not a boolean; use 1/true or 0/false.")
             values[field] = flag in _TRUE
         elif field == "cache_dir":
-            values[field] = Path(raw).expanduser()
+            values[field] = _cache_dir(var, raw)
         else:
             values[field] = raw
     return values
+
+
+def _cache_dir(var: str, raw: str) -> Path:
+    if "\x00" in raw:
+        raise ConfigurationError(
+            f"{var}={raw!r} contains a NUL character, which no path can hold; set it to a "
+            "folder's path."
+        )
+    try:
+        return Path(raw).expanduser()
+    except RuntimeError as exc:  # "~name" of a user that does not exist, or no home at all
+        raise ConfigurationError(
+            f"{var}={raw!r} starts with ~, but that home directory cannot be found ({exc}); "
+            "write the folder's full path instead."
+        ) from None

@@ -4,7 +4,8 @@ Every request goes through :meth:`Http.get`, which
 
 * refuses (before connecting) any URL, or redirect hop, whose host is not in
   ``Settings.allowed_host_set`` or which uses plain ``http`` off loopback;
-* waits for the rate limiter (``Settings.rate_limit`` requests per second, all threads);
+* waits for the rate limiter (``Settings.rate_limit`` requests per second, shared by every
+  client of the process with the same base URL origin), never past the request's deadline;
 * retries GETs on transport errors (connect, read, protocol, timeouts), a body shorter than
   its ``Content-Length``, 429 and 5xx, with exponential backoff and full jitter, honouring
   ``Retry-After`` (seconds or HTTP date, capped at ``Settings.retry_after_cap``);
@@ -21,9 +22,12 @@ Every request goes through :meth:`Http.get`, which
 from __future__ import annotations
 
 import functools
+import importlib.util
+import ipaddress
 import logging
 import os
 import random
+import re
 import ssl
 import threading
 import time
@@ -39,19 +43,28 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from hmcts_data._breaker import Breaker
-from hmcts_data._deadline import DeadlineExceeded, check, deadline, install
-from hmcts_data._errors import DownloadError, HostNotAllowedError, IntegrityError, NetworkError
+from hmcts_data._deadline import DeadlineExceeded, check, current_end, deadline, install
+from hmcts_data._errors import (
+    ConfigurationError,
+    DownloadError,
+    HostNotAllowedError,
+    IntegrityError,
+    NetworkError,
+)
 from hmcts_data._settings import Settings, is_loopback_host
 
 __all__ = [
     "Http",
     "IncompleteBodyError",
+    "RateLimitWaitError",
     "RateLimiter",
     "RetryableStatusError",
     "body_chunks",
     "check_allowed",
+    "check_http_environment",
     "check_length",
     "parse_retry_after",
+    "shared_limiter",
 ]
 
 logger = logging.getLogger("hmcts_data")
@@ -253,16 +266,65 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._next = 0.0
 
-    def acquire(self) -> float:
-        """Wait for the next slot; return the seconds waited."""
+    def acquire(self, until: float | None = None, *, interval: float | None = None) -> float:
+        """Wait for the next slot; return the seconds waited.
+
+        Args:
+            until: The clock time the request must be complete by (its deadline). A slot
+                that starts later is not taken and nothing is waited: it could only end past
+                the deadline.
+            interval: Seconds until the slot after this one (default ``1 / rate``): a client
+                sharing this limiter spaces its requests by its own rate.
+
+        Raises:
+            RateLimitWaitError: The next slot starts after ``until``.
+        """
         with self._lock:
             now = self._clock()
             slot = max(now, self._next)
-            self._next = slot + self.interval
+            if until is not None and slot >= until:
+                raise RateLimitWaitError(slot - now, max(0.0, until - now))
+            self._next = slot + (self.interval if interval is None else interval)
         wait = slot - now
         if wait > 0:
             self._sleep(wait)
         return wait
+
+
+# One limiter per origin (scheme, host, port of the base URL) for the whole process: GOV.UK's
+# budget of 10 requests per second is per user of its API, however many clients (threads,
+# default clients for other settings, the user's own) a program makes.
+_SHARED: dict[str, RateLimiter] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_limiter(settings: Settings) -> RateLimiter:
+    """The process-wide rate limiter for ``settings.base_url``'s origin.
+
+    Every client of the process with the same base URL origin shares it, each spacing its
+    requests by its own ``rate_limit``, so together they never go faster than the fastest
+    rate among them.
+
+    Example:
+        >>> shared_limiter(Settings()) is shared_limiter(Settings(timeout=3))
+        True
+    """
+    parts = urlsplit(settings.base_url)
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    with _SHARED_LOCK:
+        found = _SHARED.get(origin)
+        if found is None:
+            found = _SHARED[origin] = RateLimiter(settings.rate_limit)
+        return found
+
+
+class RateLimitWaitError(Exception):
+    """Waiting for a rate-limit slot would pass the request's deadline (internal, not retried)."""
+
+    def __init__(self, wait: float, left: float) -> None:
+        super().__init__(f"the next request slot is {wait:.3g}s away, {left:.3g}s left")
+        self.wait = wait
+        self.left = left
 
 
 class BudgetSpentError(Exception):
@@ -368,6 +430,120 @@ def _tls_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+#: Proxy schemes httpx can use (SOCKS only with its ``socks`` extra).
+_PROXY_SCHEMES = frozenset({"http", "https", "socks5", "socks5h"})
+#: The variables the HTTP client reads besides the proxies.
+_TLS_VARS = ("SSL_CERT_FILE", "SSL_CERT_DIR")
+
+
+_HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _no_proxy_pattern(host: str) -> str:
+    """The URL pattern httpx makes of one ``NO_PROXY`` entry (as its get_environment_proxies)."""
+    if "://" in host:
+        return host
+    bare = host.split("/", maxsplit=1)[0]
+    try:
+        ipaddress.IPv4Address(bare)
+        return f"all://{host}"
+    except ValueError:
+        pass
+    try:
+        ipaddress.IPv6Address(bare)
+        return f"all://[{host}]"
+    except ValueError:
+        pass
+    return f"all://{host}" if host.lower() == "localhost" else f"all://*{host}"
+
+
+def _proxy_problem(value: str) -> str | None:
+    url = value if "://" in value else f"http://{value}"
+    try:
+        parsed = httpx.URL(url)
+        port = parsed.port
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        return f"is not a valid proxy URL ({exc})"
+    if parsed.scheme not in _PROXY_SCHEMES:
+        return (
+            f"uses the scheme {parsed.scheme!r}; proxies can be http://, https://, socks5:// or "
+            "socks5h://"
+        )
+    if not parsed.host:
+        return "names no host"
+    if not (_HOST.fullmatch(parsed.host) or _is_ip(parsed.host)):
+        return f"names the host {parsed.host!r}, which is not a host name or IP address"
+    if port is not None and not 0 < port < 65536:
+        return f"has the port {port}, outside 1-65535"
+    if parsed.scheme.startswith("socks") and importlib.util.find_spec("socksio") is None:
+        return "is a SOCKS proxy, which needs the socks extra of httpx (pip install 'httpx[socks]')"
+    return None
+
+
+def check_http_environment(environ: Mapping[str, str] | None = None) -> None:
+    """Raise unless the HTTP client's own environment variables can be used.
+
+    httpx reads the proxy variables (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``,
+    ``NO_PROXY``, in either case) and ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when a client is
+    made, for every URL (plain-http loopback included), and fails on a bad one with whatever
+    its parser raises. Each is checked here first, so the error names the variable.
+
+    Args:
+        environ: The environment (``os.environ`` when ``None``).
+
+    Raises:
+        ConfigurationError: A variable is malformed or unsupported; the message names it,
+            quotes its value and says what to do.
+
+    Example:
+        >>> check_http_environment({"HTTPS_PROXY": "http://proxy.example:3128"})
+        >>> check_http_environment({"HTTPS_PROXY": "ftp://proxy.example"})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        hmcts_data._errors.ConfigurationError: HTTPS_PROXY='ftp://proxy.example' uses ...
+    """
+    env = os.environ if environ is None else environ
+    problems: list[str] = []
+    for stem in ("http_proxy", "https_proxy", "all_proxy"):
+        for name in sorted(n for n in env if n.lower() == stem):
+            value = env[name].strip()
+            problem = _proxy_problem(value) if value else None
+            if problem is not None:
+                problems.append(f"{name}={env[name]!r} {problem}")
+    for name in sorted(n for n in env if n.lower() == "no_proxy"):
+        for host in (h.strip() for h in env[name].split(",")):
+            if not host or host == "*":
+                continue
+            try:
+                port = httpx.URL(_no_proxy_pattern(host)).port
+            except (httpx.InvalidURL, ValueError, TypeError) as exc:
+                problems.append(f"{name}={env[name]!r} lists {host!r}, not a host ({exc})")
+                continue
+            if port is not None and not 0 < port < 65536:
+                problems.append(f"{name}={env[name]!r} lists {host!r}, whose port is invalid")
+    # Whether the bundle parses is found when it is loaded (once, by Http); here, that it is
+    # there at all.
+    cafile = env.get("SSL_CERT_FILE", "")
+    if cafile and not os.path.isfile(cafile):
+        problems.append(f"SSL_CERT_FILE={cafile!r} is not a file")
+    capath = env.get("SSL_CERT_DIR", "")
+    if capath and not cafile and not os.path.isdir(capath):
+        problems.append(f"SSL_CERT_DIR={capath!r} is not a directory")
+    if problems:
+        raise ConfigurationError(
+            "; ".join(problems) + ". The HTTP client reads these variables for every request; "
+            "fix or unset them (hmcts-data reads nothing else from them).",
+        )
+
+
 class Http:
     """The transport used by one :class:`~hmcts_data.Client` (thread-safe).
 
@@ -379,14 +555,34 @@ class Http:
     def __init__(self, settings: Settings, breaker: Breaker | None = None) -> None:
         self.settings = settings
         self.breaker = breaker if breaker is not None else Breaker(settings.unreachable_cooldown)
-        self._limiter = RateLimiter(settings.rate_limit)
-        self._client = httpx.Client(
-            headers={"User-Agent": settings.user_agent},
-            verify=_tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")),
-            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
-            follow_redirects=False,
-            event_hooks={"response": [_hold_location]},
-        )
+        self._limiter = shared_limiter(settings)
+        self._interval = 1.0 / settings.rate_limit
+        check_http_environment()
+        cert_file, cert_dir = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
+        try:
+            verify = _tls_context(cert_file, cert_dir)
+        except (OSError, ssl.SSLError, ValueError) as exc:
+            which = f"SSL_CERT_FILE={cert_file!r}" if cert_file else f"SSL_CERT_DIR={cert_dir!r}"
+            raise ConfigurationError(
+                f"{which} cannot be read as a bundle of PEM certificates "
+                f"({getattr(exc, 'strerror', None) or exc}). Fix or unset it.",
+            ) from None
+        try:
+            self._client = httpx.Client(
+                headers={"User-Agent": settings.user_agent},
+                verify=verify,
+                timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
+                follow_redirects=False,
+                event_hooks={"response": [_hold_location]},
+            )
+        except (ImportError, ValueError, TypeError, OSError, ssl.SSLError, httpx.InvalidURL) as exc:
+            # What check_http_environment could not foresee in this httpx.
+            names = ", ".join(("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", *_TLS_VARS))
+            raise ConfigurationError(
+                f"The HTTP client could not be set up from the environment ({type(exc).__name__}:"
+                f" {exc}). Check the variables it reads ({names}) and fix or unset the one at "
+                "fault.",
+            ) from None
         if not install(self._client):  # pragma: no cover - depends on httpx internals
             logger.warning(
                 "this httpx cannot take a request deadline; only the body is bounded in time"
@@ -458,6 +654,15 @@ class Http:
                 f" Gave up after {spent.elapsed:.0f}s: waiting {spent.wait:.0f}s more would pass "
                 f"the {self.settings.retry_budget:g}s retry budget (HMCTS_DATA_RETRY_BUDGET)."
             )
+        except RateLimitWaitError as exc:
+            raise DownloadError(
+                f"GET {url} not sent: the next request allowed by the rate limit "
+                f"({self.settings.rate_limit:g} per second, HMCTS_DATA_RATE_LIMIT) is "
+                f"{exc.wait:.3g}s away, past this request's deadline ({exc.left:.3g}s left of "
+                "HMCTS_DATA_DEADLINE / HMCTS_DATA_RETRY_BUDGET). Raise the rate limit (GOV.UK "
+                "allows 10 per second) or make fewer requests at once.",
+                url=url,
+            ) from None
         except BreakerOpenError as exc:
             raise NetworkError(
                 f"GET {exc.url} not sent: {exc.host} was found unreachable moments ago "
@@ -574,7 +779,7 @@ class Http:
                 raise BreakerOpenError(
                     current, trip.host, trip.reason, self.breaker.remaining(trip)
                 )
-            self._limiter.acquire()
+            self._limiter.acquire(until=current_end(), interval=self._interval)
             request = self._client.build_request("GET", current, headers=headers)
             host = (urlsplit(current).hostname or "").lower()
             try:

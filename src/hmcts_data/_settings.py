@@ -46,6 +46,9 @@ PROJECT_URL = "https://github.com/hmcts-data/hmcts-data"
 GOVUK_HOSTS = ("www.gov.uk", "assets.publishing.service.gov.uk")
 #: GOV.UK's published limit for Content API clients.
 GOVUK_MAX_RATE = 10.0
+#: Slowest rate accepted: one request in 1000 seconds (slower is a typo, and a wait that long
+#: passes every deadline).
+MIN_RATE = 0.001
 
 # The variables and their raw parsing live in a pydantic-free module (the offline catalogue
 # listing reads two of them without building Settings); the name stays for existing importers.
@@ -72,6 +75,15 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _unusable_in_url(ch: str) -> bool:
+    """Whether ``ch`` cannot appear in a URL as given: controls, spaces, lone surrogates.
+
+    A lone surrogate is how Python shows a byte of an environment variable that is not UTF-8.
+    """
+    code = ord(ch)
+    return code <= 0x20 or code == 0x7F or 0x80 <= code <= 0x9F or 0xD800 <= code <= 0xDFFF
 
 
 class Settings(BaseModel):
@@ -122,7 +134,7 @@ class Settings(BaseModel):
     connect_timeout: float = Field(default=5.0, gt=0, le=600)
     unreachable_cooldown: float = Field(default=30.0, ge=0, le=3600)
     retries: int = Field(default=4, ge=0, le=20)
-    rate_limit: float = Field(default=GOVUK_MAX_RATE, gt=0)
+    rate_limit: float = Field(default=GOVUK_MAX_RATE, ge=MIN_RATE)
     retry_after_cap: float = Field(default=60.0, ge=0)
     backoff: float = Field(default=0.5, ge=0)
     api_max_age: float = Field(default=3600.0, ge=0)
@@ -135,6 +147,14 @@ class Settings(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _check_base_url(cls, value: str) -> str:
+        bad = next((ch for ch in value.strip() if _unusable_in_url(ch)), None)
+        if bad is not None:
+            what = (
+                "a byte that is not UTF-8"
+                if 0xD800 <= ord(bad) <= 0xDFFF
+                else f"the character {bad!r}"
+            )
+            raise ValueError(f"base_url {value!r} contains {what}; a URL cannot hold it")
         parts = urlsplit(value.strip())
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             raise ValueError(f"base_url must be an http(s) URL with a host, got {value!r}")
@@ -143,6 +163,13 @@ class Settings(BaseModel):
                 f"base_url {value!r} uses plain http; only loopback hosts may (use https)"
             )
         return value.strip().rstrip("/")
+
+    @field_validator("cache_dir")
+    @classmethod
+    def _check_cache_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and "\x00" in str(value):
+            raise ValueError(f"cache_dir {str(value)!r} contains a NUL character")
+        return value
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod
