@@ -77,6 +77,9 @@ _FIGURE = re.compile(
 EXCERPT_CHARS: Final = 60
 # Digit strings longer than this may overflow a float; the fast paths leave them to the rules.
 _SAFE_DIGITS: Final = 300
+# Longer text is not matched against the grammar at all: no figure is written this long, and a
+# hostile cell of megabytes must cost nothing.
+_LONGEST_FIGURE: Final = 400
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -152,7 +155,7 @@ def parse_cell(raw: object, *, percent: bool = False) -> tuple[float | None, str
     if not _SHORTHAND.sub("", text).strip():
         # Markers alone ("[x]", "[r][e]"): a missing value and why.
         return None, "".join(c.lower() for c in _SHORTHAND.findall(text))
-    found = _FIGURE.fullmatch(text)
+    found = _FIGURE.fullmatch(text) if len(text) <= _LONGEST_FIGURE else None
     if found is None or (found["percent"] and not percent):
         raise CellError(f"{excerpt(text)} is neither a number nor a known missing-value marker")
     value = float(found["number"].replace(",", "").replace(" ", ""))
