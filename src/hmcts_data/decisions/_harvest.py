@@ -150,12 +150,15 @@ class _Run:
         self.journal = journal
         self.report = report
         self.done: dict[str, list[dict[str, Any]]] = {}
+        # Each span's rows as a frame, built as it finishes (while other pages are in flight).
+        self.frames: dict[str, pd.DataFrame] = {}
         self.states: dict[Span, _SpanState] = {}
         self.pending: dict[Future[Page], tuple[Span, int, int]] = {}
         self.order: dict[Future[Page], int] = {}
         self.pool = ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="harvest")
         self.lock = threading.Lock()
         self.expected: int | None = None
+        self.resumed = False
         self.retries = 0
         self.spans = 0
         self.maps = label_maps(query.finder)
@@ -171,13 +174,12 @@ class _Run:
         self.order[future] = len(self.order)
 
     def open(self, span: Span, first: Page | None = None) -> None:
-        """Start a span: from the journal if done or split before, else its first page."""
-        if span.key in self.journal.done:
+        """Start a span: from the run's stored parts or splits if resumed, else its first page."""
+        if self.resumed:
             records = self.store.part(self.journal, span.key)
-            if records is not None and len(records) == self.journal.done[span.key]:
+            if records is not None:
                 self._finish(span, records, stored=True)
                 return
-            del self.journal.done[span.key]
         if span.key in self.journal.split and first is None:
             for child in self.journal.split[span.key]:
                 self.open(Span.parse(child))
@@ -259,10 +261,11 @@ class _Run:
             self._check(state)
 
     def _add(self, state: _SpanState, page: Page) -> None:
+        # Read into rows at once: a row is smaller than the result it comes from.
         for result in page.results[: self.plan.page_size]:
             link = result.get("link")
-            if isinstance(link, str) and link not in state.results:
-                state.results[link] = dict(result)
+            if type(link) is str and link not in state.results:
+                state.results[link] = self._record(result)
         state.received += len(page.results)
 
     def _refused(self, state: _SpanState, start: int, why: str) -> None:
@@ -316,6 +319,7 @@ class _Run:
                 url=page.url,
             )
         self.journal.split[span.key] = [c.key for c in children]
+        self.store.save_journal(self.journal)
         self.states.pop(span, None)
         logger.debug("splitting %s (%d) into %d spans", span.key, page.total, len(children))
         for child in children:
@@ -331,8 +335,7 @@ class _Run:
                 f"({state.received - len(state.results)} duplicates)"
             )
         if not problems:
-            records = [self._record(r) for r in state.results.values()]
-            self._finish(state.span, records)
+            self._finish(state.span, list(state.results.values()))
             return
         self._retry(state, "; ".join(problems), split=state.total > self.plan.page_size)
 
@@ -351,6 +354,7 @@ class _Run:
         if split and span.days > 1:
             children = span.split(2)
             self.journal.split[span.key] = [c.key for c in children]
+            self.store.save_journal(self.journal)
             self.states.pop(span, None)
             for child in children:
                 self.open(child)
@@ -366,10 +370,11 @@ class _Run:
     def _finish(self, span: Span, records: list[dict[str, Any]], *, stored: bool = False) -> None:
         self.states.pop(span, None)
         if not stored:
+            # Its own entry, complete or absent: a resumed run finds it by the span.
             self.store.save_part(self.journal, span.key, records)
-            self.journal.done[span.key] = len(records)
-            self.store.save_journal(self.journal)
+        self.journal.done[span.key] = len(records)
         self.done[span.key] = records
+        self.frames[span.key] = records_frame(records)
         self.report(sum(len(r) for r in self.done.values()), self.expected)
 
 
@@ -399,16 +404,15 @@ def _since_day(since: DateLike) -> date:
         ) from None
 
 
-def _merge(*groups: Mapping[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    """Decisions by link; a decision seen twice (moved by an update) keeps its newest row."""
-    merged: dict[str, dict[str, Any]] = {}
-    for group in groups:
-        for records in group.values():
-            for row in records:
-                old = merged.get(row["link"])
-                if old is None or str(row.get("updated") or "") >= str(old.get("updated") or ""):
-                    merged[row["link"]] = row
-    return merged
+def _merge(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One frame of the spans' rows; a decision seen twice (moved by an update) keeps its newest."""
+    import pandas as pd
+
+    if not frames:
+        return records_frame([])
+    frame = pd.concat(list(frames.values()), ignore_index=True)
+    frame = frame.sort_values(["updated", "link"], kind="stable", ignore_index=True)
+    return frame.drop_duplicates("link", keep="last", ignore_index=True)
 
 
 def _fetch(
@@ -419,7 +423,7 @@ def _fetch(
     plan: HarvestPlan,
     store: Store,
     progress: ProgressCallback | bool | None,
-) -> tuple[dict[str, dict[str, Any]], Journal, tuple[str, ...]]:
+) -> tuple[pd.DataFrame, Journal, tuple[str, ...]]:
     """Fetch every decision published or updated from ``since`` (all when ``None``)."""
     query = Query(target, order=PUBLISHED)
     since_key = since.isoformat() if since else None
@@ -445,6 +449,7 @@ def _fetch(
             )
             journal = Journal(started=started, since=since_key, fields=fields)
             journal.split["root"] = [root.key]
+            store.save_journal(journal)
         else:
             logger.info(
                 "resuming the %s harvest started %s (%d spans done)",
@@ -463,14 +468,19 @@ def _fetch(
         )
         if first is not None:
             run.expected = first.total
+        run.resumed = resumed
         # A resumed run has the root's split in its journal; a fresh one its first page.
         run.open(root, first)
         for _ in range(_ROUNDS):
             parts = run.run()
-            merged = _merge(parts)
-            if list(parts) == [root.key] and len(merged) <= plan.page_size:
-                # One page held the whole range and agreed with its own total: nothing
-                # could move between pages, so no second count is needed.
+            merged = _merge(run.frames)
+            if run.expected is not None and len(merged) == run.expected == sum(
+                len(records) for records in parts.values()
+            ):
+                # Each span held what it said, the spans add up to the total of the first
+                # page, and no decision came twice: nothing was published, withdrawn or moved
+                # between spans meanwhile (any of those breaks one of the equalities), so no
+                # second count is needed.
                 return merged, journal, journal.fields
             check = fetch_page(
                 client, query.with_published(root.param()).params(count=0), cached=False
@@ -483,13 +493,14 @@ def _fetch(
                 target.id,
                 check.total,
             )
-            run = _recount(
+            run = _recount(  # its expected total is unknown: the next round counts again
                 client,
                 query,
                 plan=plan,
                 store=store,
                 journal=journal,
                 parts=parts,
+                frames=run.frames,
                 report=bar.update,
             )
         raise HarvestError(
@@ -511,6 +522,7 @@ def _recount(
     store: Store,
     journal: Journal,
     parts: Mapping[str, list[dict[str, Any]]],
+    frames: Mapping[str, pd.DataFrame],
     report: Callable[[int, int | None], None],
 ) -> _Run:
     """A run that fetches again the spans whose totals changed (counted with count=0)."""
@@ -538,6 +550,7 @@ def _recount(
     for span, count in zip(spans, counts, strict=True):
         if count == len(parts[span.key]):
             run.done[span.key] = parts[span.key]
+            run.frames[span.key] = frames[span.key]
             continue
         journal.done.pop(span.key, None)
         run.open(span)
@@ -618,8 +631,7 @@ def harvest(
             if journal is not None:
                 store.end_run(journal)
             warn_missing(target, missing_attributes(target, fields))
-            frame = records_frame(list(found.values()))
-            frame = frame.sort_values(["updated", "link"], kind="stable", ignore_index=True)
+            frame = found
             frame.attrs.update({"finder": target.id, "harvested_at": None, "total": len(frame)})
             return frame
         stored = None if full else store.frame()
@@ -671,8 +683,10 @@ def _refresh(
             store=store,
             progress=progress,
         )
-        kept = frame[~frame["link"].isin(list(changed))]
-        merged = pd.concat([kept, records_frame(list(changed.values()))], ignore_index=True)
+        before = frame.set_index("link")["updated"].reindex(changed["link"]).to_numpy()
+        news = changed[before != changed["updated"].to_numpy()]  # new, or updated since
+        kept = frame[~frame["link"].isin(news["link"])]
+        merged = pd.concat([kept, news], ignore_index=True) if len(news) else frame
         check = fetch_page(client, Query(target).params(count=0), cached=False)
         if len(merged) == check.total:
             logger.info(
@@ -680,10 +694,10 @@ def _refresh(
                 target.id,
                 len(merged),
                 len(merged) - len(frame),
-                len(changed),
+                len(news),
                 manifest.started,
             )
-            if not changed:
+            if news.empty:
                 store.end_run(journal)
                 return _with_attrs(frame, target, manifest)
             result = _store(store, target, journal, merged, fields)
@@ -700,7 +714,7 @@ def _refresh(
     found, journal, fields = _fetch(
         client, target, since=None, plan=plan, store=store, progress=progress
     )
-    frame = _store(store, target, journal, records_frame(list(found.values())), fields)
+    frame = _store(store, target, journal, found, fields)
     store.end_run(journal)
     return frame
 

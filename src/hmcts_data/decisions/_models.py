@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, overload
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from hmcts_data.decisions._finders import Finder
 
@@ -99,6 +99,13 @@ class Decision(BaseModel):
     reference_number: str | None = None
     published: datetime | None = None
     updated: datetime | None = None
+
+    @field_validator("published", "updated")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
     @property
     def url(self) -> str:
@@ -267,46 +274,12 @@ def explode(frame: pd.DataFrame, facet: str = "categories") -> pd.DataFrame:
 # -- reading Search API results -----------------------------------------------------------------
 
 
-def _slugs_and_labels(value: Any) -> tuple[list[str], list[str | None]]:
-    """Slugs and labels from a facet value as the APIs give it (str, list, or label objects)."""
-    items = value if isinstance(value, list) else [] if value in (None, "") else [value]
-    slugs: list[str] = []
-    labels: list[str | None] = []
-    for item in items:
-        if isinstance(item, Mapping):
-            slug = item.get("value", item.get("slug"))
-            if not isinstance(slug, str) or not slug:
-                continue
-            label = item.get("label")
-            slugs.append(slug)
-            labels.append(label if isinstance(label, str) else None)
-        elif isinstance(item, str) and item:
-            slugs.append(item)
-            labels.append(None)
-    return slugs, labels
-
-
-def _timestamp(value: Any) -> str | None:
-    """An ISO 8601 time as UTC text (``...+00:00``), or ``None`` when absent or unreadable."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    return parsed.isoformat()
-
-
 def _day(value: Any) -> str | None:
-    if isinstance(value, list):
+    if type(value) is list:
         value = value[0] if value else None
-    if not isinstance(value, str) or len(value) < 10:
+    if type(value) is not str or len(value) < 10:
         return None
-    try:
-        return date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        return None
+    return value[:10]  # an unreadable day becomes missing when the frame parses it
 
 
 def label_maps(finder: Finder) -> dict[str, dict[str, str]]:
@@ -320,6 +293,29 @@ def label_maps(finder: Finder) -> dict[str, dict[str, str]]:
     return {f.key: {v.slug: v.label for v in f.values} for f in finder.facets}
 
 
+def _values(raw: Any, known: Mapping[str, str]) -> tuple[list[str], list[str | None]]:
+    """Slugs and labels of one facet value: a slug, a ``{"value", "label"}`` object, or a list."""
+    slugs: list[str] = []
+    labels: list[str | None] = []
+    for item in raw if type(raw) is list else (raw,):
+        if type(item) is str:
+            if item:
+                slugs.append(item)
+                labels.append(known.get(item))
+        elif isinstance(item, Mapping):
+            slug = item.get("value", item.get("slug"))
+            if isinstance(slug, str) and slug:
+                given = item.get("label")
+                slugs.append(slug)
+                labels.append(known.get(slug) or (given if isinstance(given, str) else None))
+    return slugs, labels
+
+
+def _text_time(value: Any) -> str | None:
+    # Kept as published (ISO 8601 with an offset); the frame parses every row at once.
+    return value if type(value) is str and len(value) >= 10 else None
+
+
 def result_record(
     result: Mapping[str, Any],
     finder: Finder,
@@ -327,8 +323,9 @@ def result_record(
 ) -> dict[str, Any]:
     """Read one Search API result (or a decision page's metadata) as a frame row.
 
-    Facet values may come as slugs or as ``{"value", "label"}`` objects; labels missing from
-    the result are taken from the finder's allowed values. Dates and times are ISO text.
+    Facet values may come as slugs or as ``{"value", "label"}`` objects; labels are the
+    finder's own where it lists the slug, else the label given. Dates and times stay ISO text
+    (the frame parses them).
 
     Example:
         >>> from hmcts_data import decisions
@@ -339,42 +336,66 @@ def result_record(
         (['wages'], ['Wages'])
     """
     maps = label_maps(finder) if maps is None else maps
-    row: dict[str, Any] = dict.fromkeys(COLUMNS)
-    for name in _LISTS:
-        row[name] = []
+    get = result.get
+    title = get("title")
+    description = get("description")
+    row: dict[str, Any] = {
+        "finder": finder.id,
+        "link": str(get("link") or get("base_path") or ""),
+        "title": title if type(title) is str else "",
+        "description": description if type(description) is str and description else None,
+        "decision_date": None,
+        "categories": [],
+        "category_labels": [],
+        "sub_categories": [],
+        "sub_category_labels": [],
+        "country": None,
+        "judges": [],
+        "landmark": None,
+        "reference_number": None,
+        "published": _text_time(get("first_published_at")),
+        "updated": _text_time(get("public_timestamp") or get("public_updated_at")),
+    }
     for facet in finder.facets:
-        raw = result.get(facet.key)
-        if facet.field == "decision_date":
-            row["decision_date"] = _day(raw)
-            continue
+        raw = get(facet.key)
         if raw is None:
             continue
-        slugs, given = _slugs_and_labels(raw)
-        known = maps.get(facet.key, {})
-        labels = [known.get(s) or g for s, g in zip(slugs, given, strict=True)]
-        if facet.field == "categories":
+        field = facet.field
+        if field == "decision_date":
+            row["decision_date"] = _day(raw)
+            continue
+        slugs, labels = _values(raw, maps.get(facet.key, {}))
+        if field == "categories":
             for slug, label in zip(slugs, labels, strict=True):
                 if slug not in row["categories"]:
                     row["categories"].append(slug)
                     row["category_labels"].append(label)
-        elif facet.field == "sub_categories":
+        elif field == "sub_categories":
             row["sub_categories"], row["sub_category_labels"] = slugs, labels
-        elif facet.field == "judges":
+        elif field == "judges":
             row["judges"] = slugs
-        elif facet.field == "country":
+        elif field == "country":
             row["country"] = slugs[0] if slugs else None
-        elif facet.field == "landmark":
+        elif field == "landmark":
             row["landmark"] = (slugs[0] == "landmark") if slugs else None
-        elif facet.field == "reference_number":
+        elif field == "reference_number":
             row["reference_number"] = slugs[0] if slugs else None
-    title = result.get("title")
-    description = result.get("description")
-    row["finder"] = finder.id
-    row["link"] = str(result.get("link") or result.get("base_path") or "")
-    row["title"] = title if isinstance(title, str) else ""
-    row["description"] = description if isinstance(description, str) and description else None
-    row["published"] = _timestamp(result.get("first_published_at"))
-    row["updated"] = _timestamp(result.get("public_timestamp") or result.get("public_updated_at"))
+    return row
+
+
+def _checked(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with any date or time that does not parse set to ``None``."""
+    for name, parse in (
+        ("decision_date", date.fromisoformat),
+        ("published", datetime.fromisoformat),
+        ("updated", datetime.fromisoformat),
+    ):
+        value = row[name]
+        if value is not None:
+            try:
+                parse(value.replace("Z", "+00:00"))
+            except ValueError:
+                row[name] = None
     return row
 
 
@@ -388,4 +409,4 @@ def decision_from_result(result: Mapping[str, Any], finder: Finder) -> Decision:
         ...     "tribunal_decision_decision_date": "2024-01-31"}, et).decision_date
         datetime.date(2024, 1, 31)
     """
-    return Decision.model_validate(result_record(result, finder))
+    return Decision.model_validate(_checked(result_record(result, finder)))

@@ -194,7 +194,7 @@ class Store:
             lines = [
                 json.dumps({k: _jsonable(v) for k, v in row.items()}, default=str)
                 for row in _plain_records(frame)
-            ]
+            ]  # timestamps back to ISO text
             body, fmt = ("\n".join(lines) + "\n").encode("utf-8"), "jsonl"
             name, kind = "decisions.jsonl", "application/jsonl"
         manifest = manifest.model_copy(update={"format": fmt})
@@ -217,9 +217,9 @@ class Store:
         return f"run/{journal.started.isoformat()}/{span}"
 
     def save_part(self, journal: Journal, span: str, records: list[dict[str, Any]]) -> None:
-        """Store one finished span's decisions (before the journal says it is done)."""
+        """Store one finished span's decisions, with their number."""
         body = json.dumps(
-            [{k: _jsonable(v) for k, v in r.items()} for r in records], default=str
+            {"count": len(records), "records": records}, default=str, separators=(",", ":")
         ).encode("utf-8")
         self._write(self._part_name(journal, span), body, "part.json", "application/json")
 
@@ -229,14 +229,17 @@ class Store:
         if data is None:
             return None
         try:
-            records = json.loads(data)
-        except ValueError:
+            stored = json.loads(data)
+            records = stored["records"]
+            complete = isinstance(records, list) and len(records) == stored["count"]
+        except (ValueError, KeyError, TypeError):
             return None
-        return records if isinstance(records, list) else None
+        return records if complete else None
 
     def end_run(self, journal: Journal) -> None:
         """Forget the run's journal and parts (after the harvest is stored)."""
-        for span in list(journal.done):
+        spans = set(journal.done) | {k for v in journal.split.values() for k in v}
+        for span in spans:
             self._drop(self._part_name(journal, span))
         self._drop("run")
 
