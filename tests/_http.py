@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from hmcts_data import Client
-from hmcts_data._cache import LOCK, MARKER
+from hmcts_data._cache_layout import LOCK, MARKER
 from hmcts_data.testing import FakeGovUK
 
 

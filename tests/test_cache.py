@@ -18,14 +18,8 @@ import pytest
 
 import hmcts_data
 from hmcts_data import CachedFile, Client, Settings
-from hmcts_data._cache import (
-    LAYOUT_VERSION,
-    LOCK,
-    MARKER,
-    filename_for,
-    read_marker,
-    resolve_cache_dir,
-)
+from hmcts_data._cache import filename_for, resolve_cache_dir
+from hmcts_data._cache_layout import LAYOUT_VERSION, LOCK, MARKER, read_marker
 from hmcts_data.testing import Delay, FakeGovUK
 
 # Pseudo-random bytes: incompressible, and a truncated copy cannot pass for the whole.

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from hmcts_data import Client, ConfigurationError, IntegrityError
-from hmcts_data._cache import Cache, fallback_cache_dir, write_marker
+from hmcts_data._cache import Cache, write_marker
+from hmcts_data._cache_layout import fallback_cache_dir
 from hmcts_data.testing import FakeGovUK
 
 PATH = "/media/h/HMCTS_MI_output_accessible.csv"

@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 
 from hmcts_data import Client, ConfigurationError
-from hmcts_data._cache import (
+from hmcts_data._cache import Cache
+from hmcts_data._cache_layout import (
     KINDS,
     LAYOUT_VERSION,
     MARKER,
     MARKER_KEY,
-    Cache,
     entry_dir,
     read_marker,
 )

@@ -10,6 +10,7 @@ other than the kept listing's, an unusable cache directory).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -20,10 +21,9 @@ from typing import Any
 
 import pytest
 
-import hmcts_data._cache as cache_module
 import hmcts_data._catalogue._listing as listing_module
 from hmcts_data import Client
-from hmcts_data._cache import Cache
+from hmcts_data._cache_layout import LAYOUT_VERSION, MARKER, MARKER_KEY, fallback_cache_dir
 from hmcts_data._catalogue import _quick, catalogue
 from hmcts_data._catalogue._listing import (
     dump_listing,
@@ -32,7 +32,7 @@ from hmcts_data._catalogue._listing import (
     snapshot_listing_key,
 )
 from hmcts_data._catalogue._snapshot import load_snapshot
-from hmcts_data._catalogue._store import discovery_key, save_discovery, save_listing
+from hmcts_data._catalogue._store import save_discovery, save_listing
 from hmcts_data._environ import DEFAULT_BASE_URL
 from hmcts_data.cli import _catalogue as cli_catalogue
 from hmcts_data.cli import main
@@ -199,13 +199,18 @@ def test_a_cached_discovery_is_listed_by_the_usual_path(
     assert "Offline and no catalogue discovery is cached" not in err
 
 
-def test_the_shortcut_looks_where_the_cache_keeps_the_discovery(tmp_path: Path) -> None:
-    url = discovery_key(DEFAULT_BASE_URL)
-    assert _quick.api_entry_dir(tmp_path, url) == Cache(tmp_path).api_entry(url).directory
-    # Its write probe is named as the cache's temporary files, which the cache sweeps.
-    assert _quick._TMP_PREFIX == cache_module._TMP_PREFIX
-    assert cache_module.fallback_cache_dir().name.startswith(_quick._FALLBACK_NAME)
-    assert _kept(tmp_path).name == _quick._BODY
+def test_the_shortcut_reads_only_a_cache_of_this_layout(tmp_path: Path) -> None:
+    # The kept listing is found where the cache keeps it (the cache wrote it, through _kept).
+    _kept(tmp_path)
+    env = {"HMCTS_DATA_CACHE_DIR": str(tmp_path)}
+    assert _quick.snapshot_listing(offline=True, environ=env) == listing_of(load_snapshot())
+    # Marked with another layout (the cache drops or refuses it), or not marked: usual path.
+    marker = tmp_path / MARKER
+    for version in (LAYOUT_VERSION - 1, LAYOUT_VERSION + 1):
+        marker.write_text(json.dumps({MARKER_KEY: version}), encoding="utf-8")
+        assert _quick.snapshot_listing(offline=True, environ=env) is None
+    marker.unlink()
+    assert _quick.snapshot_listing(offline=True, environ=env) is None
 
 
 def _copied_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -303,9 +308,9 @@ def test_a_cache_directory_the_cache_could_not_use_means_the_usual_path(tmp_path
     blocker.write_text("not a directory")
     env = {"HMCTS_DATA_CACHE_DIR": str(blocker / "cache")}
     assert _quick.snapshot_listing(offline=True, environ=env) is None
-    # Named like the shared fallback, which the cache checks is private before each use.
-    fallback_like = {"HMCTS_DATA_CACHE_DIR": str(tmp_path / "hmcts-data-cache-1")}
-    assert _quick.snapshot_listing(offline=True, environ=fallback_like) is None
+    # The shared fallback itself, which the cache checks is private before each use.
+    fallback = {"HMCTS_DATA_CACHE_DIR": str(fallback_cache_dir())}
+    assert _quick.snapshot_listing(offline=True, environ=fallback) is None
 
 
 def test_the_shortcut_creates_the_cache_directory_and_leaves_nothing_else(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from hmcts_data import Client, StaleDataWarning
-from hmcts_data._cache import entry_dir
+from hmcts_data._cache_layout import entry_dir
 
 BODY = b"Month,Value\n2024-01,5\n2024-02,7\n"
 PAGE = b'{"title": "A page"}'

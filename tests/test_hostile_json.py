@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from hmcts_data import Client, ParseError, StaleDataWarning
-from hmcts_data._cache import entry_dir
+from hmcts_data._cache_layout import entry_dir
 from hmcts_data._catalogue import catalogue
 from hmcts_data._catalogue._discover import collection_api_path, discover
 from hmcts_data._catalogue._store import load_discovery

@@ -24,8 +24,8 @@ marker is someone else's (or a cache of an earlier release, adopted only if ever
 them is an entry this library would have made), and is refused rather than read, written or
 cleared. Only entries under a marker of this layout are read or deleted: a cache marked with
 an older layout has its (own) entries dropped and is re-marked; one marked with a newer layout
-is refused. Every layout fact (marker, folder and file names, key) is stated in this module
-and derived elsewhere.
+is refused. Every layout fact (marker, folder and file names, key, where the cache lives) is
+stated once, in :mod:`hmcts_data._cache_layout`, and derived here and elsewhere.
 """
 
 from __future__ import annotations
@@ -55,6 +55,24 @@ from pydantic import (
 )
 
 from hmcts_data._atomic import storage_errors
+from hmcts_data._cache_layout import (
+    API_BODY,
+    KEY_LENGTH,
+    KINDS,
+    LAYOUT_VERSION,
+    LOCK,
+    MARKER,
+    MARKER_KEY,
+    MARKER_MAX,
+    SIDECAR,
+    TMP_PREFIX,
+    Kind,
+    default_cache_dir,
+    entry_key,
+    fallback_cache_dir,
+    read_marker,
+    writable,
+)
 from hmcts_data._errors import ConfigurationError, IntegrityError, StorageError
 from hmcts_data._lock import FileLock
 from hmcts_data._settings import Settings
@@ -76,33 +94,14 @@ __all__ = [
 
 logger = logging.getLogger("hmcts_data")
 
-Kind = Literal["files", "api"]
-
-# -- the layout: stated once here, derived everywhere else -------------------------------------
-
-#: Version of the on-disk layout. 1: the same folders without a marker (hmcts-data before the
-#: marker existed); 2: the marker below proves the folder is a hmcts-data cache.
-LAYOUT_VERSION = 2
-#: The marker file at the cache's root, and the JSON key in it that holds the layout version.
-MARKER = ".hmcts-data-cache.json"
-MARKER_KEY = "hmcts_data_cache_layout"
-#: The kind folders entries live in: data files, and API pages (and the stored discovery).
-KINDS: tuple[Kind, ...] = ("files", "api")
-#: An entry folder's name: the first :data:`KEY_LENGTH` hex digits of the SHA-256 of its key.
-KEY_LENGTH = 32
-SIDECAR = "meta.json"
-LOCK = ".lock"
-TMP_PREFIX = ".tmp-"
-API_BODY = "body.json"
-
+# The layout's names (from _cache_layout), as this module has always spelled them.
 _SIDECAR = SIDECAR
 _LOCK = LOCK
 _TMP_PREFIX = TMP_PREFIX
 _API_BODY = API_BODY
 _RESERVED = {_SIDECAR, _LOCK, _API_BODY}
 _KEY_NAME = re.compile(rf"[0-9a-f]{{{KEY_LENGTH}}}")
-#: Largest marker read (it holds a few dozen bytes; anything bigger is not one).
-_MARKER_MAX = 4096
+_MARKER_MAX = MARKER_MAX
 #: Most items an unmarked folder's ``files``/``api`` folders are searched for adoption.
 _ADOPT_MAX = 100_000
 #: Times an entry folder is made again after a concurrent clear removed it, before giving up.
@@ -330,29 +329,6 @@ _REPR_NEWEST = 5
 _HTML_ROWS = 50
 
 
-def _default_cache_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("hmcts-data", appauthor=False))
-
-
-def _writable(directory: Path) -> str | None:
-    """Return why ``directory`` cannot be used, or ``None`` when it can."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=_TMP_PREFIX):
-            pass
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    return None
-
-
-def fallback_cache_dir() -> Path:
-    """Return the per-user fallback cache directory in the system's temporary folder."""
-    suffix = str(os.getuid()) if hasattr(os, "getuid") else "user"
-    return Path(tempfile.gettempdir()) / f"hmcts-data-cache-{suffix}"
-
-
 def check_private(directory: Path) -> None:
     """Raise unless ``directory`` is a real directory owned by this user and closed to others.
 
@@ -393,7 +369,7 @@ def _private_dir(directory: Path) -> str | None:
     except OSError as exc:
         return exc.strerror or str(exc)
     check_private(directory)
-    return _writable(directory)
+    return writable(directory)
 
 
 def resolve_cache_dir(settings: Settings) -> Path:
@@ -417,8 +393,8 @@ def resolve_cache_dir(settings: Settings) -> Path:
         >>> resolve_cache_dir(Settings(cache_dir="/tmp/hmcts-doc-cache")).name
         'hmcts-doc-cache'
     """
-    wanted = settings.cache_dir or _default_cache_dir()
-    problem = _writable(wanted)
+    wanted = settings.cache_dir or default_cache_dir()
+    problem = writable(wanted)
     if problem is None:
         return wanted
     fallback = fallback_cache_dir()
@@ -523,65 +499,7 @@ def filename_for(url: str) -> str:
     return name[:150]
 
 
-def entry_key(identity: str) -> str:
-    """The name of the entry folder for ``identity`` (a URL, or ``"key:" + cache_key``).
-
-    Example:
-        >>> entry_key("https://www.gov.uk/x")
-        'd861d32ae6563a787094eab92e1c1e39'
-    """
-    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:KEY_LENGTH]
-
-
-def entry_dir(root: Path, kind: Kind, identity: str) -> Path:
-    """Where the cache rooted at ``root`` keeps the ``kind`` entry for ``identity``.
-
-    Example:
-        >>> entry_dir(Path("c"), "api", "https://www.gov.uk/x").parent.as_posix()
-        'c/api'
-    """
-    return root / kind / entry_key(identity)
-
-
 _key = entry_key
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-
-
-def read_marker(root: Path) -> int | None:
-    """The layout version stated by the marker at ``root``, or ``None`` without one of ours.
-
-    The marker is a small JSON object (``{"hmcts_data_cache_layout": 2, ...}``) in a regular
-    file; a symlink, a large file or anything else in its place is no marker.
-
-    Example:
-        >>> import tempfile
-        >>> root = Path(tempfile.mkdtemp())
-        >>> read_marker(root) is None
-        True
-        >>> write_marker(root); read_marker(root) == LAYOUT_VERSION
-        True
-    """
-    try:
-        fd = os.open(root / MARKER, os.O_RDONLY | _NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > _MARKER_MAX:
-            return None
-        raw = os.read(fd, _MARKER_MAX + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return None
-    version = data.get(MARKER_KEY) if isinstance(data, dict) else None
-    if type(version) is not int or not 1 <= version <= 10**6:
-        return None
-    return version
 
 
 def write_marker(root: Path) -> None:

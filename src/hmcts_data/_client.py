@@ -43,6 +43,7 @@ from hmcts_data._cache import (
     valid_etag,
     valid_http_date,
 )
+from hmcts_data._cache_layout import API_BODY
 from hmcts_data._errors import (
     ConfigurationError,
     DownloadError,
@@ -364,7 +365,7 @@ class Client:
             return None
 
     def _store_api(self, entry: Entry, url: str, fetched: _Fetched) -> None:
-        entry.store(fetched.body, self._sidecar(url, fetched, "body.json", now_utc()))
+        entry.store(fetched.body, self._sidecar(url, fetched, API_BODY, now_utc()))
 
     # -- data files ------------------------------------------------------------------------
 

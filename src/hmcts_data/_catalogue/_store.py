@@ -11,6 +11,7 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING
 
+from hmcts_data._cache_layout import API_BODY
 from hmcts_data._errors import ParseError
 
 # The models and the serialiser are imported where used: the offline listing (``_quick``)
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["discovery_key", "load_discovery", "save_discovery", "save_listing"]
 
 logger = logging.getLogger("hmcts_data")
-
-_FILENAME = "body.json"
 
 
 def discovery_key(base_url: str) -> str:
@@ -103,6 +102,6 @@ def _save(client: Client, url: str, body: bytes, made: datetime) -> None:
             sha256=hashlib.sha256(body).hexdigest(),
             retrieved_at=made,
             validated_at=now_utc(),
-            filename=_FILENAME,
+            filename=API_BODY,
         )
         entry.store(body, meta)
