@@ -167,3 +167,20 @@ def test_warnings_are_made_safe(
     assert parser_main == 0
     _, err = capsys.readouterr()
     _no_raw(err)
+
+
+def test_a_carriage_return_is_kept_only_to_redraw_a_terminal_line() -> None:
+    import io
+
+    from hmcts_data.cli._safe import SafeStream
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    piped, terminal = io.StringIO(), Terminal()
+    for target in (SafeStream(piped, "standard error"), SafeStream(terminal, "standard error")):
+        target.write("\rdownloading 50%")
+        target.write("\rtitle\rHIDDEN\x1b[2J")
+    assert piped.getvalue() == "\\x0ddownloading 50%\\x0dtitle\\x0dHIDDEN\\x1b[2J"
+    assert terminal.getvalue() == "\rdownloading 50%\rtitle\\x0dHIDDEN\\x1b[2J"

@@ -130,3 +130,17 @@ def test_xlsx_with_a_40_mb_figure_cell_gives_a_short_message() -> None:
     with pytest.raises(ParseError) as info:
         hmcts_data.read("ad-hoc", book)
     assert len(str(info.value)) < 600
+
+
+def test_messages_quoting_a_huge_header_or_label_stay_short() -> None:
+    huge = "H" * 100_000
+    data = f"Month,{huge},{huge}x\nApr 2024,1,2\n".encode()
+    with pytest.raises(ParseError) as info:
+        hmcts_data.read("monthly", data)
+    assert len(str(info.value)) < 1000
+    assert "(100,000 characters)" in str(info.value)
+    titled = f"{huge}\n\nSomething,Hearings\nx,5\n".encode()
+    table = hmcts_data.read_tables(titled)[0]
+    with pytest.raises(ParseError) as info:
+        table.to_tidy(Provenance("ad-hoc", "t.csv", "0" * 64))
+    assert len(str(info.value)) < 1000

@@ -75,7 +75,8 @@ def json_safe(text: str) -> str:
 class SafeStream(io.TextIOBase):
     """A text stream that passes text on through :func:`terminal_safe`.
 
-    A carriage return that starts a write is kept: progress bars redraw their line with it.
+    On a terminal, a carriage return that starts a write is kept: progress bars (shown on
+    terminals only) redraw their line with it. Anywhere else every one is shown.
     An ``OSError`` from the stream (or a stream that is closed or absent) is raised as
     :class:`~hmcts_data.StorageError` or :class:`~hmcts_data.DiskFullError`.
 
@@ -89,6 +90,7 @@ class SafeStream(io.TextIOBase):
         self._stream = stream
         self._name = name
         self.failed = False
+        self._tty = self.isatty()
 
     @property
     def encoding(self) -> str:  # type: ignore[override]
@@ -109,7 +111,7 @@ class SafeStream(io.TextIOBase):
         return True
 
     def write(self, text: str) -> int:
-        lead = "\r" if text.startswith("\r") else ""
+        lead = "\r" if self._tty and text.startswith("\r") else ""
         safe = lead + terminal_safe(text[len(lead) :])
         with self._errors():
             stream = self._target()

@@ -21,6 +21,7 @@ from typing import Final
 
 from hmcts_data._errors import ParseError
 from hmcts_data.tables._schema import locate
+from hmcts_data.tables._values import excerpt
 
 __all__ = [
     "MONTH_NUMBERS",
@@ -198,7 +199,7 @@ def parse_month_column(
         day = _cell_date(cell)
         if day is None:
             raise ParseError(
-                f"Cannot read {cell!r} as a month in {locate(file, sheet, row, column)}. "
+                f"Cannot read {excerpt(cell)} as a month in {locate(file, sheet, row, column)}. "
                 "Expected a month such as 'Apr 2024', '01-Apr-19' or a date cell; the file "
                 "may be of an unknown layout.",
                 file=file,

@@ -36,7 +36,7 @@ from hmcts_data.tables._schema import (
     melt_parts,
     parsed,
 )
-from hmcts_data.tables._values import CellError, parse_cell
+from hmcts_data.tables._values import CellError, excerpt, parse_cell
 from hmcts_data.tables._weeks import (
     Period,
     WeekDates,
@@ -322,9 +322,9 @@ class Table:
                 if fixed is None:
                     raise ParseError(
                         f"Cannot tell the period of the figures in {self._where()} (table "
-                        f"{self.title or self.index + 1!r}): no column or row label is a week, "
-                        "month, quarter or year and the title names none. Pass period=(start, "
-                        "end) to Table.to_tidy.",
+                        f"{excerpt(self.title or self.index + 1)}): no column or row label is a "
+                        "week, month, quarter or year and the title names none. Pass "
+                        "period=(start, end) to Table.to_tidy.",
                         file=self.file,
                         sheet=self.sheet,
                         row=self.header_row,

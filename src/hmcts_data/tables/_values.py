@@ -82,18 +82,21 @@ _SAFE_DIGITS: Final = 300
 _LONGEST_FIGURE: Final = 400
 
 
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """``repr`` of ``text``, cut to ``limit`` characters with its full length given.
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """``repr`` of a cell, cut to ``limit`` characters with its full length given.
 
     A hostile cell can hold megabytes; a message quotes only its start.
 
     Example:
-        >>> excerpt("12"), excerpt("9" * 100)
-        ("'12'", "'99999999999999999999999999999999999999999999999999999999999'... (100 characters)")
+        >>> excerpt("12"), excerpt("9" * 100), excerpt(2.5)
+        ("'12'", "'99999999999999999999999999999999999999999999999999999999999'... (100 characters)", '2.5')
     """  # noqa: E501
-    if len(text) <= limit:
-        return repr(text)
-    return f"{text[: limit - 1]!r}... ({len(text):,} characters)"
+    if not isinstance(value, str):
+        shown = repr(value)
+        return shown if len(shown) <= limit else f"{shown[:limit]}..."
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[: limit - 1]!r}... ({len(value):,} characters)"
 
 
 class CellError(ValueError):

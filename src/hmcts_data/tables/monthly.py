@@ -30,6 +30,7 @@ from hmcts_data.tables._schema import (
     melt_parts,
     parsed,
 )
+from hmcts_data.tables._values import excerpt
 
 __all__ = ["map_headers", "parse"]
 
@@ -189,8 +190,8 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
     if all(m is None or m.mapping is None for m in mappings):
         raise ParseError(
             f"{where} is not an HMCTS monthly management information table: none of its "
-            f"{width - 1} headers is known or can be read (first: {headers[1]!r}). Check that "
-            "this is the monthly MI file, not another publication.",
+            f"{width - 1} headers is known or can be read (first: {excerpt(headers[1])}). Check "
+            "that this is the monthly MI file, not another publication.",
             file=name,
             sheet=sheet_name,
             row=header_row,
@@ -306,8 +307,8 @@ def _check_repeats(
     if repeat is not None:
         first, j, match = repeat
         raise ParseError(
-            f"{where}: columns {column_letter(first)} ({headers[first]!r}) and "
-            f"{column_letter(j)} ({headers[j]!r}) both map to {match.series.id!r}, so one "
+            f"{where}: columns {column_letter(first)} ({excerpt(headers[first])}) and "
+            f"{column_letter(j)} ({excerpt(headers[j])}) both map to {match.series.id!r}, so one "
             "figure would appear twice. The layout has probably changed; please report it.",
             file=name,
             sheet=sheet,
