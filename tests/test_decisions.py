@@ -276,3 +276,23 @@ def test_the_finders_are_the_registry_entries_whose_source_is_a_finder() -> None
             entry.finder.document_type,
         )
         assert found.name == entry.title
+
+
+def test_access_routes_that_are_finders_say_how_to_read_them() -> None:
+    from hmcts_data import routes
+
+    finder_urls = {f.url: f.id for f in decisions.finders()}
+    others = routes.other_sources()
+    linked = {o.id: o.finder for o in others if o.finder is not None}
+    assert linked == {
+        "et-decisions": "employment-tribunal-decisions",
+        "tax-chancery-decisions": "tax-and-chancery-tribunal-decisions",
+    }
+    for other in others:
+        for link in other.links:
+            if link.url in finder_urls:  # every source that is one of the finders says so
+                assert other.finder == finder_urls[link.url]
+        if other.read_with is not None:
+            assert other.finder is not None
+            assert decisions.finder(other.finder).id == other.finder
+            assert other.read_with == f'hmcts_data.decisions.harvest("{other.finder}")'

@@ -487,3 +487,17 @@ def test_malformed_dataset_and_toml_syntax(tmp_path: Path) -> None:
     assert info.value.file == str(bad)
     with pytest.raises(ParseError, match="Cannot read"):
         load_file(tmp_path / "missing.toml")
+
+
+def test_other_source_naming_an_unknown_finder_is_refused(tmp_path: Path) -> None:
+    path = _broken(
+        tmp_path,
+        'finder = "employment-tribunal-decisions"',
+        'finder = "employment-tribunal-judgments"',
+    )
+    with pytest.raises(ParseError) as info:
+        load_file(path)
+    message = str(info.value)
+    assert "other source 'et-decisions'" in message
+    assert "finder" in message
+    assert "employment-tribunal-decisions" in message  # the known ones are listed

@@ -120,6 +120,8 @@ def _run(args: argparse.Namespace) -> int:
         lines = []
         for o in others:
             lines.append(f"{o.id}: {o.tagged()}")
+            if o.finder is not None:
+                lines.append(f"    read with: hmcts-data decisions harvest {o.finder}")
             lines += [f"    {link.tagged()}" for link in o.links]
             lines += [f"    {c.tagged()}" for c in o.contacts]
         _emit(args, [o.model_dump(mode="json") for o in others], "\n".join(lines))

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hmcts_data._errors import ParseError
+from hmcts_data._registry import registry
 from hmcts_data.routes._models import (
     AccessRoute,
     DataFirstDataset,
@@ -148,10 +149,19 @@ def _check_references(book: RouteBook, path: str) -> None:
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise _fail(path, f"{_ARRAYS[array][0]} {dupes[0]!r}", "id", "duplicate id")
+    finders = registry().ids(source="finder")
     for other in book.other_source:
         if other.route is not None and other.route not in ids:
             raise _fail(
                 path, f"other source {other.id!r}", "route", f"{other.route!r} is not a route id"
+            )
+        if other.finder is not None and other.finder not in finders:
+            raise _fail(
+                path,
+                f"other source {other.id!r}",
+                "finder",
+                f"{other.finder!r} is not a decisions finder of the publication registry "
+                f"(known: {', '.join(finders)})",
             )
     for rule in book.suggestion:
         if rule.route not in ids:

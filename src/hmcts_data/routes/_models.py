@@ -616,11 +616,17 @@ class OtherSource(Sourced):
         links: Its URLs, each with its own confidence.
         contacts: Contacts, where published.
         route: Id of the access route that describes it in full, where there is one.
+        finder: Where it is one of the GOV.UK decisions finders, its id: search it with
+            ``hmcts_data.decisions.search(finder)``, fetch it all with
+            ``hmcts_data.decisions.harvest(finder)``.
 
     Example:
         >>> from hmcts_data import routes
         >>> "find-case-law" in {s.id for s in routes.other_sources()}
         True
+        >>> et = next(s for s in routes.other_sources() if s.id == "et-decisions")
+        >>> et.read_with
+        'hmcts_data.decisions.harvest("employment-tribunal-decisions")'
     """
 
     id: RouteId
@@ -629,6 +635,14 @@ class OtherSource(Sourced):
     links: tuple[Link, ...] = ()
     contacts: tuple[Contact, ...] = ()
     route: RouteId | None = None
+    finder: RouteId | None = None
+
+    @property
+    def read_with(self) -> str | None:
+        """The call that fetches it as a frame, where it is a decisions finder."""
+        if self.finder is None:
+            return None
+        return f'hmcts_data.decisions.harvest("{self.finder}")'
 
     def display(self) -> str:
         """Return the name and what it offers."""

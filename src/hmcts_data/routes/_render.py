@@ -390,7 +390,7 @@ def docs_page() -> str:
         (
             (
                 f"`{o.id}`" + (f" (route [`{o.route}`](#{o.route}))" if o.route else ""),
-                _md_fact(o),
+                _md_fact(o) + (f"<br>Read with `{o.read_with}`" if o.read_with else ""),
                 "<br>".join(_md_link(link) for link in o.links) or "–",
                 _join(o.contacts),
             )
