@@ -10,6 +10,7 @@ count is derived from the site description, not from the library.
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ import pytest
 import hmcts_data
 from hmcts_data import Client, NotFoundError, Settings, StaleDataWarning
 from hmcts_data._catalogue._discover import collection_api_path
-from hmcts_data.testing import Delay, FakeGovUK, SitePage
+from hmcts_data.testing import Delay, FakeGovUK, SitePage, Status
 from hmcts_data.testing._demo import DataSite, build_data_site
 
 SEARCH = "/api/search.json"
@@ -349,3 +350,44 @@ def test_release_changes_reads_only_its_publications_pages(
     expected = {collection_api_path(), SEARCH, *map(_page, pages)}
     expected |= {_file(fake, newest), _file(fake, previous)}
     assert sorted(_asked(fake)) == sorted(expected)
+
+
+def test_all_reads_the_collections_pages_while_the_search_answers(
+    fake: FakeGovUK, data: DataSite, tmp_path: Path
+) -> None:
+    record = fake._record
+    arrived: list[tuple[float, str]] = []
+
+    def timed(request: Any) -> tuple[bool, Any]:
+        arrived.append((time.monotonic(), request.path))
+        return record(request)
+
+    fake._record = timed  # type: ignore[method-assign]
+    fake.inject(SEARCH, Delay(0.5))
+    with client_for(fake, tmp_path) as client:
+        hmcts_data.load("monthly", "all", client=client)
+    searched = next(t for t, p in arrived if p == SEARCH)
+    pages = [t for t, p in arrived if p.startswith("/api/content/government/statistical")]
+    # Pages the collection lists are asked for before the search has answered.
+    assert min(pages) < searched + 0.5
+
+
+def test_a_search_that_fails_while_pages_are_read_falls_back_as_the_catalogue_does(
+    fake: FakeGovUK, data: DataSite, tmp_path: Path
+) -> None:
+    from hmcts_data._catalogue._api import catalogue_for
+
+    answers: dict[str, tuple[str, str]] = {}
+    calls: dict[str, Callable[[Client], Any]] = {
+        "all": lambda c: catalogue_for("monthly", "all", client=c),
+        "catalogue": lambda c: hmcts_data.catalogue(client=c),
+    }
+    for name, call in calls.items():
+        fake.inject(SEARCH, Status(503), Status(503))  # every attempt of one request
+        with client_for(fake, tmp_path / name) as client, warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            got = call(client)
+        stale = [str(x.message) for x in w if issubclass(x.category, StaleDataWarning)]
+        answers[name] = (got.source, next(m for m in stale if m.startswith("Could not discover")))
+    assert answers["all"] == answers["catalogue"]
+    assert answers["all"][0] == "snapshot"

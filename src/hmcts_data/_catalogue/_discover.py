@@ -340,11 +340,14 @@ def list_pages(
     max_age: float | None,
     page_size: int,
     sources: frozenset[Source] = BOTH,
+    on_collection: Callable[[Listing], None] | None = None,
 ) -> Listing:
     """The pages the collection and the Search API list (or only one of them, when asked).
 
     With one source the listing says nothing about pages the other one lacks
-    (``only_collection`` and ``only_search`` stay empty).
+    (``only_collection`` and ``only_search`` stay empty). ``on_collection`` is called with
+    the collection's listing as soon as it is read, while the Search API may still be
+    answering (with both sources only).
 
     Raises:
         ParseError: A listing page is not of the expected shape (names its URL).
@@ -360,6 +363,8 @@ def list_pages(
         searched = pool.submit(_search, client, max_age=max_age, page_size=page_size)
         try:
             collection = _collection(client, max_age=max_age)
+            if on_collection is not None:
+                on_collection(_merged(collection, [], both=False))
             results = searched.result()
         finally:
             # A collection that failed is the error to report, at once: a search still

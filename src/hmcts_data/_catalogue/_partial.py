@@ -27,7 +27,8 @@ never stored as the discovery.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -124,69 +125,140 @@ def discover_publication(
         direct = _straight(client, publication, release, on_release)
         if direct is not None:
             return direct
-    found: list[Release] = []
-    unclassified: list[str] = []
-    asked: set[str] = set()
+    reader = _Reader(client, publication, workers, on_release)
     # One list first where one suffices (the latest, or one release); both for "all" and for
     # anything the first list cannot answer (the one already read comes from the cache).
     first = BOTH if is_all(release) else _first_list(publication)
     for sources in dict.fromkeys([first, BOTH]):
-        listing = list_pages(client, max_age=None, page_size=SEARCH_PAGE_SIZE, sources=sources)
-        known = trusted_releases(previous, listing, base_url)
-        mine = [
-            path
-            for path, item in listing.candidates.items()
-            if classify(path, item.title, group=item.group) == publication
-        ]
-
-        def read(paths: Sequence[str]) -> None:
-            new = [p for p in paths if p not in asked]
-            asked.update(new)
-            got, skipped = read_releases(
+        early = None
+        if is_all(release) and previous is None:
+            # Every page is wanted: read the collection's while the search is still coming.
+            early = _Early(reader)
+        try:
+            listing = list_pages(
                 client,
-                listing,  # noqa: B023 (called before the loop moves on)
-                new,
-                known,  # noqa: B023
                 max_age=None,
-                workers=workers,
-                on_release=on_release,
+                page_size=SEARCH_PAGE_SIZE,
+                sources=sources,
+                on_collection=None if early is None else early.start,
             )
-            found.extend(got)
-            unclassified.extend(skipped)
-
+        except BaseException:
+            if early is not None:
+                early.join(quiet=True)  # the listing's failure is the one to report
+            raise
+        if early is not None:
+            early.join()
+        known = trusted_releases(previous, listing, base_url)
+        mine = reader.mine(listing)
         if is_all(release):
-            read(mine)
+            reader.read(listing, known, mine)
             break
         if is_latest(release):
-            _read_newest(mine, listing.candidates, read, found)
-            if any(not r.is_withdrawn for r in found):
+            _read_newest(reader, listing, known, mine)
+            if any(not r.is_withdrawn for r in reader.found):
                 break
         else:
             assert release is not None
-            read(_could_be(release, mine))
-            if _finds(release, found):
+            reader.read(listing, known, _could_be(release, mine))
+            if _finds(release, reader.found):
                 break
     else:
         if not is_latest(release):
-            read(mine)  # not where the listing said: the whole publication answers
+            # Not where the listing said: the whole publication answers.
+            reader.read(listing, known, mine)
     logger.info(
         "read %d of the %d listed page(s) of %s (%d page(s) listed in all)",
-        len(asked),
+        len(reader.asked),
         len(mine),
         publication,
         len(listing.candidates),
     )
     # Where each page was seen, as the last listing read says.
     seen = listing.candidates
-    found = [_carried_over(r, seen[r.base_path]) if r.base_path in seen else r for r in found]
+    found = [
+        _carried_over(r, seen[r.base_path]) if r.base_path in seen else r for r in reader.found
+    ]
     return assemble(
         found,
         listing,
-        unclassified,
+        reader.unclassified,
         base_url,
         None,
         extra_notes=(f"only the {publication} pages this call needed were read",),
     )
+
+
+class _Reader:
+    """Reads a publication's pages, each once, keeping the releases and what matched none."""
+
+    def __init__(
+        self,
+        client: Client,
+        publication: str,
+        workers: int,
+        on_release: Callable[[Release], None] | None,
+    ) -> None:
+        self.client = client
+        self.publication = publication
+        self.workers = workers
+        self.on_release = on_release
+        self.found: list[Release] = []
+        self.unclassified: list[str] = []
+        self.asked: set[str] = set()
+
+    def mine(self, listing: Listing) -> list[str]:
+        """The listed pages of the publication, in listing order."""
+        return [
+            path
+            for path, item in listing.candidates.items()
+            if classify(path, item.title, group=item.group) == self.publication
+        ]
+
+    def read(self, listing: Listing, known: Mapping[str, Release], paths: Sequence[str]) -> None:
+        """Read (or carry over from ``known``) the pages of ``paths`` not read yet."""
+        new = [p for p in paths if p not in self.asked]
+        self.asked.update(new)
+        got, skipped = read_releases(
+            self.client,
+            listing,
+            new,
+            known,
+            max_age=None,
+            workers=self.workers,
+            on_release=self.on_release,
+        )
+        self.found.extend(got)
+        self.unclassified.extend(skipped)
+
+
+class _Early:
+    """Reads the publication's pages the collection lists while the Search API answers.
+
+    The reader is touched only by this thread until :meth:`join`.
+    """
+
+    def __init__(self, reader: _Reader) -> None:
+        self.reader = reader
+        self.pool: ThreadPoolExecutor | None = None
+        self.future: Future[None] | None = None
+
+    def start(self, collection: Listing) -> None:
+        """Start reading the publication's pages ``collection`` lists."""
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hmcts-discover")
+        self.future = self.pool.submit(
+            self.reader.read, collection, {}, self.reader.mine(collection)
+        )
+
+    def join(self, *, quiet: bool = False) -> None:
+        """Wait for the reading; raise its error unless ``quiet``."""
+        if self.pool is None or self.future is None:
+            return
+        try:
+            error = self.future.exception()
+        finally:
+            self.pool.shutdown(wait=False)
+        if error is not None and not quiet:
+            raise error
 
 
 def _first_list(publication: str) -> frozenset[Source]:
@@ -200,10 +272,7 @@ def _first_list(publication: str) -> frozenset[Source]:
 
 
 def _read_newest(
-    mine: Sequence[str],
-    candidates: dict[str, Candidate],
-    read: Callable[[Sequence[str]], None],
-    found: list[Release],
+    reader: _Reader, listing: Listing, known: Mapping[str, Release], mine: Sequence[str]
 ) -> None:
     """Read pages newest first until the newest current release is certain.
 
@@ -215,7 +284,7 @@ def _read_newest(
     by_end: dict[date, list[str]] = {}
     unplaced: list[str] = []
     for path in mine:
-        if candidates[path].listed_withdrawn:
+        if listing.candidates[path].listed_withdrawn:
             continue  # withdrawn pages are never the latest
         end = read_period(slug_of(path)).end
         if end is None:
@@ -223,12 +292,12 @@ def _read_newest(
         else:
             by_end.setdefault(end, []).append(path)
     ends = sorted(by_end, reverse=True)
-    read([*unplaced, *(by_end[ends[0]] if ends else [])])
+    reader.read(listing, known, [*unplaced, *(by_end[ends[0]] if ends else [])])
     for end in ends[1:]:
-        newest = next((r for r in sort_releases(found) if not r.is_withdrawn), None)
+        newest = next((r for r in sort_releases(reader.found) if not r.is_withdrawn), None)
         if newest is not None and _anchor(newest) > end:
             return
-        read(by_end[end])
+        reader.read(listing, known, by_end[end])
 
 
 def _anchor(release: Release) -> date:
