@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -70,7 +71,7 @@ def test_a_due_release_then_its_arrival(fake: FakeGovUK) -> None:
     site = build_site(fake, monthly=12, last_month=date(2025, 4, 1))
     with client_for(fake) as client:
         pub = catalogue(client=client).get("monthly")
-        expected = pub.next_release()
+        expected = pub.next_release(now=london(2025, 7, 1, 9, 0))
         assert expected is not None
         # April's data came out on 12 June 2025, so May's is due on the second Thursday of
         # July (the 10th) at 9:30 BST.
@@ -88,7 +89,7 @@ def test_a_due_release_then_its_arrival(fake: FakeGovUK) -> None:
         after = catalogue(client=client, refresh=True).get("monthly")
     assert after.latest().slug == site.pages[0].slug
     assert not after.is_due(now=london(2025, 7, 11, 9, 0))
-    upcoming = after.next_release()
+    upcoming = after.next_release(now=london(2025, 7, 11, 9, 0))
     assert upcoming is not None
     assert upcoming.expected_at == london(2025, 8, 14, 9, 30)
     assert upcoming.data_month == date(2025, 6, 1)
@@ -123,7 +124,7 @@ def test_expected_dates_around_month_ends_and_clock_changes(
         (latest, None),
         (date(2023, 11, 1), london(2024, 1, 11, 9, 30)),
     )
-    got = next_release(pub)
+    got = next_release(pub, now=expected.replace(tzinfo=LONDON) - timedelta(days=20))
     assert got is not None
     assert got.expected_at == expected.replace(tzinfo=LONDON)
     assert got.expected_at.utcoffset() == timedelta(hours=offset_hours)
@@ -139,12 +140,12 @@ def test_the_lag_is_inferred_from_the_catalogue_not_assumed() -> None:
         (date(2025, 3, 1), london(2025, 6, 12, 9, 30)),
         (date(2025, 2, 1), london(2025, 5, 8, 9, 30)),
     )
-    got = next_release(pub)
+    got = next_release(pub, now=london(2025, 7, 11, 9, 0))
     assert got is not None
     assert (got.lag_months, got.lag_basis) == (3, "catalogue")
     assert got.expected_at == london(2025, 8, 14, 9, 30)
     # With no dated release the calendar file's assumption is used, and says so.
-    undated = next_release(monthly((date(2025, 4, 1), None)))
+    undated = next_release(monthly((date(2025, 4, 1), None)), now=london(2025, 6, 1, 9, 0))
     assert undated is not None
     assert undated.lag_basis == "assumed"
     assert undated.lag_months == schedules()["monthly"].assumed_lag_months
@@ -156,7 +157,7 @@ def test_a_late_release_does_not_make_the_next_one_due_early() -> None:
         (date(2025, 4, 1), london(2025, 6, 19, 9, 30)),
         (date(2025, 3, 1), london(2025, 5, 8, 9, 30)),
     )
-    got = next_release(pub)
+    got = next_release(pub, now=london(2025, 7, 1, 12, 0))
     assert got is not None
     assert got.expected_at == london(2025, 7, 10, 9, 30)
     assert not pub.is_due(now=london(2025, 7, 1, 12, 0))
@@ -214,3 +215,57 @@ def _good() -> dict[str, object]:
     good = dataclasses.asdict(schedules()["monthly"])
     good["listed"] = [{k: v for k, v in d.items() if v is not None} for d in good["listed"]]
     return good
+
+
+def test_the_calendar_looks_forward_from_today() -> None:
+    # The newest release carries data to May 2025; on 7 December 2026 the next expected
+    # release is December's, and the sixteen expected since August 2025 are missing.
+    pub = monthly((date(2025, 5, 1), london(2025, 7, 10, 9, 30)))
+    today = london(2026, 12, 7, 12, 0)
+    got = next_release(pub, now=today)
+    assert got is not None
+    assert got.expected_at == london(2026, 12, 10, 9, 30)
+    assert got.expected_at > today
+    assert got.data_month == date(2026, 10, 1)
+    assert got.missing == 16
+    assert got.missing_since == london(2025, 8, 14, 9, 30)
+    assert got.missing_data_month == date(2025, 6, 1)
+    assert got.follows == "2025-05"
+    assert pub.is_due(now=today)
+
+
+def test_late_and_behind_are_told_apart() -> None:
+    pub = monthly((date(2025, 5, 1), london(2025, 7, 10, 9, 30)))
+    # GOV.UK answered and one release is missing: late, "check again later".
+    late = next_release(pub, now=london(2025, 8, 20, 9, 0), checked=True)
+    assert late is not None
+    assert (late.state, late.missing) == ("late", 1)
+    text = late.describe_missing()
+    assert text is not None
+    assert "late" in text
+    assert "behind" not in text
+    # Offline or the snapshot: the catalogue is behind, and the way to refresh is given.
+    stale = next_release(pub, now=london(2026, 12, 7, 12, 0), checked=False)
+    assert stale is not None
+    assert stale.state == "behind"
+    text = stale.describe_missing()
+    assert text is not None
+    assert "16 expected releases behind" in text
+    assert "refresh=True" in text
+    assert "late" not in text
+    on_time = next_release(pub, now=london(2025, 8, 1, 9, 0), checked=False)
+    assert on_time is not None
+    assert on_time.state == "on schedule"
+    assert on_time.describe_missing() is None
+
+
+def test_an_offline_catalogue_says_it_is_behind(tmp_path: Path) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cat = catalogue(client=Client(offline=True, cache_dir=tmp_path))
+    got = cat.get("monthly").next_release(now=london(2026, 12, 7, 12, 0))
+    assert got is not None
+    assert got.state == "behind"
+    assert got.expected_at == london(2026, 12, 10, 9, 30)

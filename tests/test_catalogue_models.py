@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from hmcts_data import NotFoundError, OfflineError
+from hmcts_data import ConfigurationError, NotFoundError, OfflineError
 from hmcts_data._catalogue import Attachment, Catalogue, Publication, Release
 from hmcts_data._catalogue._formats import AttachmentFormat
 from hmcts_data._catalogue._listing import format_age
@@ -113,11 +113,52 @@ def test_release_lookup_by_month_slug_path_url_date_and_release() -> None:
     assert pub.release(b.base_path).key == "2025-03"
     assert pub.release(b.url + "/").key == "2025-03"
     assert pub.release(b).key == "2025-03"
-    # A date inside several 13-month windows picks the newest release covering it.
-    assert pub.release(date(2024, 6, 15)).key == "2025-04"
-    assert pub.release(datetime(2024, 6, 15, 12, tzinfo=UTC)).key == "2025-04"
-    assert pub.release("2024-06-15").key == "2025-04"
+    # A date means its data month (as a release's title does), not the newest window with it.
+    assert pub.release(date(2025, 3, 31)).key == "2025-03"
+    assert pub.release(datetime(2025, 3, 15, 12, tzinfo=UTC)).key == "2025-03"
+    assert pub.release("2025-03-31").key == "2025-03"
+    assert pub.release("latest") is pub.latest()
+    with pytest.raises(NotFoundError):
+        pub.release("2024-06-15")  # inside a window, but no release holds data to June 2024
     assert pub.keys == ("2025-04", "2025-03", "2024-12")
+
+
+@pytest.mark.parametrize("key", [2025, 2025.4, None, ["2025-04"]])
+def test_a_release_in_no_accepted_form_is_a_configuration_error(key: object) -> None:
+    pub = publication(release(date(2025, 4, 1)))
+    with pytest.raises(ConfigurationError) as info:
+        pub.release(key)  # type: ignore[arg-type]
+    text = str(info.value)
+    assert "'YYYY-MM'" in text
+    assert "'latest'" in text
+    assert "as_of" in text
+
+
+def test_suggestions_are_the_nearest_known_months() -> None:
+    months = [date(2025, 5, 1), date(2025, 4, 1), date(2021, 1, 1), date(2020, 1, 1)]
+    pub = publication(*(release(m) for m in months))
+    with pytest.raises(NotFoundError) as info:
+        pub.release("2099-01")
+    assert info.value.suggestions == ("2025-05", "2025-04", "2021-01")
+    with pytest.raises(NotFoundError) as info:
+        pub.release("2021-03")
+    assert info.value.suggestions[0] == "2021-01"
+
+
+def test_as_of_takes_a_publication_date() -> None:
+    april = release(date(2025, 4, 1)).model_copy(
+        update={"first_published": datetime(2025, 6, 12, 8, 30, tzinfo=UTC)}
+    )
+    may = release(date(2025, 5, 1)).model_copy(
+        update={"first_published": datetime(2025, 7, 10, 8, 30, tzinfo=UTC)}
+    )
+    pub = publication(may, april)
+    assert pub.as_of("2025-06-30").key == "2025-04"
+    assert pub.as_of(date(2025, 7, 10)).key == "2025-05"
+    with pytest.raises(NotFoundError):
+        pub.as_of("2025-01-01")
+    with pytest.raises(ConfigurationError):
+        publication(release(date(2025, 4, 1))).as_of("2025-06-30")  # no publication dates
 
 
 def test_release_lookup_by_date_falls_back_to_month_when_periods_lack_a_start() -> None:

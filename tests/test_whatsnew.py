@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -43,7 +44,10 @@ def test_a_new_release_appears_and_costs_three_requests(fake: FakeGovUK) -> None
         assert fake.count() == 2
         assert not quiet
         assert [d.publication for d in quiet.due] == ["monthly"]
-        assert quiet.due[0].expected_at == datetime(2025, 7, 10, 9, 30, tzinfo=LONDON)
+        assert quiet.due[0].missing_since == datetime(2025, 7, 10, 9, 30, tzinfo=LONDON)
+        assert quiet.due[0].state == "late"  # GOV.UK answered: late, not a stale catalogue
+        assert quiet.behind == ()
+        assert "late: the release expected Thu 10 Jul 2025" in str(quiet)
 
         at = datetime(2025, 7, 10, 9, 30, tzinfo=LONDON)
         site = site.publish_monthly(at=at)
@@ -135,3 +139,24 @@ def test_cli_text_and_json(
     assert main(["--offline", "whats-new", "--since", "2025-06-01", "--json"]) == 0
     assert fake.count() == 0
     assert json.loads(capsys.readouterr().out)["events"] == data["events"]
+
+
+def test_offline_whats_new_says_the_catalogue_is_behind_not_that_a_release_is_late(
+    tmp_path: Path,
+) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        news = hmcts_data.whats_new(
+            client=Client(offline=True, cache_dir=tmp_path),
+            now=datetime(2026, 12, 7, 12, tzinfo=LONDON),
+        )
+    assert news.due == ()
+    assert [b.publication for b in news.behind] == ["monthly"]
+    assert news.behind[0].missing == 16
+    text = str(news)
+    assert "16 expected releases behind" in text
+    assert "due, not yet seen" not in text
+    monthly = next(u for u in news.upcoming if u.publication == "monthly")
+    assert monthly.expected_at == datetime(2026, 12, 10, 9, 30, tzinfo=LONDON)

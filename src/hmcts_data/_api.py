@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import io
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,7 +27,7 @@ from hmcts_data._errors import (
     StorageError,
 )
 from hmcts_data._registry import registry
-from hmcts_data._warn import warn
+from hmcts_data._warn import once_per_call, warn
 from hmcts_data.tables import OnUnknown, parser_for
 from hmcts_data.tables._schema import Parsed, Provenance, tidy_frame
 from hmcts_data.tables._source import Source, read_source
@@ -136,18 +137,20 @@ def _read(
     options: dict[str, OnUnknown] = {} if on_unknown is None else {"on_unknown": on_unknown}
     from hmcts_data.tables._fingerprint import check_frame, explain_failure
 
-    try:
-        got = parse(data, provenance, **options)
-    except ParseError as exc:
-        # A file of another publication: say which, rather than what the parser missed.
-        other = explain_failure(publication, data, name) if type(exc) is ParseError else None
-        if other is not None:
-            raise other from exc
-        raise
-    if not _fits_own_periods(publication, got):
-        check_frame(publication, got.frame(), data, name)  # it needs the whole frame to decide
-    if release is not None and got.rows:
-        _check_release(got.starts, got.ends, release, name)
+    # A file that is refused below must not first be warned about (its labels, its figures).
+    with once_per_call(drop_on_error=True):
+        try:
+            got = parse(data, provenance, **options)
+        except ParseError as exc:
+            # A file of another publication: say which, rather than what the parser missed.
+            other = explain_failure(publication, data, name) if type(exc) is ParseError else None
+            if other is not None:
+                raise other from exc
+            raise
+        if not _fits_own_periods(publication, got):
+            check_frame(publication, got.frame(), data, name)  # needs the whole frame to decide
+        if release is not None and got.rows:
+            _check_release(got.starts, got.ends, release, name)
     return got
 
 
@@ -203,36 +206,11 @@ def _check_release(starts: Any, ends: Any, release: str, name: str) -> None:
         )
 
 
-def _releases_to_load(
-    publication: str,
-    release: str | date | Release | None,
-    client: Client,
-    downloads: _Downloads | None = None,
-) -> list[Release]:
-    from hmcts_data._catalogue._api import catalogue_for
-
-    # GOV.UK is asked only for what this call needs; with "all", each file starts
-    # downloading as soon as its release page is read.
-    every = isinstance(release, str) and release == "all"
-    start = downloads.start if downloads is not None and every else None
-    pub = catalogue_for(publication, release, client=client, on_release=start).get(publication)
-    if release is None:
-        return [pub.latest()]
-    if every:
-        chosen = [r for r in pub.releases if r.data_files() and not r.is_withdrawn]
-        if not chosen:
-            raise NotFoundError(
-                f"{publication} release with a machine-readable file", "all", pub.keys
-            )
-        return chosen
-    return [pub.release(release)]
-
-
 #: Files downloaded at once by load(..., "all"); the client's rate limiter still spaces the
 #: requests, so more workers only hide latency (GOV.UK answers in ~300 ms at 10 requests/s).
 DOWNLOAD_WORKERS = 4
 
-_Got = tuple["Release", "Attachment", "Path | HMCTSDataError"]
+_Got = tuple["Release", "Attachment | None", "Path | HMCTSDataError"]
 
 
 class _Downloads:
@@ -241,8 +219,13 @@ class _Downloads:
     Each file has its own progress report and its own error: a file that could not be had
     because of the network (or offline mode) is yielded with its error in place of the path,
     for the embedded fallback; any other failure (in release order) raises, and the downloads
-    not yet started are cancelled (:meth:`close`).
+    not yet started are cancelled (:meth:`close`). A release with no data file in a catalogue
+    GOV.UK did not answer for (``checked`` false: the snapshot records few files) is such a
+    failure too: nobody could check what its page attaches.
     """
+
+    #: Whether GOV.UK answered for the catalogue the releases come from.
+    checked: bool = True
 
     def __init__(
         self,
@@ -293,9 +276,14 @@ class _Downloads:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _fetch(self, rel: Release) -> _Got:
-        from hmcts_data._embedded._fallback import is_network_failure
+        from hmcts_data._embedded._fallback import NOT_RECORDED, is_network_failure
 
-        attachment = rel.data_file()
+        try:
+            attachment = rel.data_file()
+        except NotFoundError:
+            if self.checked:
+                raise
+            return rel, None, OfflineError(NOT_RECORDED)
         try:
             path = attachment.download(
                 self._client, cache_key=rel.base_path, progress=self._progress
@@ -356,32 +344,92 @@ def _read_embedded(
     )
 
 
+@dataclass
+class Fallback:
+    """What an answer took from the embedded releases instead of GOV.UK, for one warning.
+
+    Attributes:
+        publication: The publication id.
+        used: The embedded releases read.
+        failure: The first failure that made the fallback necessary.
+        label: What was asked for, for the message (``"monthly release 2025-05"``).
+        skipped: Releases left out: neither fetched nor embedded.
+        offline: Whether offline mode was on.
+    """
+
+    publication: str
+    used: list[EmbeddedRelease]
+    failure: HMCTSDataError
+    label: str
+    skipped: list[str]
+    offline: bool
+
+    def warning(self) -> Warning:
+        """The one warning for this fallback (:func:`embedded_warning`, or releases left out)."""
+        from hmcts_data._embedded._fallback import embedded_warning
+        from hmcts_data._warn import notice
+
+        if self.used:
+            return embedded_warning(
+                self.publication,
+                self.used,
+                self.failure,
+                wanted=self.label,
+                skipped=self.skipped,
+                offline=self.offline,
+            )
+        return notice(
+            StaleDataWarning,
+            f"Could not get {len(self.skipped)} {self.publication} release(s) "
+            f"({', '.join(self.skipped)}), so they are left out. Try again where GOV.UK is "
+            "reachable.",
+            detail=str(self.failure),
+        )
+
+
 def _load_releases(
     publication: str,
     release: str | date | Release | None,
     client: Client,
     on_unknown: OnUnknown | None,
     progress: bool | ProgressCallback | None,
+    *,
+    fallbacks: list[Fallback] | None = None,
 ) -> list[Parsed]:
     """Load each release live or from the cache; where the network fails, the embedded copy.
 
     Live data always wins: an embedded copy is used only for a release that could not be
     fetched (network down, offline, GOV.UK erroring) and is not cached. Each release is read
     and checked as it arrives; its frame is built later, with the others (:func:`_stacked`).
+    The releases come from :func:`hmcts_data._releases.wanted`, the chain every verb shares;
+    with ``fallbacks``, a fallback is added there instead of warned about.
     """
     from hmcts_data._catalogue._snapshot import load_snapshot
     from hmcts_data._embedded import embedded_for, embedded_releases
-    from hmcts_data._embedded._fallback import embedded_warning, unavailable_error
+    from hmcts_data._embedded._fallback import unavailable_error
+    from hmcts_data._releases import wanted as wanted_releases
 
     frames: list[Parsed] = []
     used: list[EmbeddedRelease] = []
     skipped: list[Release] = []
     failure: HMCTSDataError | None = None
     with contextlib.closing(_Downloads(client, progress)) as downloads:
-        wanted = _releases_to_load(publication, release, client, downloads)
+        # GOV.UK is asked only for what this call needs; with "all", each file starts
+        # downloading as soon as its release page is read.
+        every = isinstance(release, str) and release.strip().lower() == "all"
+        asked = wanted_releases(
+            publication, release, client, on_release=downloads.start if every else None
+        )
+        downloads.checked = asked.checked
+        wanted = asked.releases
+        for extra in asked.embedded_only:
+            frames.append(_read_embedded(extra, None, on_unknown))
+            used.append(extra)
+            failure = failure or OfflineError(asked.catalogue.unchecked_reason or "not checked")
         chosen = sorted(wanted, key=lambda r: (r.period_end or date.min, r.slug))
         for rel, attachment, got in downloads.results(chosen):
             if not isinstance(got, HMCTSDataError):
+                assert attachment is not None  # a path comes with its attachment
                 frames.append(
                     _read(
                         publication,
@@ -404,7 +452,7 @@ def _load_releases(
         return frames
     offline = client.settings.offline
     newest = embedded_releases(publication)
-    if release is None and not frames and newest:
+    if release_is_latest(release) and not frames and newest:
         # The latest release listed could not be had: the newest real release shipped with
         # the package is the best answer that can be given now.
         item = newest[-1]
@@ -425,28 +473,24 @@ def _load_releases(
             base_url=client.settings.base_url,
         )
     else:
-        label = f"{publication} {'release ' + used[0].release if len(wanted) == 1 else 'releases'}"
-    if used:
-        # warn(), not a fixed stacklevel: series() reaches here through one frame more than
-        # load(), and the warning must name the user's line either way.
-        warn(
-            embedded_warning(
-                publication,
-                used,
-                failure,
-                wanted=label,
-                skipped=[r.key or r.slug for r in skipped],
-                offline=offline,
-            )
+        one = len(used) == 1 and len(wanted) <= 1
+        label = f"{publication} {'release ' + used[0].release if one else 'releases'}"
+    if used or skipped:
+        fallback = Fallback(
+            publication, used, failure, label, [r.key or r.slug for r in skipped], offline
         )
-    elif skipped:
-        warn(
-            StaleDataWarning(
-                f"Could not get {len(skipped)} {publication} release(s) "
-                f"({', '.join(r.key or r.slug for r in skipped)}): {failure}. They are left out."
-            )
-        )
+        if fallbacks is not None:
+            fallbacks.append(fallback)  # the caller warns once for all its loads
+        else:
+            # warn(), not a fixed stacklevel: series() reaches here through one frame more
+            # than load(), and the warning must name the user's line either way.
+            warn(fallback.warning())
     return frames
+
+
+def release_is_latest(release: object) -> bool:
+    """Whether ``release`` asks for the newest release (``None`` or ``"latest"``)."""
+    return release is None or (isinstance(release, str) and release.strip().lower() == "latest")
 
 
 def load(
@@ -463,9 +507,13 @@ def load(
     Args:
         publication: Publication id (``"monthly"``, ``"weekly-covid"``, ``"remote-hearings"``,
             ``"reformed-services"``, ``"ad-hoc"``).
-        release: ``None`` for the latest release; a data month (``"2025-04"``), a GOV.UK slug,
-            a date or a :class:`Release` for one release; ``"all"`` for every release with a
-            machine-readable file (every vintage is kept: nothing is de-duplicated).
+        release: ``None`` or ``"latest"`` for the latest release; a data month
+            (``"2025-04"``), a GOV.UK slug or URL, a :class:`Release`, or a date
+            (``date(2025, 4, 30)`` or ``"2025-04-30"``) meaning the **data month** it falls
+            in (the ``2025-04`` release, published in June), for one release; ``"all"`` for
+            every release with a machine-readable file (every vintage is kept: nothing is
+            de-duplicated). For the release newest on a publication date, pass
+            ``catalogue().get(publication).as_of(day)``.
         client: The client to use; ``None`` shares the default client for the environment.
         offline: ``True`` never touches the network (cache and embedded snapshot only).
         on_unknown: What to do with headers the crosswalk does not know (see :func:`read`).
@@ -482,9 +530,13 @@ def load(
         other publications it is the file's newest month.
 
     Raises:
-        NotFoundError: Unknown publication or release (with close matches), or a release with
-            no machine-readable attachment.
-        OfflineError: Offline and not in the cache.
+        ConfigurationError: ``release`` is in none of the forms above (a number, say).
+        NotFoundError: Unknown publication, or a release GOV.UK does not list (with the
+            nearest known months), or one whose page has no machine-readable attachment.
+            Said only when GOV.UK answered: offline or on a failed network it cannot be known.
+        OfflineError: Offline, and neither the cache nor the embedded releases have it (or
+            the catalogue in use does not list it: the library could not check).
+        NetworkError: GOV.UK could not be reached, with the same meaning.
         DownloadError: The download failed after retries (and no cached copy exists).
         IntegrityError: The file is not what GOV.UK described.
         ParseError: The file cannot be parsed (names file, sheet, row, column).
@@ -496,25 +548,55 @@ def load(
         >>> latest = hmcts_data.load("monthly")  # doctest: +SKIP
         >>> every_vintage = hmcts_data.load("monthly", release="all")  # doctest: +SKIP
     """
+    return load_reporting(
+        publication,
+        release,
+        client=client,
+        offline=offline,
+        on_unknown=on_unknown,
+        progress=progress,
+    )
+
+
+def load_reporting(
+    publication: str,
+    release: str | date | Release | None = None,
+    *,
+    client: Client | None = None,
+    offline: bool | None = None,
+    on_unknown: OnUnknown | None = None,
+    progress: bool | ProgressCallback | None = None,
+    fallbacks: list[Fallback] | None = None,
+) -> pd.DataFrame:
+    """:func:`load`; with ``fallbacks``, embedded fallbacks are added to it, not warned about.
+
+    A verb that loads several times (``release_changes``) gathers them and warns once.
+    """
+    from hmcts_data._catalogue._models import release_form
     from hmcts_data._client import Client, using_client
 
     parser_for(publication)  # an unknown id fails here, before any request
+    if release is not None:
+        release_form(release)  # so does a release in no accepted form
     owned = False
     if client is not None and offline and not client.settings.offline:
         client = Client(client.settings.model_copy(update={"offline": True}))
         owned = True
-    try:
-        with using_client(client, offline=offline) as active:
-            frames = _load_releases(publication, release, active, on_unknown, progress)
-    finally:
-        if owned and client is not None:
-            client.close()
-    if len(frames) == 1:
-        return _stacked(frames)
-    from hmcts_data.tables._confirm import confirm_inferred
+    with once_per_call():  # the catalogue's and the fallback's warnings, each once
+        try:
+            with using_client(client, offline=offline) as active:
+                frames = _load_releases(
+                    publication, release, active, on_unknown, progress, fallbacks=fallbacks
+                )
+        finally:
+            if owned and client is not None:
+                client.close()
+        if len(frames) == 1:
+            return _stacked(frames)
+        from hmcts_data.tables._confirm import confirm_inferred
 
-    # Inferred mappings must agree with the series they join on the months releases share.
-    return confirm_inferred(_stacked(frames), stacklevel=3)
+        # Inferred mappings must agree with the series they join on the months releases share.
+        return confirm_inferred(_stacked(frames), stacklevel=3)
 
 
 def _stacked(frames: Sequence[Parsed]) -> pd.DataFrame:
@@ -573,7 +655,8 @@ def series(
     if measure is not None and measure not in vocab.measure:
         raise NotFoundError("measure", measure, sorted(vocab.measure))
     if frame is None:
-        frame = load(publication, "all", client=client, offline=offline, progress=progress)
+        with once_per_call():
+            frame = load(publication, "all", client=client, offline=offline, progress=progress)
     else:
         from hmcts_data.tables._confirm import confirm_inferred
 

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from hmcts_data._errors import NotFoundError, ParseError
+from hmcts_data._warn import warn
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hmcts_data._api import Fallback
     from hmcts_data._catalogue._models import Release
     from hmcts_data._client import Client
 
@@ -85,6 +87,9 @@ class ReleaseChanges:
         compared: How many figures both releases publish for the periods they share.
         appeared: Series in the newer release but not the older (:data:`SERIES_COLUMNS`).
         disappeared: Series in the older release but not the newer.
+        sources: Where each release's figures came from, by release key: its file's address
+            on GOV.UK, or ``"embedded:..."`` for a real release shipped in the package (used
+            when GOV.UK could not be reached; a warning says so). Empty for a given ``frame``.
 
     Example:
         >>> changes = hmcts_data.release_changes()  # doctest: +SKIP
@@ -102,6 +107,7 @@ class ReleaseChanges:
     compared: int
     appeared: pd.DataFrame
     disappeared: pd.DataFrame
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def revised_count(self) -> int:
@@ -155,6 +161,7 @@ class ReleaseChanges:
             },
             "appeared": _records(self.appeared),
             "disappeared": _records(self.disappeared),
+            "sources": dict(self.sources),
         }
 
     def to_json(self, *, top: int = 10, indent: int | None = 2) -> str:
@@ -187,6 +194,12 @@ class ReleaseChanges:
             f"filled in: {int((self.revisions['kind'] == 'filled').sum())}; "
             f"withdrawn: {int((self.revisions['kind'] == 'withdrawn').sum())}",
         ]
+        embedded = sorted(k for k, url in self.sources.items() if url.startswith("embedded:"))
+        if embedded:
+            lines.append(
+                f"from copies embedded in hmcts-data, not live: {', '.join(embedded)} "
+                "(GOV.UK could not be reached or offline mode is on)"
+            )
         shown = self.figures.assign(
             _size=self.figures["pct_change_on_previous"].astype("float64").abs()
         ).sort_values("_size", ascending=False, na_position="last", kind="stable")
@@ -280,9 +293,12 @@ def release_changes(
         ``.to_json()`` for scripts.
 
     Raises:
-        NotFoundError: A release that does not exist, or no earlier release to compare with.
+        ConfigurationError: ``release`` or ``against`` is in no accepted form.
+        NotFoundError: A release GOV.UK does not list, or no earlier release to compare with.
         ParseError: ``frame`` is not tidy.
-        DownloadError, OfflineError, IntegrityError: As for :func:`hmcts_data.load`.
+        DownloadError, OfflineError, NetworkError, IntegrityError: As for
+            :func:`hmcts_data.load` (which falls back to the embedded real releases the same
+            way: then ``sources`` says so, and a warning).
 
     Example:
         >>> changes = hmcts_data.release_changes()  # doctest: +SKIP
@@ -295,35 +311,104 @@ def release_changes(
         keys = _frame_keys(frame, release, against)
         both = frame[frame["release"].isin(keys)]
         return compare_frames(both, new=keys[0], old=keys[1])
-    from hmcts_data._api import load
     from hmcts_data._catalogue._api import catalogue_for
+    from hmcts_data._catalogue._models import release_form
     from hmcts_data._client import Client, using_client
+    from hmcts_data._warn import once_per_call
 
+    for given in (release, against):
+        if given is not None:
+            release_form(given)  # before any request
     if client is None and offline is not None:
         client = Client(offline=offline)
-    with using_client(client) as active:
+    # Both releases come through load()'s chain (live, cache, embedded copy); the catalogue's
+    # warnings, given by each load, are shown once.
+    fallbacks: list[Fallback] = []
+    with once_per_call(), using_client(client) as active:
         # This publication's pages only; the two loads below then find them in the cache.
-        pub = catalogue_for(publication, "all", client=active).get(publication)
-        new = pub.release(release) if release is not None else pub.latest()
-        if against is not None:
-            old = pub.release(against)
-        else:
-            older = [
-                r
-                for r in pub.releases
-                if not r.is_withdrawn
-                and r.data_files()
-                and (r.period_end or date.min) < (new.period_end or date.min)
-            ]
-            if not older:
-                raise NotFoundError(
-                    f"{publication} release older than {new.key or new.slug}", "previous", []
-                )
-            old = older[0]
-        frames = [load(publication, r, client=active) for r in (old, new)]
-    return compare_frames(
-        pd.concat(frames, ignore_index=True), new=new.key or new.slug, old=old.key or old.slug
+        catalogue_for(publication, "all", client=active)
+        new_rows = _load_one(publication, release, active, fallbacks)
+        new_key = str(new_rows["release"].iloc[0])
+        old_rows = _load_one(
+            publication,
+            against if against is not None else _previous(publication, new_key, active),
+            active,
+            fallbacks,
+        )
+        if fallbacks:
+            warn(_one_fallback(fallbacks, publication, (new_key, old_rows)))
+    old_key = str(old_rows["release"].iloc[0])
+    result = compare_frames(
+        pd.concat([old_rows, new_rows], ignore_index=True), new=new_key, old=old_key
     )
+    sources = {
+        new_key: str(new_rows["source_url"].iloc[0]),
+        old_key: str(old_rows["source_url"].iloc[0]),
+    }
+    return replace(result, sources=sources)
+
+
+def _one_fallback(
+    fallbacks: list[Fallback], publication: str, pair: tuple[str, pd.DataFrame]
+) -> Warning:
+    """One warning for the embedded copies both loads used (the same as ``load``'s)."""
+    from hmcts_data._api import Fallback
+
+    used = [item for f in fallbacks for item in f.used]
+    keys = [pair[0], str(pair[1]["release"].iloc[0])]
+    merged = Fallback(
+        publication,
+        used,
+        fallbacks[0].failure,
+        f"{publication} releases {' and '.join(keys)}" if len(used) > 1 else fallbacks[0].label,
+        [k for f in fallbacks for k in f.skipped],
+        fallbacks[0].offline,
+    )
+    return merged.warning()
+
+
+def _load_one(
+    publication: str, release: object, client: Client, fallbacks: list[Fallback]
+) -> pd.DataFrame:
+    from hmcts_data._api import load_reporting
+
+    frame = load_reporting(
+        publication,
+        release,  # type: ignore[arg-type]
+        client=client,
+        fallbacks=fallbacks,
+    )
+    if frame.empty:
+        raise ParseError(f"The {publication} release {release!r} holds no figures to compare.")
+    return frame
+
+
+def _previous(publication: str, new_key: str, client: Client) -> Release | str:
+    """The release before ``new_key``: listed with a file, else (unchecked) embedded."""
+    from hmcts_data._catalogue._api import catalogue_for
+    from hmcts_data._embedded import embedded_releases
+    from hmcts_data._releases import wanted
+
+    cat = catalogue_for(publication, "all", client=client)
+    pub = cat.get(publication)
+    # Where GOV.UK answered, the release before with a file; where it could not be asked, the
+    # release listed before (the snapshot records few files), whose load says what it can.
+    older = [
+        r
+        for r in pub.releases
+        if not r.is_withdrawn
+        and r.key is not None
+        and r.key < new_key
+        and (r.data_files() or not cat.checked)
+    ]
+    if older:
+        return older[0]
+    earlier = [r.release for r in embedded_releases(publication) if r.release < new_key]
+    if earlier and not cat.checked:
+        return earlier[-1]
+    if not cat.checked:
+        wanted(publication, f"before {new_key}", client)  # raises: could not check
+    raise NotFoundError(f"{publication} release older than {new_key}", "previous", pub.keys)
 
 
 def compare_frames(frame: pd.DataFrame, *, new: str, old: str) -> ReleaseChanges:

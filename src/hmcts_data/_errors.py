@@ -307,7 +307,13 @@ class StaleDataWarning(UserWarning):
     The message names the URL, the failure and how long ago the copy was last confirmed.
     Turn it into an error with ``warnings.simplefilter("error", StaleDataWarning)`` when stale
     data is unacceptable.
+
+    Attributes:
+        detail: What the one-line message leaves out (the releases, the failure, the licence),
+            or ``None``; ``hmcts-data --verbose`` prints it.
     """
+
+    detail: str | None = None
 
 
 class EmbeddedDataWarning(StaleDataWarning):

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from hmcts_data._catalogue._calendar import ExpectedRelease
+from hmcts_data._catalogue._calendar import ExpectedRelease, next_release
 from hmcts_data._catalogue._ids import PublicationId
 from hmcts_data._catalogue._models import Catalogue, Release, Source, UTCDatetime
 from hmcts_data._display import text_table
@@ -73,8 +73,13 @@ class WhatsNew(BaseModel):
         checked_at: When the catalogue was read (UTC).
         source: Where the catalogue came from (``"live"``, ``"cache"``, ``"snapshot"``).
         events: Releases published or updated since, newest first.
-        due: Scheduled releases expected by ``checked_at`` that are not in the catalogue.
-        upcoming: The next expected release of each scheduled publication that is not due.
+        due: Late releases: expected by ``checked_at`` and not on GOV.UK, which answered
+            (each publication's next expectation, with ``missing`` and ``missing_since``).
+        behind: Publications whose catalogue here was not checked with GOV.UK (offline, the
+            snapshot) and misses expected releases: the catalogue is behind, which says
+            nothing about the publisher; refresh it.
+        upcoming: The next expected release of each scheduled publication (after
+            ``checked_at``).
 
     Example:
         >>> news = hmcts_data.whats_new(since="2025-06-01")  # doctest: +SKIP
@@ -90,6 +95,7 @@ class WhatsNew(BaseModel):
     source: Source
     events: tuple[ReleaseEvent, ...] = ()
     due: tuple[ExpectedRelease, ...] = ()
+    behind: tuple[ExpectedRelease, ...] = ()
     upcoming: tuple[ExpectedRelease, ...] = ()
 
     def __bool__(self) -> bool:
@@ -110,7 +116,7 @@ class WhatsNew(BaseModel):
         zone = ZoneInfo(_LONDON)
         head = f"Since {_local(self.since, zone)}"
         if self.source != "live":
-            head += f" (catalogue from the {self.source}: refresh online to be sure)"
+            head += f" (catalogue from the {self.source}, not checked now with GOV.UK)"
         lines = [head + ":"]
         if self.events:
             rows = [
@@ -128,8 +134,8 @@ class WhatsNew(BaseModel):
             )
         else:
             lines.append("  nothing published or updated.")
-        for item in self.due:
-            lines.append(f"due, not yet seen: {item}")
+        for item in (*self.due, *self.behind):
+            lines.append(item.describe_missing() or str(item))
         for item in self.upcoming:
             lines.append(f"next: {item}")
         return "\n".join(lines)
@@ -211,17 +217,24 @@ def news_in(
         events.extend(_events(release, start, skip=skip))
     events.sort(key=lambda e: (e.at, e.kind == "updated"), reverse=True)
     due: list[ExpectedRelease] = []
+    behind: list[ExpectedRelease] = []
     upcoming: list[ExpectedRelease] = []
     for publication in cat:
-        expected = publication.next_release(now=current)
-        if expected is not None:
-            (due if expected.is_past(current) else upcoming).append(expected)
+        expected = next_release(publication, now=current, checked=cat.checked)
+        if expected is None:
+            continue
+        upcoming.append(expected)
+        if expected.state == "late":
+            due.append(expected)
+        elif expected.state == "behind":
+            behind.append(expected)
     return WhatsNew(
         since=start,
         checked_at=current,
         source=cat.source,
         events=tuple(events),
         due=tuple(due),
+        behind=tuple(behind),
         upcoming=tuple(upcoming),
     )
 

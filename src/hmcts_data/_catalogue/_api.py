@@ -8,7 +8,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from hmcts_data._catalogue._listing import format_age, offline_snapshot_message
+from hmcts_data._catalogue._listing import (
+    format_age,
+    newest_period_end,
+    offline_snapshot_headline,
+    offline_snapshot_message,
+)
 from hmcts_data._catalogue._models import Catalogue
 from hmcts_data._catalogue._snapshot import load_snapshot
 from hmcts_data._catalogue._store import load_discovery, save_discovery
@@ -20,13 +25,16 @@ from hmcts_data._errors import (
     ParseError,
     StaleDataWarning,
 )
-from hmcts_data._warn import warn
+from hmcts_data._warn import notice, warn
 
 if TYPE_CHECKING:
     from hmcts_data._catalogue._models import Release
     from hmcts_data._client import Client
 
-__all__ = ["catalogue", "catalogue_for"]
+__all__ = ["OFFLINE_REASON", "catalogue", "catalogue_for"]
+
+#: Why a catalogue read in offline mode was not checked with GOV.UK.
+OFFLINE_REASON = "offline mode is on"
 
 logger = logging.getLogger("hmcts_data")
 
@@ -149,7 +157,7 @@ def catalogue_for(
             except (OfflineError, ParseError, IntegrityError) as exc:
                 logger.info("offline: the cached pages do not answer (%s)", exc)
             else:
-                return found.model_copy(update={"source": "cache"})
+                return found.model_copy(update={"source": "cache"}).unchecked(OFFLINE_REASON)
         early = _without_discovery(active, cached, offline=None, refresh=False)
         if early is not None:
             return early
@@ -170,10 +178,18 @@ def _without_discovery(
     if is_offline:
         if cached is not None:
             logger.info("offline: using the cached discovery (%s old)", format_age(cached.age))
-            return cached
+            return cached.unchecked(OFFLINE_REASON)
         snapshot = load_snapshot()
-        warn(offline_snapshot_message(snapshot.describe_source()), StaleDataWarning)
-        return snapshot
+        newest = newest_period_end(r.period_end for r in snapshot.releases)
+        warn(
+            notice(
+                StaleDataWarning,
+                offline_snapshot_headline(newest),
+                detail=offline_snapshot_message(snapshot.describe_source()),
+                cli_headline=offline_snapshot_headline(newest, cli=True),
+            )
+        )
+        return snapshot.unchecked(OFFLINE_REASON)
     if (
         not refresh
         and cached is not None
@@ -212,9 +228,12 @@ def _live(run: Callable[[], Catalogue], cached: Catalogue | None) -> Catalogue:
         return _fall_back(cached, failure)
     if stale:
         warn(
-            f"GOV.UK could not be reached for {len(stale)} catalogue page(s); cached copies "
-            f"were used, so the catalogue may be out of date. First: {stale[0].message}",
-            StaleDataWarning,
+            notice(
+                StaleDataWarning,
+                f"GOV.UK could not be reached for {len(stale)} catalogue page(s); cached "
+                "copies were used, so the catalogue may be out of date. Try again later.",
+                detail=f"First: {stale[0].message}",
+            )
         )
         return live.model_copy(
             update={
@@ -224,16 +243,28 @@ def _live(run: Callable[[], Catalogue], cached: Catalogue | None) -> Catalogue:
                     f"{len(stale)} page(s) came from the cache because GOV.UK could not be reached",
                 ),
             }
-        )
+        ).unchecked(f"GOV.UK could not be reached for {len(stale)} catalogue page(s)")
     return live
 
 
 def _fall_back(cached: Catalogue | None, failure: Exception) -> Catalogue:
+    from hmcts_data._embedded._fallback import brief_reason
+
     chosen = cached if cached is not None else load_snapshot()
-    which = "the last cached discovery" if cached is not None else "the embedded snapshot"
+    if cached is not None:
+        which = f"the cached catalogue ({format_age(cached.age)} old)"
+    else:
+        newest = newest_period_end(r.period_end for r in chosen.releases)
+        which = "the snapshot embedded in hmcts-data" + (
+            f" (newest release: data to {newest:%B %Y})" if newest else ""
+        )
+    head = f"GOV.UK could not be reached ({brief_reason(failure)}), so {which} is used."
     warn(
-        f"Could not discover the catalogue from GOV.UK ({failure}). Using {which}: "
-        f"{chosen.describe_source()}. Try again later, or hmcts_data.catalogue(refresh=True).",
-        StaleDataWarning,
+        notice(
+            StaleDataWarning,
+            f"{head} Try again later, or hmcts_data.catalogue(refresh=True).",
+            detail=f"Using {chosen.describe_source()}. The failure: {failure}",
+            cli_headline=f"{head} Try again later.",
+        )
     )
-    return chosen
+    return chosen.unchecked(f"GOV.UK could not be reached ({failure})")

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from hmcts_data._catalogue._ids import PublicationId
 from hmcts_data._catalogue._listing import Release
@@ -70,7 +70,14 @@ class ExpectedRelease(_Strict):
         lag_months: Months between data month and publication month used for ``data_month``.
         lag_basis: ``"catalogue"`` (inferred from the catalogue's dated releases) or
             ``"assumed"`` (no dated release: the calendar file's assumption).
-        follows: The key (or slug) of the newest release it follows, if any.
+        follows: The key (or slug) of the newest release in the catalogue, if any.
+        missing: How many releases were expected by now (the check's time) after the newest
+            one in the catalogue and are not in it: 0 when the catalogue is up to date.
+        missing_since: When the first of those was expected.
+        missing_data_month: The data month the first of those should carry (first day).
+        checked: Whether GOV.UK answered for the catalogue (``Catalogue.checked``): then a
+            missing release is late; otherwise the catalogue (offline, the snapshot) is
+            behind, which says nothing about the publisher.
 
     Example:
         >>> monthly = hmcts_data.catalogue().get("monthly")  # doctest: +SKIP
@@ -85,6 +92,51 @@ class ExpectedRelease(_Strict):
     lag_months: int
     lag_basis: Literal["catalogue", "assumed"]
     follows: str | None = None
+    missing: int = Field(default=0, ge=0)
+    missing_since: AwareDatetime | None = None
+    missing_data_month: date | None = None
+    checked: bool = True
+
+    @property
+    def state(self) -> Literal["on schedule", "late", "behind"]:
+        """Whether a release is late, the catalogue is behind, or all is on schedule.
+
+        ``"late"``: a release expected by now is not on GOV.UK (it answered); ``"behind"``:
+        this catalogue was not checked with GOV.UK and misses ``missing`` expected releases
+        (refresh it); ``"on schedule"``: nothing expected is missing.
+
+        Example:
+            >>> next_release_for_month("monthly", 2025, 7).state
+            'on schedule'
+        """
+        if self.missing == 0:
+            return "on schedule"
+        return "late" if self.checked else "behind"
+
+    def describe_missing(self) -> str | None:
+        """A sentence on what is missing and what to do, or ``None`` when on schedule.
+
+        Example:
+            >>> next_release_for_month("monthly", 2025, 7).describe_missing() is None
+            True
+        """
+        if self.missing == 0 or self.missing_since is None:
+            return None
+        when = self.missing_since.strftime("%a %d %b %Y %H:%M %Z")
+        month = f" (data to {self.missing_data_month:%B %Y})" if self.missing_data_month else ""
+        if self.checked:
+            more = f"; {self.missing - 1} more expected since" if self.missing > 1 else ""
+            return (
+                f"{self.publication}: late: the release expected {when}{month} is not on "
+                f"GOV.UK yet{more}. Check again later."
+            )
+        newest = f" (newest here: {self.follows})" if self.follows else ""
+        return (
+            f"{self.publication}: this catalogue is {self.missing} expected release"
+            f"{'' if self.missing == 1 else 's'} behind{newest}, the first due {when}; it was "
+            "not checked with GOV.UK. Refresh it online: hmcts_data.catalogue(refresh=True), "
+            "or hmcts-data whats-new without --offline."
+        )
 
     def is_past(self, now: datetime | None = None) -> bool:
         """Whether the expected time has come (``now`` defaults to the current time).
@@ -178,64 +230,70 @@ def infer_lag(publication: Publication, schedule: Schedule) -> tuple[int, bool]:
 
 
 def next_release(
-    publication: Publication, *, now: datetime | None = None
+    publication: Publication,
+    *,
+    now: datetime | None = None,
+    checked: bool = True,
 ) -> ExpectedRelease | None:
-    """When the release after the publication's newest one is expected (``None``: no schedule).
+    """The next release expected after ``now``, and what expected by then is missing.
 
-    The newest release's data month plus one, published the inferred lag later, on that
-    month's listed date or else by the rule. A release that came out late therefore does not
-    make the next one look due. With no dated release at all, the first slot after ``now``.
+    The release after the publication's newest one carries the next data month, published the
+    inferred lag later, on that month's listed date or else by the rule; each month after it
+    has its slot too. The slots that passed by ``now`` are releases expected and not in this
+    catalogue (``missing``); the first slot after ``now`` is the answer. A release that came
+    out late therefore does not make the next one look due early, and a stale catalogue does
+    not make the next release look sixteen months overdue: it is said to be behind instead.
+    With no dated release at all, the first slot after ``now``.
 
     Args:
         publication: The publication (its releases as discovered).
-        now: The current time, used only when the publication has no release to follow.
+        now: The current time (aware; the clock by default).
+        checked: Whether GOV.UK answered for the catalogue (see ``Catalogue.checked``).
 
     Returns:
         The expectation, or ``None`` when the publication has no calendar (ended, irregular).
 
     Example:
+        >>> from datetime import UTC, datetime
         >>> from hmcts_data._catalogue._snapshot import load_snapshot
-        >>> e = next_release(load_snapshot().get("monthly"))
-        >>> e.basis, e.lag_basis
-        ('rule', 'assumed')
+        >>> e = next_release(load_snapshot().get("monthly"),
+        ...     now=datetime(2026, 12, 7, tzinfo=UTC), checked=False)
+        >>> e.expected_at.date().isoformat(), e.state, e.missing
+        ('2026-12-10', 'behind', 16)
     """
     schedule = schedules().get(publication.id)
     if schedule is None or publication.status != "live":
         return None
+    current = _now(now)
+    zone = _zone(schedule.timezone)
     lag, from_catalogue = infer_lag(publication, schedule)
     lag_basis: Literal["catalogue", "assumed"] = "catalogue" if from_catalogue else "assumed"
     dated = [r for r in publication.releases if r.period_end is not None]
+    published = [r for r in publication.releases if r.first_published is not None]
+    follows: str | None = None
     if dated:
         newest = max(dated, key=lambda r: r.period_end or date.min)
         assert newest.period_end is not None  # for mypy: filtered above
-        data_month = _month_of(_month_index(newest.period_end) + 1)
-        target = _month_of(_month_index(data_month) + lag)
-        when, listed = expected_at(schedule, target.year, target.month)
-        return ExpectedRelease(
-            publication=publication.id,
-            expected_at=when,
-            basis="listed" if listed else "rule",
-            data_month=data_month,
-            lag_months=lag,
-            lag_basis=lag_basis,
-            follows=newest.key or newest.slug,
-        )
-    published = [r for r in publication.releases if r.first_published is not None]
-    zone = _zone(schedule.timezone)
-    if published:
+        first = _month_index(newest.period_end) + 1 + lag  # publication month of the next
+        follows = newest.key or newest.slug
+    elif published:
         newest_pub = max(published, key=lambda r: r.first_published or datetime.min)
         assert newest_pub.first_published is not None
-        month = _month_index(newest_pub.first_published.astimezone(zone).date()) + 1
-        follows: str | None = newest_pub.key or newest_pub.slug
+        first = _month_index(newest_pub.first_published.astimezone(zone).date()) + 1
+        follows = newest_pub.key or newest_pub.slug
     else:
-        current = _now(now).astimezone(zone)
-        month = _month_index(current.date())
-        when, _ = expected_at(schedule, current.year, current.month)
-        if when <= current:
-            month += 1
-        follows = None
-    target = _month_of(month)
-    when, listed = expected_at(schedule, target.year, target.month)
+        first = _month_index(current.astimezone(zone).date())
+    month = first
+    missed: list[tuple[datetime, int]] = []
+    while True:
+        target = _month_of(month)
+        when, listed = expected_at(schedule, target.year, target.month)
+        if when > current:
+            break
+        if dated or published:
+            missed.append((when, month))
+        month += 1
+    since, since_month = missed[0] if missed else (None, None)
     return ExpectedRelease(
         publication=publication.id,
         expected_at=when,
@@ -244,6 +302,10 @@ def next_release(
         lag_months=lag,
         lag_basis=lag_basis,
         follows=follows,
+        missing=len(missed),
+        missing_since=since,
+        missing_data_month=None if since_month is None else _month_of(since_month - lag),
+        checked=checked,
     )
 
 

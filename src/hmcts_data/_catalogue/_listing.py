@@ -31,6 +31,7 @@ __all__ = [
     "format_age",
     "listing_of",
     "newest_period_end",
+    "offline_snapshot_headline",
     "offline_snapshot_message",
     "read_listing",
     "release_line",
@@ -192,6 +193,21 @@ def newest_period_end(ends: Iterable[date | None]) -> date | None:
         datetime.date(2025, 5, 31)
     """
     return max((end for end in ends if end is not None), default=None)
+
+
+def offline_snapshot_headline(newest_end: date | None, *, cli: bool = False) -> str:
+    """The first line of the warning given when an offline catalogue is the snapshot.
+
+    Example:
+        >>> offline_snapshot_headline(date(2025, 5, 31))[:60]
+        'Offline with no cached catalogue: using the snapshot embedde'
+    """
+    newest = f" (newest release: data to {newest_end:%B %Y})" if newest_end else ""
+    how = "hmcts-data catalogue" if cli else "hmcts_data.catalogue()"
+    return (
+        f"Offline with no cached catalogue: using the snapshot embedded in hmcts-data{newest}. "
+        f"Run {how} online once for the full catalogue."
+    )
 
 
 def offline_snapshot_message(described: str) -> str:

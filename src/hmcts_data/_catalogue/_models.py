@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     computed_field,
     model_validator,
 )
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from hmcts_data._progress import ProgressCallback
 
 __all__ = [
+    "RELEASE_FORMS",
     "Attachment",
     "AttachmentFormat",
     "Catalogue",
@@ -44,6 +46,8 @@ __all__ = [
     "Release",
     "Source",
     "Withdrawal",
+    "nearest_months",
+    "release_form",
 ]
 
 #: Where a catalogue came from: a discovery just now, a cached discovery, or the snapshot
@@ -462,6 +466,8 @@ class Publication(_Frozen):
     licence_url: str = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
     releases: tuple[Release, ...] = ()
     note: str | None = None
+    # Set on the copies a catalogue GOV.UK did not answer for hands out (Catalogue.unchecked).
+    _unchecked: str | None = PrivateAttr(default=None)
 
     def latest(self, *, include_withdrawn: bool = False) -> Release:
         """The newest release (withdrawn pages skipped unless asked for).
@@ -492,19 +498,22 @@ class Publication(_Frozen):
         )
 
     def next_release(self, *, now: datetime | None = None) -> ExpectedRelease | None:
-        """When the release after the newest one in this catalogue is expected.
+        """The next release expected after now, and which expected releases are missing.
 
         From the release calendar (a date HMCTS listed, else the published rule: the monthly MI
-        aims for the second Thursday of the month at 9:30 UK time). The data month it should
-        carry is inferred from the lag the catalogue's dated releases show. A time already past
-        means the release is due (see :meth:`is_due`); refresh the catalogue to check.
+        aims for the second Thursday of the month at 9:30 UK time), counted forward from the
+        newest release in this catalogue: the slots that passed since are releases expected
+        and not here (``missing``), and the first slot after ``now`` is the answer. Its
+        ``state`` tells a late release (GOV.UK answered and lacks it) from a catalogue that is
+        behind (offline or the snapshot: refresh it); ``describe_missing()`` says which and
+        what to do.
 
         Args:
-            now: Aware current time, used only when there is no release to follow.
+            now: Aware current time; the clock by default.
 
         Returns:
-            The expectation (``expected_at`` in Europe/London time, ``basis`` ``"listed"`` or
-            ``"rule"``), or ``None`` for a publication with no schedule (ended or irregular).
+            The expectation (``expected_at`` in Europe/London time, after ``now``), or
+            ``None`` for a publication with no schedule (ended or irregular).
 
         Raises:
             ConfigurationError: ``now`` has no time zone.
@@ -512,21 +521,26 @@ class Publication(_Frozen):
         Example:
             >>> cat = hmcts_data.catalogue(refresh=True)  # doctest: +SKIP
             >>> cat.get("monthly").next_release().expected_at  # doctest: +SKIP
-            datetime.datetime(2025, 7, 10, 9, 30, tzinfo=zoneinfo.ZoneInfo(key='Europe/London'))
+            datetime.datetime(2027, 1, 14, 9, 30, tzinfo=zoneinfo.ZoneInfo(key='Europe/London'))
         """
         from hmcts_data._catalogue._calendar import next_release
 
-        return next_release(self, now=now)
+        return next_release(self, now=now, checked=self._unchecked is None)
 
     def is_due(self, *, now: datetime | None = None) -> bool:
-        """Whether a release expected by now has not appeared in this catalogue.
+        """Whether a release expected by now is not in this catalogue.
+
+        On a catalogue GOV.UK answered for, that release is late; on one it did not (offline,
+        the snapshot), the catalogue is behind and the release may well be out: see
+        ``next_release().state`` (``"late"`` or ``"behind"``) and ``describe_missing()``, or
+        refresh with ``hmcts_data.catalogue(refresh=True)``.
 
         Args:
             now: Aware current time; the clock by default.
 
         Returns:
-            ``True`` when :meth:`next_release` is at or before ``now``; ``False`` when it is
-            still to come or the publication has no schedule.
+            ``True`` when at least one expected release is missing; ``False`` when none is, or
+            the publication has no schedule.
 
         Raises:
             ConfigurationError: ``now`` has no time zone.
@@ -536,41 +550,120 @@ class Publication(_Frozen):
             False
         """
         expected = self.next_release(now=now)
-        return expected is not None and expected.is_past(now)
+        return expected is not None and expected.missing > 0
 
     def release(self, key: str | date | Release) -> Release:
-        """Find a release by data month, slug, base path, URL, date or :class:`Release`.
+        """Find a release by data month, ``"latest"``, slug, path, URL, date or :class:`Release`.
+
+        A date means a **data month**, as the release's title does ("HMCTS management
+        information - April 2025" holds data to April 2025): ``date(2025, 4, 30)`` and
+        ``"2025-04-30"`` both find the ``2025-04`` release, which GOV.UK published in June.
+        For the release that was newest on a given day (by publication date), use
+        :meth:`as_of`.
 
         Args:
-            key: ``"2025-04"`` (latest data month), a slug
+            key: ``"2025-04"`` (latest data month), ``"latest"``, a slug
                 (``"hmcts-management-information-april-2025"``), a base path or web URL, a
-                date (``datetime.date`` or ``"2025-04-15"``: the release whose period contains
-                it, else whose latest month is that month), or a :class:`Release`.
+                date (``datetime.date`` or ``"2025-04-15"``: the release whose latest data
+                month contains it; for a weekly publication, whose period contains it), or a
+                :class:`Release`.
 
         Returns:
             The release; when several share a data month, the newest-listed one.
 
         Raises:
-            NotFoundError: No release matches; the message suggests close keys.
+            ConfigurationError: ``key`` is not one of the forms above (a number, say).
+            NotFoundError: No release matches; the message suggests the nearest known months.
 
         Example:
             >>> pub.release("2025-04").slug  # doctest: +SKIP
             'hmcts-management-information-april-2025'
         """
+        key = release_form(key)
+        if isinstance(key, str) and key.strip().lower() == "latest":
+            return self.latest()
         found = self._find(key)
         if found is not None:
             return found
         shown = key.slug if isinstance(key, Release) else str(key)
         months = list(dict.fromkeys(self.keys))
-        known = months + [r.slug for r in self.releases]
-        raise _not_found(
+        error = _not_found(
             f"No release {shown!r} in publication {self.id!r}; known data months (newest "
             f"first): {', '.join(months[:12]) or 'none'}{' ...' if len(months) > 12 else ''}. "
-            "Use a data month 'YYYY-MM', a slug or a date.",
+            "Use a data month 'YYYY-MM', 'latest', a slug or a date.",
             "release",
             shown,
-            dict.fromkeys(known),
+            dict.fromkeys(months + [r.slug for r in self.releases]),
         )
+        nearest = nearest_months(shown if not isinstance(key, date) else key, months)
+        if nearest:
+            error.suggestions = nearest
+            error.args = (
+                str(error.args[0]).split(" Did you mean")[0]
+                + f" Nearest known: {', '.join(repr(m) for m in nearest)}.",
+            )
+        raise error
+
+    def as_of(self, when: date | datetime | str) -> Release:
+        """The release that was newest on a day: the last one first published by then.
+
+        Where :meth:`release` takes a date as a data month, this takes it as a publication
+        date: ``as_of("2025-06-30")`` is the release GOV.UK had published by the end of 30
+        June 2025 (UK time), whatever months it holds.
+
+        Args:
+            when: A date (the end of that day, UK time), an ISO date string, or an aware
+                datetime.
+
+        Returns:
+            The release (withdrawn pages skipped).
+
+        Raises:
+            ConfigurationError: ``when`` is not a date, or this catalogue records no
+                publication dates (the embedded snapshot: refresh the catalogue online).
+            NotFoundError: Nothing had been published by then.
+
+        Example:
+            >>> hmcts_data.catalogue().get("monthly").as_of("2025-06-30").key  # doctest: +SKIP
+            '2025-04'
+        """
+        from zoneinfo import ZoneInfo
+
+        from hmcts_data._errors import ConfigurationError
+
+        if isinstance(when, str):
+            try:
+                when = date.fromisoformat(when.strip())
+            except ValueError:
+                raise ConfigurationError(
+                    f"as_of({when!r}): use a date 'YYYY-MM-DD' (such as '2025-06-30')."
+                ) from None
+        if isinstance(when, datetime):
+            if when.tzinfo is None:
+                raise ConfigurationError(
+                    f"as_of({when!r}): the datetime has no time zone; pass an aware one or a date."
+                )
+            moment = when
+        elif isinstance(when, date):
+            moment = datetime.combine(when + timedelta(days=1), datetime.min.time()).replace(
+                tzinfo=ZoneInfo("Europe/London")
+            )
+        else:
+            raise ConfigurationError(
+                f"as_of({when!r}): a {type(when).__name__} is not a date; pass a date, an ISO "
+                "date string or an aware datetime."
+            )
+        dated = [r for r in self.releases if r.first_published is not None and not r.withdrawn]
+        if not dated:
+            raise ConfigurationError(
+                f"This catalogue records no publication dates for {self.id!r} (the embedded "
+                "snapshot has none), so as_of() cannot tell which release was newest. Refresh "
+                "it online: hmcts_data.catalogue(refresh=True)."
+            )
+        before = [r for r in dated if r.first_published is not None and r.first_published < moment]
+        if not before:
+            raise NotFoundError(f"{self.id} release published by", str(when), [])
+        return max(before, key=lambda r: r.first_published or moment)
 
     def _find(self, key: str | date | Release) -> Release | None:
         if isinstance(key, Release):
@@ -591,12 +684,18 @@ class Publication(_Frozen):
         return next((r for r in self.releases if r.slug.lower() == wanted), None)
 
     def _by_date(self, day: date) -> Release | None:
+        # The data month first (what a monthly title names); a period containing the day only
+        # for releases dated finer than months (weekly data).
+        month = day.strftime("%Y-%m")
+        found = next((r for r in self.releases if r.key == month), None)
+        if found is not None:
+            return found
         for release in self.releases:
             start, end = release.period_start, release.period_end
-            if start and end and start <= day <= end:
+            fine = release.period_precision in ("week", "day")
+            if fine and start and end and start <= day <= end:
                 return release
-        month = day.strftime("%Y-%m")
-        return next((r for r in self.releases if r.key == month), None)
+        return None
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -665,6 +764,49 @@ class Catalogue(_Frozen):
     notes: tuple[str, ...] = ()
     unclassified: tuple[str, ...] = ()
     revalidated_at: UTCDatetime | None = None
+    # Why GOV.UK did not answer for this catalogue (offline mode, a network failure), if so;
+    # set by catalogue(), never serialised: a stored discovery was an answer when it was made.
+    _unchecked: str | None = PrivateAttr(default=None)
+
+    @property
+    def checked(self) -> bool:
+        """Whether GOV.UK answered for this catalogue, so a release missing from it is missing.
+
+        ``True`` for a live discovery and for a cached one used because it was fresh;
+        ``False`` for the embedded snapshot, and for a cached discovery used because offline
+        mode is on or GOV.UK could not be reached: then the library cannot tell whether a
+        release it does not list exists (see :attr:`unchecked_reason`).
+
+        Example:
+            >>> load_snapshot().checked  # doctest: +SKIP
+            False
+        """
+        return self.source != "snapshot" and self._unchecked is None
+
+    @property
+    def unchecked_reason(self) -> str | None:
+        """Why GOV.UK was not asked or did not answer (``None`` when :attr:`checked`).
+
+        Example:
+            >>> load_snapshot().unchecked_reason  # doctest: +SKIP
+            'the catalogue is the snapshot embedded in hmcts-data'
+        """
+        if self._unchecked is not None:
+            return self._unchecked
+        if self.source == "snapshot":
+            return "the catalogue is the snapshot embedded in hmcts-data"
+        return None
+
+    def unchecked(self, reason: str) -> Catalogue:
+        """A copy marked as not answered by GOV.UK, for ``reason`` (used by ``catalogue()``)."""
+        publications = []
+        for pub in self.publications:
+            stamped = pub.model_copy()
+            stamped._unchecked = reason
+            publications.append(stamped)
+        copy = self.model_copy(update={"publications": tuple(publications)})
+        copy._unchecked = reason
+        return copy
 
     def get(self, publication: str) -> Publication:
         """The publication with id ``publication``.
@@ -820,3 +962,54 @@ def _attachment_rows(attachments: Iterable[Attachment]) -> tuple[list[str], list
         for a in attachments
     ]
     return ["format", "file", "bytes", "accessible", "title"], rows
+
+
+#: The forms a release may be given in, for messages.
+RELEASE_FORMS = (
+    "a data month 'YYYY-MM' (such as '2025-04'), 'latest', a date or 'YYYY-MM-DD' (the data "
+    "month it falls in), a GOV.UK slug or URL, or a Release"
+)
+
+
+def release_form(key: object) -> str | date | Release:
+    """``key`` if it is a form a release can be given in, else a :class:`ConfigurationError`.
+
+    Raises:
+        ConfigurationError: A number, ``None`` or any other object (with the accepted forms).
+
+    Example:
+        >>> release_form("2025-04")
+        '2025-04'
+    """
+    if isinstance(key, str | date | Release):
+        return key
+    from hmcts_data._errors import ConfigurationError
+
+    raise ConfigurationError(
+        f"release={key!r} (a {type(key).__name__}) is not a release: use {RELEASE_FORMS}. "
+        "For the release newest on a publication date, use Publication.as_of(day)."
+    )
+
+
+def nearest_months(key: str | date, months: Iterable[str]) -> tuple[str, ...]:
+    """Up to three known data months nearest to ``key`` (a month, day or date), nearest first.
+
+    Example:
+        >>> nearest_months("2099-01", ["2025-05", "2025-04", "2021-01"])
+        ('2025-05', '2025-04', '2021-01')
+    """
+    if isinstance(key, date):
+        wanted = key.year * 12 + key.month - 1
+    else:
+        match = re.match(r"^(\d{4})-(\d{2})", key.strip())
+        if match is None or not 1 <= int(match.group(2)) <= 12:
+            return ()
+        wanted = int(match.group(1)) * 12 + int(match.group(2)) - 1
+
+    def distance(month: str) -> int:
+        year, mon = (int(p) for p in month.split("-"))
+        return abs(year * 12 + mon - 1 - wanted)
+
+    # Newest first, then (a stable sort) nearest first: of two as near, the newer.
+    ranked = sorted(sorted(set(months), reverse=True), key=distance)
+    return tuple(ranked[:3])

@@ -1,6 +1,7 @@
 """Real HMCTS releases shipped inside the package, and where each copy came from.
 
-Four monthly management-information files, one per layout era, as HMCTS published them on
+Five monthly management-information files (one per layout era, and the release after the
+era-D one: a real consecutive pair), as HMCTS published them on
 GOV.UK (Open Government Licence v3.0, © Crown copyright), copied byte for byte. They let a
 first run with no network show real figures: :func:`hmcts_data.load` falls back to them when
 GOV.UK cannot be reached and nothing fresher is cached, and the offline demo serves them.
@@ -55,7 +56,7 @@ class EmbeddedRelease(BaseModel):
     Example:
         >>> import hmcts_data
         >>> " ".join(r.release for r in hmcts_data.embedded_releases())
-        '2019-04 2021-04 2022-04 2025-04'
+        '2019-04 2021-04 2022-04 2025-04 2025-05'
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -137,7 +138,7 @@ def embedded_releases(publication: str = "monthly") -> tuple[EmbeddedRelease, ..
         >>> import hmcts_data
         >>> newest = hmcts_data.embedded_releases()[-1]
         >>> newest.release, newest.published_name
-        ('2025-04', 'HMCTS_MI_output_accessible.csv')
+        ('2025-05', 'HMCTS_MI_output_accessible.csv')
     """
     found = [r for r in _manifest().release if r.publication == publication]
     return tuple(sorted(found, key=lambda r: r.release))

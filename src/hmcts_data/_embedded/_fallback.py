@@ -7,6 +7,7 @@ same facts and CLI advice (``--offline``, ``hmcts-data read``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -20,7 +21,20 @@ from hmcts_data._errors import (
     OfflineError,
 )
 
-__all__ = ["embedded_warning", "is_network_failure", "unavailable_error"]
+__all__ = [
+    "NOT_RECORDED",
+    "brief_reason",
+    "embedded_warning",
+    "is_network_failure",
+    "unavailable_error",
+    "unchecked_error",
+]
+
+#: Why a release listed by a catalogue GOV.UK did not answer for has no file to fetch.
+NOT_RECORDED = (
+    "the catalogue in use was not checked with GOV.UK and does not record which files the "
+    "release's page attaches"
+)
 
 #: HTTP answers that mean "GOV.UK is not serving right now" rather than "this is wrong".
 _DOWN = {429, 500, 502, 503, 504}
@@ -41,7 +55,31 @@ def is_network_failure(exc: HMCTSDataError) -> bool:
     return False
 
 
+_BRIEF = re.compile(r"unreachable moments ago \(([^)]*)\)|: ([^:]+?) \(\d+ attempt")
+
+
+def brief_reason(failure: BaseException) -> str:
+    """A few words on why GOV.UK did not answer, for a warning's first line.
+
+    Example:
+        >>> brief_reason(OfflineError("x"))
+        'offline mode is on'
+    """
+    match = _BRIEF.search(str(failure))
+    if match:
+        return next(g for g in match.groups() if g)
+    if isinstance(failure, OfflineError):
+        return "offline mode is on"
+    if isinstance(failure, DownloadError) and failure.status is not None:
+        return f"HTTP {failure.status}"
+    from hmcts_data._warn import headline_and_detail
+
+    return headline_and_detail(str(failure), 80)[0].rstrip(".")
+
+
 def _reason(failure: HMCTSDataError, *, offline: bool) -> str:
+    if isinstance(failure, OfflineError) and str(failure) == NOT_RECORDED:
+        return NOT_RECORDED
     if isinstance(failure, OfflineError) and failure.url is None:
         # Attachment.download without a URL: the catalogue is the snapshot (offline, or
         # because discovery failed on the network moments earlier; catalogue() said so).
@@ -142,30 +180,82 @@ def embedded_warning(
     skipped: Sequence[str] = (),
     offline: bool,
 ) -> EmbeddedDataWarning:
-    """The warning for a frame built (partly) from embedded copies, with CLI text attached."""
-    names = ", ".join(r.label for r in used)
+    """The warning for an answer resting (partly) on embedded copies, with CLI text attached.
+
+    Its first line says what happened and what to do; ``detail`` holds the releases used
+    (with their published names), why the network was not used, what was left out and the
+    licence attribution.
+    """
+    from hmcts_data._warn import notice
+
+    keys = ", ".join(r.release for r in used)
+    if offline:
+        why = "Offline mode is on"
+    elif isinstance(failure, OfflineError):  # no file address: the catalogue fell back
+        why = "GOV.UK could not be reached"
+    else:
+        why = f"GOV.UK could not be reached ({brief_reason(failure)})"
+    named = all(r.release in wanted for r in used)
+    head = (
+        f"{why}, so {wanted} came from real releases embedded in hmcts-data"
+        f"{'' if named else f' ({keys})'}, not live."
+    )
+    python_way = " For current data run again where GOV.UK is reachable" + (
+        " (offline=False)." if offline else "."
+    )
+    cli_way = " For current data run again where GOV.UK is reachable" + (
+        " without --offline." if offline else "."
+    )
     missing = (
         f" Left out, as neither the cache nor the embedded copies have them: {', '.join(skipped)}."
         if skipped
         else ""
     )
-    why = "Offline mode is on" if offline else "GOV.UK could not be reached"
-    head = (
-        f"{why} ({_reason(failure, offline=offline)}), so {wanted} came from the real "
-        f"releases embedded in hmcts-data: "
-        f"{names}. These may not be the newest published; their rows have a source_url "
-        f"starting with 'embedded:'.{missing} {attribution()}"
+    detail = (
+        f"Why: {_reason(failure, offline=offline)}. Used: {', '.join(r.label for r in used)}; "
+        "these may not be the newest published, and their rows have a source_url starting "
+        f"with 'embedded:'.{missing} Or download the newest file in a browser and read it "
+        f"(hmcts_data.read / hmcts-data read). {attribution()}"
     )
-    python_way = (
-        "For current data run again where GOV.UK is reachable"
-        + (" with offline=False" if offline else "")
-        + ", or download the newest file in a browser and hmcts_data.read() it."
+    warning = notice(
+        EmbeddedDataWarning, head + python_way, detail=detail, cli_headline=head + cli_way
     )
-    cli_way = (
-        "For current data run again where GOV.UK is reachable"
-        + (" without --offline" if offline else "")
-        + ", or download the newest file in a browser and run hmcts-data read on it."
-    )
-    warning = EmbeddedDataWarning(f"{head} {python_way}")
-    warning.cli_text = f"{head} {cli_way}"
+    assert isinstance(warning, EmbeddedDataWarning)
     return warning
+
+
+def unchecked_error(
+    publication: str,
+    what: str,
+    *,
+    reason: str,
+    listed: Sequence[str],
+    offline: bool,
+    base_url: str,
+    page_url: str | None = None,
+) -> HMCTSDataError:
+    """The error for a release the catalogue does not list when GOV.UK could not be asked.
+
+    Never "not found": the library could not check. The message says why, what it holds
+    (the months the catalogue lists, the embedded copies) and the ways forward. An
+    :class:`OfflineError` in offline mode, else a :class:`NetworkError`; ``cli_text`` carries
+    the command-line advice.
+    """
+    shown = ", ".join(listed[:8]) + (" ..." if len(listed) > 8 else "") if listed else "none"
+    head = (
+        f"Could not check whether {publication} release {what} exists: {reason}, and the "
+        f"catalogue in use does not list it."
+    )
+    holds = (
+        f"Held here: listed releases {shown}; embedded real releases {_embedded_list(publication)}."
+    )
+    python = f"{head} {holds} {_ways(publication, page_url, cli=False, offline=offline)}"
+    cli = f"{head} {holds} {_ways(publication, page_url, cli=True, offline=offline)}"
+    error: HMCTSDataError
+    if offline:
+        error = OfflineError(python)
+    else:
+        host = urlsplit(base_url).hostname or base_url
+        error = NetworkError(python, url=base_url, host=host, tried=("cache", "embedded releases"))
+    error.cli_text = cli
+    return error

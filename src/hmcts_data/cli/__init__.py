@@ -28,7 +28,7 @@ import importlib
 import logging
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from hmcts_data import _errors as errors
@@ -119,6 +119,12 @@ def build_parser(only_for: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--offline", action="store_true", help="never touch the network (HMCTS_DATA_OFFLINE=1)"
     )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show each warning's detail (the releases, reasons and numbers behind it)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="<command>")
     only = _MODULE_OF.get(only_for or "")
     for name in _COMMANDS if only is None else (only,):
@@ -133,6 +139,13 @@ def build_parser(only_for: str | None = None) -> argparse.ArgumentParser:
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
+        command.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help=argparse.SUPPRESS,
+        )
     return parser
 
 
@@ -144,18 +157,43 @@ def exit_code_for(exc: BaseException) -> int:
     return 1
 
 
-def _show_warning(  # noqa: PLR0917  (the signature warnings.showwarning must have)
-    message: Warning | str,
-    category: type[Warning],
-    filename: str,
-    lineno: int,
-    file: TextIO | None = None,
-    line: str | None = None,
-) -> None:
-    # One line per warning, like errors: the library's file and source line mean nothing to
-    # someone at a shell prompt.
-    text = getattr(message, "cli_text", None) or message
-    print(f"warning: {text}", file=sys.stderr)
+def warning_lines(message: Warning | str, *, verbose: bool) -> list[str]:
+    """What the command line prints for a warning, fitted to the terminal.
+
+    Its first line, and with ``--verbose`` its detail. The first line is the ``cli_text``
+    (command-line advice) where the warning has one.
+    """
+    from hmcts_data.cli._width import fit, width_for
+
+    text = getattr(message, "cli_text", None) or str(message)
+    lines = [f"warning: {text}"]
+    detail = getattr(message, "detail", None)
+    if verbose and detail:
+        lines.append(f"  detail: {detail}")
+    return fit("\n".join(lines), width_for(sys.stderr)).split("\n")
+
+
+def _warning_printer(*, verbose: bool) -> Callable[..., None]:
+    """``warnings.showwarning`` for a run: one line per warning, each distinct one once."""
+    seen: set[str] = set()
+
+    def show(  # noqa: PLR0917  (the signature warnings.showwarning must have)
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        # The library's file and source line mean nothing to someone at a shell prompt.
+        key = f"{category.__name__}: {message}"
+        if key in seen:
+            return
+        seen.add(key)
+        for text in warning_lines(message, verbose=verbose):
+            print(text, file=sys.stderr)
+
+    return show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -199,7 +237,7 @@ def _run(argv: Sequence[str] | None) -> int:
         return 0
     try:
         with warnings.catch_warnings():  # restores the caller's warning display afterwards
-            warnings.showwarning = _show_warning
+            warnings.showwarning = _warning_printer(verbose=bool(getattr(args, "verbose", False)))
             return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -217,7 +255,9 @@ def _report(exc: errors.HMCTSDataError, *, debug: bool) -> int:
             import traceback  # only here: it imports the tokenizer and linecache
 
             traceback.print_exc()
-        print(f"error: {exc.cli_text or exc}", file=sys.stderr)
+        from hmcts_data.cli._width import fit, width_for
+
+        print(fit(f"error: {exc.cli_text or exc}", width_for(sys.stderr)), file=sys.stderr)
     except (errors.HMCTSDataError, OSError):
         pass  # standard error is gone too: the exit code is all that is left
     return exit_code_for(exc)

@@ -80,9 +80,16 @@ def run(args: argparse.Namespace) -> int:
     if quick is not None:
         # What the usual path prints for this case, in the same order: the warning of
         # catalogue(), the listing, its notes.
-        from hmcts_data._catalogue._listing import offline_snapshot_message
+        from hmcts_data._catalogue._listing import (
+            offline_snapshot_headline,
+            offline_snapshot_message,
+        )
+        from hmcts_data.cli import warning_lines
 
-        print(f"warning: {offline_snapshot_message(quick.describe_source())}", file=sys.stderr)
+        shown = _Shown(offline_snapshot_headline(quick.newest_end, cli=True))
+        shown.detail = offline_snapshot_message(quick.describe_source())
+        for line in warning_lines(shown, verbose=getattr(args, "verbose", False)):
+            print(line, file=sys.stderr)
         _print_listing(quick, show_all=args.all)
         return 0
     from hmcts_data._catalogue import catalogue
@@ -112,8 +119,11 @@ def run(args: argparse.Namespace) -> int:
         listing = listing_of(cat)
         if plain and cat.source == "snapshot":
             _keep(client, listing)
+    from hmcts_data.cli import warning_lines
+
     for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
+        for line in warning_lines(warning.message, verbose=getattr(args, "verbose", False)):
+            print(line, file=sys.stderr)
     if args.publication:
         publication = cat.get(args.publication)
         if args.json:
@@ -126,6 +136,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_listing(listing, show_all=args.all)
     return 0
+
+
+class _Shown(UserWarning):
+    """The catalogue warning as the quick listing shows it (no pydantic imported)."""
+
+    detail: str | None = None
 
 
 def _plain(args: argparse.Namespace) -> bool:
@@ -168,40 +184,43 @@ def _keep(client: Client, listing: Listing) -> None:
 
 
 def _print_listing(listing: Listing, *, show_all: bool) -> None:
-    print("\n".join(listing.text_lines(show_all=show_all)))
+    from hmcts_data.cli._width import say
+
+    say("\n".join(listing.text_lines(show_all=show_all)))
     for note in listing.notes:
-        print(f"note: {note}", file=sys.stderr)
+        say(f"note: {note}", file=sys.stderr)
 
 
 def _print_publication(cat: Catalogue, publication: Publication) -> None:
     from hmcts_data._catalogue._listing import release_line
+    from hmcts_data.cli._width import say
 
-    print(f"{publication.title} [{publication.id}]")
-    print(f"  {publication.description}")
-    print(f"  status: {publication.status}; frequency: {publication.frequency}")
-    print(f"  licence: {publication.licence} <{publication.licence_url}>")
+    say(f"{publication.title} [{publication.id}]")
+    say(f"  {publication.description}")
+    say(f"  status: {publication.status}; frequency: {publication.frequency}")
+    say(f"  licence: {publication.licence} <{publication.licence_url}>")
     if publication.collection_url:
-        print(f"  collection: {publication.collection_url}")
+        say(f"  collection: {publication.collection_url}")
     if publication.note:
-        print(f"  note: {publication.note}")
-    print(f"  source: {cat.describe_source()}")
+        say(f"  note: {publication.note}")
+    say(f"  source: {cat.describe_source()}")
     if not publication.releases:
-        print("  no releases known")
+        say("  no releases known")
     for release in publication.releases:
-        print()
-        print(release_line(release))
-        print(f"  {release.url}")
+        say()
+        say(release_line(release))
+        say(f"  {release.url}")
         if release.period_note:
-            print(f"  period note: {release.period_note}")
+            say(f"  period note: {release.period_note}")
         if release.withdrawn:
-            print(f"  withdrawn: {release.withdrawn.explanation}")
+            say(f"  withdrawn: {release.withdrawn.explanation}")
         if release.inferred:
-            print(f"  inferred, not read from GOV.UK: {', '.join(release.inferred)}")
+            say(f"  inferred, not read from GOV.UK: {', '.join(release.inferred)}")
         if release.note:
-            print(f"  note: {release.note}")
+            say(f"  note: {release.note}")
         for attachment in release.attachments:
             size = "" if attachment.size is None else f", {attachment.size:,} bytes"
             approx = " (approx.)" if attachment.from_body_fallback and size else ""
-            print(f"  - [{attachment.format.value}] {attachment.name}{size}{approx}")
+            say(f"  - [{attachment.format.value}] {attachment.name}{size}{approx}")
             if attachment.url:
-                print(f"    {attachment.url}")
+                say(f"    {attachment.url}")

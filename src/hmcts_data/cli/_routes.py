@@ -69,7 +69,9 @@ def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
     if args.json:
         print(json_safe(json.dumps(payload, indent=2, ensure_ascii=False)))
     else:
-        print(text)
+        from hmcts_data.cli._width import say
+
+        say(text)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -83,7 +83,12 @@ def run(args: argparse.Namespace) -> int:
     # Warnings (a stale catalogue, the snapshot) go to standard error through main().
     with client_from_args(args) as client:
         news = whats_new(args.since, client=client, refresh=not client.settings.offline)
-    print(json_safe(news.to_json()) if args.json else str(news))
+    from hmcts_data.cli._width import say
+
+    if args.json:
+        print(json_safe(news.to_json()))
+    else:
+        say(str(news))
     return 0
 
 
@@ -102,5 +107,10 @@ def run_changed(args: argparse.Namespace) -> int:
 
         path = write(changes.figures, args.output)
         print(f"wrote {len(changes.figures)} rows to {path}", file=sys.stderr)
-    print(json_safe(changes.to_json(top=args.top)) if args.json else changes.to_text(top=args.top))
+    from hmcts_data.cli._width import say
+
+    if args.json:
+        print(json_safe(changes.to_json(top=args.top)))
+    else:
+        say(changes.to_text(top=args.top))
     return 0

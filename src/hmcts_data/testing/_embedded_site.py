@@ -131,7 +131,7 @@ def build_embedded_site(fake: FakeGovUK, *, releases: int | None = None) -> Embe
         >>> with FakeGovUK() as fake:
         ...     served = build_embedded_site(fake, releases=2)
         ...     [r.release for r in served.releases]
-        ['2022-04', '2025-04']
+        ['2025-04', '2025-05']
     """
     available = embedded_releases("monthly")
     if releases is None:
