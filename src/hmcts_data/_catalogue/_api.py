@@ -252,19 +252,24 @@ def _fall_back(cached: Catalogue | None, failure: Exception) -> Catalogue:
 
     chosen = cached if cached is not None else load_snapshot()
     if cached is not None:
-        which = f"the cached catalogue ({format_age(cached.age)} old)"
+        which = f"the last cached discovery ({format_age(cached.age)} old)"
     else:
         newest = newest_period_end(r.period_end for r in chosen.releases)
-        which = "the snapshot embedded in hmcts-data" + (
-            f" (newest release: data to {newest:%B %Y})" if newest else ""
+        which = f"the embedded snapshot ({format_age(chosen.age)} old" + (
+            f", data to {newest:%b %Y})" if newest else ")"
         )
-    head = f"GOV.UK could not be reached ({brief_reason(failure)}), so {which} is used."
+    head = (
+        f"Could not discover the catalogue from GOV.UK ({brief_reason(failure)}), so {which} "
+        "is used. Try again later."
+    )
     warn(
         notice(
             StaleDataWarning,
-            f"{head} Try again later, or hmcts_data.catalogue(refresh=True).",
-            detail=f"Using {chosen.describe_source()}. The failure: {failure}",
-            cli_headline=f"{head} Try again later.",
+            head,
+            detail=(
+                f"Using {chosen.describe_source()}. The failure: {failure} Refresh with "
+                "hmcts_data.catalogue(refresh=True) (hmcts-data catalogue --refresh)."
+            ),
         )
     )
     return chosen.unchecked(f"GOV.UK could not be reached ({failure})")

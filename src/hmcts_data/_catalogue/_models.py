@@ -110,6 +110,11 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def _same_fields(model: BaseModel, other: object) -> bool:
+    """Equality on the fields alone (pydantic's also compares private attributes)."""
+    return type(other) is type(model) and model.__dict__ == other.__dict__
+
+
 class Attachment(_Frozen):
     """One file (or linked page) attached to a release.
 
@@ -469,6 +474,12 @@ class Publication(_Frozen):
     # Set on the copies a catalogue GOV.UK did not answer for hands out (Catalogue.unchecked).
     _unchecked: str | None = PrivateAttr(default=None)
 
+    def __eq__(self, other: object) -> bool:
+        # The same data is the same publication, however it was obtained (checked or not).
+        return _same_fields(self, other)
+
+    __hash__ = _Frozen.__hash__
+
     def latest(self, *, include_withdrawn: bool = False) -> Release:
         """The newest release (withdrawn pages skipped unless asked for).
 
@@ -767,6 +778,12 @@ class Catalogue(_Frozen):
     # Why GOV.UK did not answer for this catalogue (offline mode, a network failure), if so;
     # set by catalogue(), never serialised: a stored discovery was an answer when it was made.
     _unchecked: str | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        # The same data is the same catalogue, however it was obtained (checked or not).
+        return _same_fields(self, other)
+
+    __hash__ = _Frozen.__hash__
 
     @property
     def checked(self) -> bool:

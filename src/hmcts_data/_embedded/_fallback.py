@@ -55,6 +55,7 @@ def is_network_failure(exc: HMCTSDataError) -> bool:
     return False
 
 
+_REQUEST = re.compile(r"\b(?:GET|HEAD|POST)\s+\S+|https?://\S+|\bfailed:\s*|\b\w+Error:\s*")
 _BRIEF = re.compile(r"unreachable moments ago \(([^)]*)\)|: ([^:]+?) \(\d+ attempt")
 
 
@@ -74,7 +75,9 @@ def brief_reason(failure: BaseException) -> str:
         return f"HTTP {failure.status}"
     from hmcts_data._warn import headline_and_detail
 
-    return headline_and_detail(str(failure), 80)[0].rstrip(".")
+    # The request ("GET https://...") is in the detail; the reason is what follows it.
+    text = _REQUEST.sub("", str(failure)).strip(" :").split(". ")[0]
+    return headline_and_detail(text or str(failure), 80)[0].rstrip(".")
 
 
 def _reason(failure: HMCTSDataError, *, offline: bool) -> str:

@@ -158,19 +158,18 @@ def exit_code_for(exc: BaseException) -> int:
 
 
 def warning_lines(message: Warning | str, *, verbose: bool) -> list[str]:
-    """What the command line prints for a warning, fitted to the terminal.
+    """What the command line prints for a warning: one line, and its detail with ``--verbose``.
 
-    Its first line, and with ``--verbose`` its detail. The first line is the ``cli_text``
-    (command-line advice) where the warning has one.
+    The line is the ``cli_text`` (command-line advice) where the warning has one. Like an
+    error, a warning stays one line whatever the width (the terminal wraps it), so scripts
+    can pick it out by its ``warning: `` prefix.
     """
-    from hmcts_data.cli._width import fit, width_for
-
     text = getattr(message, "cli_text", None) or str(message)
     lines = [f"warning: {text}"]
     detail = getattr(message, "detail", None)
     if verbose and detail:
         lines.append(f"  detail: {detail}")
-    return fit("\n".join(lines), width_for(sys.stderr)).split("\n")
+    return lines
 
 
 def _warning_printer(*, verbose: bool) -> Callable[..., None]:
@@ -255,9 +254,7 @@ def _report(exc: errors.HMCTSDataError, *, debug: bool) -> int:
             import traceback  # only here: it imports the tokenizer and linecache
 
             traceback.print_exc()
-        from hmcts_data.cli._width import fit, width_for
-
-        print(fit(f"error: {exc.cli_text or exc}", width_for(sys.stderr)), file=sys.stderr)
+        print(f"error: {exc.cli_text or exc}", file=sys.stderr)
     except (errors.HMCTSDataError, OSError):
         pass  # standard error is gone too: the exit code is all that is left
     return exit_code_for(exc)

@@ -188,7 +188,7 @@ def _print_listing(listing: Listing, *, show_all: bool) -> None:
 
     say("\n".join(listing.text_lines(show_all=show_all)))
     for note in listing.notes:
-        say(f"note: {note}", file=sys.stderr)
+        print(f"note: {note}", file=sys.stderr)
 
 
 def _print_publication(cat: Catalogue, publication: Publication) -> None:
