@@ -296,3 +296,34 @@ def test_access_routes_that_are_finders_say_how_to_read_them() -> None:
             assert other.finder is not None
             assert decisions.finder(other.finder).id == other.finder
             assert other.read_with == f'hmcts_data.decisions.harvest("{other.finder}")'
+
+
+def test_the_stand_in_serves_other_searches_alongside(site: DecisionsSite) -> None:
+    import httpx
+
+    site.fake.add_search_result({"title": "MI", "link": "/government/x", "format": "other"})
+    other = httpx.get(site.fake.url("/api/search.json"), params={"filter_format": "other"})
+    assert other.json()["total"] == 1
+    ours = httpx.get(
+        site.fake.url("/api/search.json"),
+        params={"filter_format": "asylum_support_decision", "count": "0"},
+    )
+    assert ours.json()["total"] == SIZES["asylum-support-tribunal"]
+
+
+def test_the_stand_in_aggregates_facet_values(site: DecisionsSite) -> None:
+    import httpx
+
+    answer = httpx.get(
+        site.fake.url("/api/search.json"),
+        params={
+            "filter_format": "employment_tribunal_decision",
+            "count": "0",
+            "aggregate_tribunal_decision_country": "5",
+        },
+    ).json()
+    options = answer["aggregates"]["tribunal_decision_country"]["options"]
+    truth = [d["tribunal_decision_country"] for d in site.decisions("employment-tribunal")]
+    assert {o["value"]["slug"]: o["documents"] for o in options} == {
+        c: truth.count(c) for c in set(truth)
+    }

@@ -35,8 +35,9 @@ import pandas as pd
 import pytest
 
 import hmcts_data
+from hmcts_data import decisions
 from hmcts_data._embedded import EmbeddedRelease, embedded_bytes
-from hmcts_data.testing import FakeGovUK
+from hmcts_data.testing import FakeGovUK, build_decisions_site
 from hmcts_data.testing._demo import build_data_site
 from tests._network import refused_port
 
@@ -73,7 +74,15 @@ socket.getaddrinfo = _guard._guarded_getaddrinfo
 PROBE_CELL = """\
 import pickle
 with open({path!r}, "wb") as _out:
-    pickle.dump({{"frame": frame, "table": table, "connections": _connections}}, _out)
+    pickle.dump(
+        {{
+            "frame": frame,
+            "table": table,
+            "per_year": globals().get("per_year"),
+            "connections": _connections,
+        }},
+        _out,
+    )
 """
 
 
@@ -86,6 +95,7 @@ class Run:
     table: pd.DataFrame
     connections: list[tuple[str, int]]
     base_url: str | None
+    per_year: pd.DataFrame | None = None
 
 
 def _stored() -> dict[str, Any]:
@@ -175,7 +185,7 @@ def _execute(folder: Path, extra_env: dict[str, str], base_url: str | None = Non
     with probe.open("rb") as handle:
         handed: dict[str, Any] = pickle.load(handle)  # our own file, written just now
     connections = [(host, port) for host, port in handed["connections"]]
-    return Run(nb, handed["frame"], handed["table"], connections, base_url)
+    return Run(nb, handed["frame"], handed["table"], connections, base_url, handed.get("per_year"))
 
 
 @pytest.fixture(scope="module")
@@ -353,6 +363,37 @@ def test_route_renders_as_html(executed: Run) -> None:
 
 
 # --- No network: offline mode on, and a network that refuses ------------------------------
+
+
+def test_decisions_per_jurisdiction_code_per_year(executed: Run) -> None:
+    # The notebook's stand-in corpus, made again here (same sizes, seed and day).
+    with FakeGovUK() as fake:
+        site = build_decisions_site(fake, sizes={"employment-tribunal": 6000}, seed=1)
+        truth = site.decisions("employment-tribunal")
+    counts: dict[tuple[str, int], int] = {}
+    labels = {
+        v.slug: v.label for v in decisions.finder("employment-tribunal").facet("categories").values
+    }
+    for d in truth:
+        for code in d["tribunal_decision_categories"]:
+            key = (labels[code], int(d["tribunal_decision_decision_date"][:4]))
+            counts[key] = counts.get(key, 0) + 1
+    per_year = executed.per_year
+    assert per_year is not None
+    assert len(per_year) == 10
+    for label, row in per_year.iterrows():
+        for year, n in row.items():
+            assert n == counts.get((str(label), int(str(year))), 0)
+    totals = per_year.sum(axis=1).tolist()
+    assert totals == sorted(totals, reverse=True)
+    out = _stream(_cell(executed.nb, 'decisions.harvest("employment-tribunal")'), "stdout")
+    assert "6,000 employment tribunal decisions (SYNTHETIC data)" in out
+
+
+def test_no_network_decisions_say_they_need_the_network_once(no_network: Run) -> None:
+    assert no_network.per_year is None
+    out = _stream(_cell(no_network.nb, 'decisions.harvest("employment-tribunal")'), "stdout")
+    assert "not available here" in out
 
 
 def test_no_network_every_cell_runs_and_warns_only_about_the_fallbacks(no_network: Run) -> None:

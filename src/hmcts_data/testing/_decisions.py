@@ -2,7 +2,8 @@
 
 :func:`build_decisions_site` serves the six finders' Content API pages, a Search API over the
 corpus (``count``, ``start``, ``order``, ``fields``, ``q``, facet and date filters,
-``aggregate_<field>``), each decision's Content API page and its PDF. The Search API can
+``aggregate_<field>``) for queries filtered to a finder's document type (any other query goes
+to the server's own Search API, so a catalogue site can be served alongside), each decision's Content API page and its PDF. The Search API can
 misbehave on demand: a cap on paging depth, latency, results shifted across page boundaries
 (duplicates on one page, a gap on another), endless pages, and a hook run before each search
 (to publish or withdraw decisions mid-harvest). Every decision, name and date is invented.
@@ -209,7 +210,10 @@ class DecisionsSite:
     def _facet_keys(self) -> set[str]:
         return {f.key for target in self._finders.values() for f in target.facets}
 
-    def _search(self, path: str, query: dict[str, list[str]]) -> Mounted:
+    def _search(self, path: str, query: dict[str, list[str]]) -> Mounted | None:
+        types = query.get("filter_format") or query.get("filter_content_store_document_type")
+        if not types or not set(types) <= set(self._docs):
+            return None  # not a decisions query: the server's own Search API answers it
         if self.before_search is not None:
             self.before_search(query)
         if self.latency:
@@ -259,8 +263,8 @@ class DecisionsSite:
 
     def _select(self, query: dict[str, list[str]]) -> list[dict[str, Any]]:
         types = query.get("filter_format") or query.get("filter_content_store_document_type")
-        pools = [self._docs.get(t, []) for t in types] if types else list(self._docs.values())
-        keys = [self._keys.get(t, []) for t in types] if types else list(self._keys.values())
+        pools = [self._docs[t] for t in types or ()]
+        keys = [self._keys[t] for t in types or ()]
         published = (query.get("filter_public_timestamp") or [""])[-1]
         selected: list[dict[str, Any]] = []
         for pool, pool_keys in zip(pools, keys, strict=True):
