@@ -4,9 +4,10 @@
 corpus (``count``, ``start``, ``order``, ``fields``, ``q``, facet and date filters,
 ``aggregate_<field>``) for queries filtered to a finder's document type (any other query goes
 to the server's own Search API, so a catalogue site can be served alongside), each
-decision's Content API page and its PDF. The Search API can misbehave on demand: a cap on paging depth, latency, results shifted across page boundaries
-(duplicates on one page, a gap on another), endless pages, and a hook run before each search
-(to publish or withdraw decisions mid-harvest). Every decision, name and date is invented.
+decision's Content API page and its PDF. The Search API can misbehave on demand: a cap on
+paging depth, latency, results shifted across page boundaries (duplicates on one page, a gap
+on another), endless pages, and a hook run before each search (to publish or withdraw
+decisions mid-harvest). Every decision, name and date is invented.
 """
 
 from __future__ import annotations
