@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from hmcts_data._cancel import Cancel
 from hmcts_data._errors import (
     ConfigurationError,
     DownloadError,
@@ -242,6 +243,7 @@ class _Downloads:
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._started: dict[Release, Future[_Got]] = {}
+        self._cancel = Cancel()
 
     def start(self, rel: Release) -> None:
         """Start downloading ``rel``'s data file, unless withdrawn or without one.
@@ -259,7 +261,7 @@ class _Downloads:
                 self._pool = ThreadPoolExecutor(
                     max_workers=self._workers, thread_name_prefix="hmcts-load"
                 )
-            self._started[rel] = self._pool.submit(self._fetch, rel)
+            self._started[rel] = self._pool.submit(self._cancel.run, self._fetch, rel)
 
     def results(self, releases: Sequence[Release]) -> Generator[_Got]:
         """Yield ``(release, data file, cached path or error)`` for ``releases``, in order."""
@@ -271,8 +273,14 @@ class _Downloads:
             yield self._fetch(rel) if future is None else future.result()
 
     def close(self) -> None:
-        """Cancel the downloads not yet started and wait for the others."""
+        """Cancel the downloads not yet started, stop those running, and wait for them.
+
+        Called when the results have all been taken, or early (an error, Ctrl-C): a download
+        still running then stops within a fraction of a second instead of running on to its
+        deadline (nothing partial is cached).
+        """
         if self._pool is not None:
+            self._cancel.cancel()
             self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _fetch(self, rel: Release) -> _Got:

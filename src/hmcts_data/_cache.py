@@ -74,7 +74,7 @@ from hmcts_data._cache_layout import (
     writable,
 )
 from hmcts_data._errors import ConfigurationError, IntegrityError, StorageError
-from hmcts_data._lock import FileLock
+from hmcts_data._lock import FileLock, held_by_this_thread
 from hmcts_data._settings import Settings
 from hmcts_data._warn import warn
 
@@ -974,6 +974,11 @@ class Cache:
         for entry in self._own_entries():
             if not os.path.lexists(entry.directory):
                 continue  # another process cleared it since the listing
+            if held_by_this_thread(entry.directory / _LOCK):
+                # Being fetched by this very thread (a clear from a progress callback): it is
+                # left for that download to finish.
+                logger.warning("not clearing %s: this thread is downloading it", entry.directory)
+                continue
             with entry.lock():
                 counted = entry.read() is not None
                 # The lock file goes too; a process waiting on it notices and starts afresh.

@@ -55,6 +55,7 @@ from hmcts_data._errors import (
 )
 from hmcts_data._integrity import Expect, check_body, check_expected, expected_kind
 from hmcts_data._json import decode_json
+from hmcts_data._lock import ReentrantLockError
 from hmcts_data._progress import ProgressCallback, Reporter, reporter
 from hmcts_data._settings import _ENV as _SETTINGS_ENV
 from hmcts_data._settings import Settings
@@ -320,7 +321,7 @@ class Client:
             if hit is not None:
                 return hit[2]
             raise self._offline_error(full)
-        with entry.lock():
+        with _locked(entry, full):
             hit = self._read_api(entry, check)
             if hit is not None and _age(hit[0]) <= limit:
                 return hit[2]  # another thread or process refreshed it while we waited
@@ -443,7 +444,7 @@ class Client:
             if hit is not None:
                 return _cached_file(hit, "cached")
             raise self._offline_error(full)
-        with entry.lock():
+        with _locked(entry, full):
             hit = usable()
             if hit is not None and _age(hit[0]) <= self.settings.file_max_age:
                 return _cached_file(hit, "cached")
@@ -555,6 +556,25 @@ class Client:
             StaleDataWarning,
             stacklevel=3,
         )
+
+
+@contextlib.contextmanager
+def _locked(entry: Entry, url: str) -> Iterator[None]:
+    """Hold the entry's lock; asked for again by the thread holding it, say why, not hang."""
+    lock = entry.lock()
+    try:
+        lock.acquire()
+    except ReentrantLockError:
+        raise DownloadError(
+            f"{url} is being fetched by this same thread already: it was asked for again "
+            "from inside that fetch (a progress callback that downloads the file it reports "
+            "on?). Nothing was sent; ask for it after the first call returns.",
+            url=url,
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _as_is(data: Any) -> Any:

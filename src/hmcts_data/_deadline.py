@@ -19,6 +19,8 @@ from contextvars import ContextVar
 
 import httpcore
 
+from hmcts_data._cancel import SLICE, check_cancelled
+
 __all__ = [
     "DeadlineBackend",
     "DeadlineExceeded",
@@ -74,6 +76,7 @@ def check() -> None:
 
 def _left(timeout: float | None) -> float | None:
     """The timeout to give one socket operation: its own, cut to the time left."""
+    check_cancelled()
     end = _END.get()
     if end is None:
         return timeout
@@ -99,8 +102,24 @@ class _Stream(httpcore.NetworkStream):
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        data: bytes = _run(lambda t: self._inner.read(max_bytes, t), timeout)
-        return data
+        # In slices of at most SLICE seconds, so an interrupted caller (or a deadline) is
+        # noticed while a server sends nothing; a timed-out read consumed nothing, so the
+        # next slice simply reads again, until the read's own timeout has passed.
+        limit = None if timeout is None else time.monotonic() + timeout
+        while True:
+            cut = _left(None if limit is None else max(0.0, limit - time.monotonic()))
+            piece = SLICE if cut is None else min(cut, SLICE)
+            try:
+                data: bytes = self._inner.read(max_bytes, piece)
+            except httpcore.ReadTimeout as exc:
+                now = time.monotonic()
+                end = _END.get()
+                if end is not None and now >= end - 0.01:
+                    raise DeadlineExceeded("the request deadline passed") from exc
+                if limit is not None and now >= limit - 0.001:
+                    raise
+                continue
+            return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         _run(lambda t: self._inner.write(buffer, t), timeout)

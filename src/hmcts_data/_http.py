@@ -43,6 +43,7 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from hmcts_data._breaker import Breaker
+from hmcts_data._cancel import Cancelled, pause
 from hmcts_data._deadline import DeadlineExceeded, check, current_end, deadline, install
 from hmcts_data._errors import (
     ConfigurationError,
@@ -258,7 +259,7 @@ class RateLimiter:
         rate: float,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = pause,
     ) -> None:
         self.interval = 1.0 / rate
         self._clock = clock
@@ -641,6 +642,7 @@ class Http:
         retrying = Retrying(
             stop=plan.stop,
             wait=plan.wait,
+            sleep=pause,  # a backoff ends early when the caller is interrupted
             retry=retry_if_exception(_retryable),
             reraise=True,
         )
@@ -676,6 +678,7 @@ class Http:
             RetryableStatusError,
             IncompleteBodyError,
             DeadlineExceeded,
+            Cancelled,
             httpx.HTTPError,
             httpx.InvalidURL,
             httpx.StreamError,
@@ -710,6 +713,11 @@ class Http:
                 f"{exc.url} sent {exc.received} of the {exc.expected} bytes its Content-Length "
                 f"announced, on every attempt. Nothing was cached; try again later.{note}",
                 url=exc.url,
+            )
+        if isinstance(exc, Cancelled):
+            return DownloadError(
+                f"GET {url} stopped: the call was interrupted ({exc}). Nothing was cached.",
+                url=url,
             )
         if isinstance(exc, DeadlineExceeded) and attempts > 1:
             return DownloadError(

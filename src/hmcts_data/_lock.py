@@ -11,15 +11,43 @@ from __future__ import annotations
 import errno
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
 
 from hmcts_data._errors import IntegrityError, StorageError
 
-__all__ = ["FileLock"]
+__all__ = ["FileLock", "ReentrantLockError", "held_by_this_thread"]
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# The lock files each thread holds. flock() locks belong to an open file, so a thread asking
+# again for a lock it holds (a progress callback downloading the file being downloaded) would
+# wait for itself forever; it is told instead.
+_HELD = threading.local()
+
+
+class ReentrantLockError(RuntimeError):
+    """This thread already holds the lock it asked for (internal: callers say what to do)."""
+
+
+def _held() -> set[str]:
+    held: set[str] | None = getattr(_HELD, "paths", None)
+    if held is None:
+        held = _HELD.paths = set()
+    return held
+
+
+def held_by_this_thread(path: Path) -> bool:
+    """Whether the current thread holds the lock file at ``path``.
+
+    Example:
+        >>> held_by_this_thread(Path("/nowhere/.lock"))
+        False
+    """
+    return os.path.abspath(path) in _held()
+
+
 #: Times the lock's folder may vanish under it (a concurrent clear) before giving up.
 _RACES = 100
 
@@ -43,7 +71,10 @@ class FileLock:
         Raises:
             IntegrityError: The lock file is a symlink.
             StorageError: Its folder kept vanishing (something deletes it as it is made).
+            ReentrantLockError: This thread holds it already (waiting would never end).
         """
+        if held_by_this_thread(self.path):
+            raise ReentrantLockError(str(self.path))
         vanished = 0
         while True:
             # O_NOFOLLOW: a lock file planted as a symlink must not create or open a file
@@ -84,6 +115,7 @@ class FileLock:
                 same = False
             if same:
                 self._fd = fd
+                _held().add(os.path.abspath(self.path))
                 return
             _unlock(fd)
             os.close(fd)
@@ -92,6 +124,7 @@ class FileLock:
         """Release the lock (no-op when not held)."""
         if self._fd is not None:
             fd, self._fd = self._fd, None
+            _held().discard(os.path.abspath(self.path))
             try:
                 _unlock(fd)
             finally:

@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal, TypeVar, cast
 from urllib.parse import urljoin
 
+from hmcts_data._cancel import Cancel
 from hmcts_data._catalogue._body import body_links, html_to_text, parse_size_label
 from hmcts_data._catalogue._classify import classify, read_period, slug_of
 from hmcts_data._catalogue._formats import filename_from_url, format_of
@@ -360,17 +361,18 @@ def list_pages(
         # The Search API does not depend on the collection: asking both at once saves one
         # round trip on every discovery (the rate limiter still spaces the requests).
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hmcts-discover")
-        searched = pool.submit(_search, client, max_age=max_age, page_size=page_size)
+        cancel = Cancel()
+        searched = pool.submit(cancel.run, _search, client, max_age=max_age, page_size=page_size)
         try:
             collection = _collection(client, max_age=max_age)
             if on_collection is not None:
                 on_collection(_merged(collection, [], both=False))
             results = searched.result()
         finally:
-            # A collection that failed is the error to report, at once: a search still
-            # running is not waited for (its result is dropped; the cache only ever keeps
-            # whole pages).
+            # A collection that failed (or Ctrl-C) is the error to report, at once: a search
+            # still running is stopped, not waited for (the cache only ever keeps whole pages).
             searched.cancel()
+            cancel.cancel()
             pool.shutdown(wait=False)
     elif "collection" in sources:
         collection = _collection(client, max_age=max_age)
@@ -473,13 +475,17 @@ def _fetch_all(fetch: Callable[[str], _T], paths: Sequence[str], *, workers: int
     """Run ``fetch`` over ``paths`` in a small thread pool; the first error cancels the rest."""
     if workers <= 1 or len(paths) <= 1:
         return [fetch(p) for p in paths]
+    cancel = Cancel()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hmcts-discover") as pool:
-        futures: list[Future[_T]] = [pool.submit(fetch, p) for p in paths]
+        futures: list[Future[_T]] = [pool.submit(cancel.run, fetch, p) for p in paths]
         try:
             return [f.result() for f in futures]
         except BaseException:
+            # The pages not started are not, and those being read stop at once (an error,
+            # or Ctrl-C: waiting for them would take up to their deadline).
             for f in futures:
                 f.cancel()
+            cancel.cancel()
             raise
 
 
