@@ -30,6 +30,7 @@ from hmcts_data._errors import (
     DownloadError,
     NetworkError,
     OfflineError,
+    ParseError,
     StaleDataWarning,
 )
 from hmcts_data._progress import ProgressCallback, reporter
@@ -38,6 +39,7 @@ from hmcts_data.decisions._finders import Finder, finder, search_facts
 from hmcts_data.decisions._models import label_maps, records_frame, result_record
 from hmcts_data.decisions._search import (
     PUBLISHED,
+    read_page,
     DateLike,
     Page,
     Query,
@@ -123,6 +125,7 @@ class _SpanState:
     pages_due: int = 0
     totals: set[int] = field(default_factory=set)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    raws: list[bytes] = field(default_factory=list)
     received: int = 0
     attempts: int = 0
     refused_at: int | None = None
@@ -149,7 +152,11 @@ class _Run:
         self.store = store
         self.journal = journal
         self.report = report
-        self.done: dict[str, list[dict[str, Any]]] = {}
+        #: Decisions in each finished span.
+        self.done: dict[str, int] = {}
+        # Finished spans are stored on a thread of their own (disk waits release the GIL).
+        self.saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvest-store")
+        self.saving: list[Future[None]] = []
         # Each span's rows as a frame, built as it finishes (while other pages are in flight).
         self.frames: dict[str, pd.DataFrame] = {}
         self.states: dict[Span, _SpanState] = {}
@@ -176,7 +183,7 @@ class _Run:
     def open(self, span: Span, first: Page | None = None) -> None:
         """Start a span: from the run's stored parts or splits if resumed, else its first page."""
         if self.resumed:
-            records = self.store.part(self.journal, span.key)
+            records = self._stored(span)
             if records is not None:
                 self._finish(span, records, stored=True)
                 return
@@ -193,8 +200,23 @@ class _Run:
         else:
             self._submit(span, 0, state.generation)
 
-    def run(self) -> dict[str, list[dict[str, Any]]]:
-        """Fetch until every span is done; return each span's decisions."""
+    def _stored(self, span: Span) -> list[dict[str, Any]] | None:
+        """A span this run finished before it was interrupted, read back from its pages."""
+        found = self.store.part(self.journal, span.key)
+        if found is None:
+            return None
+        count, pages = found
+        rows: dict[str, dict[str, Any]] = {}
+        try:
+            for payload in pages:
+                for result in read_page(payload, "a stored part of a harvest").results:
+                    rows.setdefault(str(result["link"]), self._record(result))
+        except ParseError:
+            return None
+        return list(rows.values()) if len(rows) == count else None
+
+    def run(self) -> dict[str, int]:
+        """Fetch until every span is done; return how many decisions each span holds."""
         try:
             while self.pending:
                 finished, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
@@ -225,8 +247,12 @@ class _Run:
             for future in self.pending:
                 future.cancel()
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.saver.shutdown(wait=True)  # what finished is kept for a resumed run
             raise
         self.pool.shutdown(wait=True)
+        self.saver.shutdown(wait=True)
+        for saved in self.saving:
+            saved.result()  # a part that could not be stored (disk full) is an error
         return self.done
 
     # -- spans ------------------------------------------------------------------------------
@@ -244,6 +270,7 @@ class _Run:
             self._split(state, page)
             return
         self._add(state, page)
+        state.raws.append(page.raw)
         state.pages_due = max(0, math.ceil(page.total / self.plan.page_size) - 1)
         for n in range(1, state.pages_due + 1):
             self._submit(span, n * self.plan.page_size, state.generation)
@@ -256,6 +283,7 @@ class _Run:
             self._refused(state, start, "an empty page before the total was reached")
             return
         self._add(state, page)
+        state.raws.append(page.raw)
         state.pages_due -= 1
         if state.pages_due == 0:
             self._check(state)
@@ -335,7 +363,7 @@ class _Run:
                 f"({state.received - len(state.results)} duplicates)"
             )
         if not problems:
-            self._finish(state.span, list(state.results.values()))
+            self._finish(state.span, list(state.results.values()), state.raws)
             return
         self._retry(state, "; ".join(problems), split=state.total > self.plan.page_size)
 
@@ -367,15 +395,26 @@ class _Run:
     def _record(self, result: Mapping[str, Any]) -> dict[str, Any]:
         return result_record(result, self.query.finder, self.maps)
 
-    def _finish(self, span: Span, records: list[dict[str, Any]], *, stored: bool = False) -> None:
+    def _finish(
+        self,
+        span: Span,
+        records: list[dict[str, Any]],
+        raws: list[bytes] | None = None,
+        *,
+        stored: bool = False,
+    ) -> None:
         self.states.pop(span, None)
         if not stored:
             # Its own entry, complete or absent: a resumed run finds it by the span.
-            self.store.save_part(self.journal, span.key, records)
+            self.saving.append(
+                self.saver.submit(
+                    self.store.save_part, self.journal, span.key, len(records), raws or []
+                )
+            )
         self.journal.done[span.key] = len(records)
-        self.done[span.key] = records
+        self.done[span.key] = len(records)
         self.frames[span.key] = records_frame(records)
-        self.report(sum(len(r) for r in self.done.values()), self.expected)
+        self.report(sum(self.done.values()), self.expected)
 
 
 def _day_of(result: Mapping[str, Any]) -> date | None:
@@ -474,9 +513,7 @@ def _fetch(
         for _ in range(_ROUNDS):
             parts = run.run()
             merged = _merge(run.frames)
-            if run.expected is not None and len(merged) == run.expected == sum(
-                len(records) for records in parts.values()
-            ):
+            if run.expected is not None and len(merged) == run.expected == sum(parts.values()):
                 # Each span held what it said, the spans add up to the total of the first
                 # page, and no decision came twice: nothing was published, withdrawn or moved
                 # between spans meanwhile (any of those breaks one of the equalities), so no
@@ -521,7 +558,7 @@ def _recount(
     plan: HarvestPlan,
     store: Store,
     journal: Journal,
-    parts: Mapping[str, list[dict[str, Any]]],
+    parts: Mapping[str, int],
     frames: Mapping[str, pd.DataFrame],
     report: Callable[[int, int | None], None],
 ) -> _Run:
@@ -548,7 +585,7 @@ def _recount(
             )
         )
     for span, count in zip(spans, counts, strict=True):
-        if count == len(parts[span.key]):
+        if count == parts[span.key]:
             run.done[span.key] = parts[span.key]
             run.frames[span.key] = frames[span.key]
             continue

@@ -174,6 +174,17 @@ class Page:
     results: list[Mapping[str, Any]]
     url: str
     aggregates: Mapping[str, Any] = field(default_factory=dict)
+    #: The page as received (uncached fetches only): a harvest stores it as is.
+    raw: bytes = b""
+
+
+def read_page(payload: Any, url: str) -> Page:
+    """Check a decoded Search API page and return it (results without a link dropped).
+
+    Raises:
+        ParseError: It is not a Search API page.
+    """
+    return _page(payload, url)
 
 
 def _page(payload: Any, url: str) -> Page:
@@ -241,7 +252,9 @@ def fetch_page(
             "try again later.",
             file=url,
         ) from None
-    return _page(payload, url)
+    page = _page(payload, url)
+    page.raw = fetched.body
+    return page
 
 
 def wanted_fields(target: Finder) -> tuple[str, ...]:

@@ -216,25 +216,28 @@ class Store:
     def _part_name(self, journal: Journal, span: str) -> str:
         return f"run/{journal.started.isoformat()}/{span}"
 
-    def save_part(self, journal: Journal, span: str, records: list[dict[str, Any]]) -> None:
-        """Store one finished span's decisions, with their number."""
-        body = json.dumps(
-            {"count": len(records), "records": records}, default=str, separators=(",", ":")
-        ).encode("utf-8")
+    def save_part(self, journal: Journal, span: str, count: int, pages: list[bytes]) -> None:
+        """Store one finished span: its pages as received and how many decisions they hold.
+
+        The pages are stored as they came (no encoding: this runs while the harvest goes on);
+        a resumed run reads them again.
+        """
+        body = b'{"count":%d,"pages":[' % count + b",".join(pages) + b"]}"
         self._write(self._part_name(journal, span), body, "part.json", "application/json")
 
-    def part(self, journal: Journal, span: str) -> list[dict[str, Any]] | None:
-        """One finished span's decisions, or ``None`` when missing or damaged."""
+    def part(self, journal: Journal, span: str) -> tuple[int, list[Any]] | None:
+        """One finished span's decisions count and pages, or ``None`` when missing or damaged."""
         data = self._read(self._part_name(journal, span))
         if data is None:
             return None
         try:
             stored = json.loads(data)
-            records = stored["records"]
-            complete = isinstance(records, list) and len(records) == stored["count"]
+            count, pages = stored["count"], stored["pages"]
         except (ValueError, KeyError, TypeError):
             return None
-        return records if complete else None
+        if not isinstance(count, int) or not isinstance(pages, list):
+            return None
+        return count, pages
 
     def end_run(self, journal: Journal) -> None:
         """Forget the run's journal and parts (after the harvest is stored)."""
