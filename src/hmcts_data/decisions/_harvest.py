@@ -39,13 +39,13 @@ from hmcts_data.decisions._finders import Finder, finder, search_facts
 from hmcts_data.decisions._models import label_maps, records_frame, result_record
 from hmcts_data.decisions._search import (
     PUBLISHED,
-    read_page,
     DateLike,
     Page,
     Query,
     fetch_page,
     first_page,
     missing_attributes,
+    read_page,
     warn_missing,
 )
 from hmcts_data.decisions._store import Journal, Manifest, Store
