@@ -234,3 +234,22 @@ def test_duckdb_export_past_a_file_size_limit(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr + done.stdout
     assert done.stdout.startswith("DiskFullError")
     _assert_whole(target, 10)
+
+
+def test_stderr_closed_or_full_does_not_fail_the_command(source: Path) -> None:
+    with open("/dev/full", "w") as full:
+        done = _cli(
+            "--offline", "catalogue", stderr=full, stdout=subprocess.PIPE, capture_output=False
+        )
+    assert done.returncode == 0
+    assert "monthly" in done.stdout
+    closed = _cli(
+        "--offline",
+        "catalogue",
+        "no-such-publication",
+        stdout=subprocess.PIPE,
+        stderr=None,
+        capture_output=False,
+        preexec_fn=lambda: os.close(2),
+    )
+    assert closed.returncode == 8  # the error could not be shown; its exit code still is

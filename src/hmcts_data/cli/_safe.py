@@ -78,17 +78,21 @@ class SafeStream(io.TextIOBase):
     On a terminal, a carriage return that starts a write is kept: progress bars (shown on
     terminals only) redraw their line with it. Anywhere else every one is shown.
     An ``OSError`` from the stream (or a stream that is closed or absent) is raised as
-    :class:`~hmcts_data.StorageError` or :class:`~hmcts_data.DiskFullError`.
+    :class:`~hmcts_data.StorageError` or :class:`~hmcts_data.DiskFullError`, unless the stream
+    is ``quiet``: standard error only carries messages, and when it is gone there is nobody to
+    tell, so a failed write there is dropped and the command goes on.
 
     Args:
         stream: The stream written to; ``None`` when the process has none (closed at start).
         name: ``"standard output"`` or ``"standard error"``, for messages.
+        quiet: Drop failed writes instead of raising.
     """
 
-    def __init__(self, stream: TextIO | None, name: str) -> None:
+    def __init__(self, stream: TextIO | None, name: str, *, quiet: bool = False) -> None:
         super().__init__()
         self._stream = stream
         self._name = name
+        self._quiet = quiet
         self.failed = False
         self._tty = self.isatty()
 
@@ -136,11 +140,12 @@ class SafeStream(io.TextIOBase):
     def _errors(self) -> Iterator[None]:
         try:
             yield
-        except BrokenPipeError:
-            self.failed = True
-            raise  # the reader went away (``| head``): main() ends quietly
         except (OSError, ValueError) as exc:  # ValueError: "I/O operation on closed file"
             self.failed = True
+            if self._quiet:
+                return
+            if isinstance(exc, BrokenPipeError):
+                raise  # the reader went away (``| head``): main() ends quietly
             reason = getattr(exc, "strerror", None) or str(exc)
             if isinstance(exc, OSError) and exc.errno in {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}:
                 raise DiskFullError(
@@ -178,7 +183,8 @@ def safe_streams() -> Iterator[tuple[SafeStream, SafeStream]]:
     interpreter's own flush at exit does not fail again.
     """
     out, err = sys.stdout, sys.stderr
-    safe_out, safe_err = SafeStream(out, "standard output"), SafeStream(err, "standard error")
+    safe_out = SafeStream(out, "standard output")
+    safe_err = SafeStream(err, "standard error", quiet=True)
     sys.stdout, sys.stderr = safe_out, safe_err
     try:
         yield safe_out, safe_err
