@@ -276,3 +276,48 @@ def test_progress_reports_decisions(fake: FakeGovUK, site: DecisionsSite, client
     assert seen
     assert seen[-1][0] == 2500
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_progress_true_counts_decisions(
+    fake: FakeGovUK, site: DecisionsSite, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    frame = decisions.harvest("asylum-support-tribunal", progress=True, client=client)
+    assert len(frame) == 30
+
+
+def test_ctrl_c_mid_harvest_stops_at_once_and_the_next_run_resumes(
+    fake: FakeGovUK, site: DecisionsSite, tmp_path: Path
+) -> None:
+    import time
+
+    calls = {"n": 0}
+
+    def slow_after_four(query: Mapping[str, list[str]]) -> None:
+        calls["n"] += 1
+        if calls["n"] > 4:
+            time.sleep(5)  # the pages still in flight when the user presses Ctrl-C
+
+    site.before_search = slow_after_four
+    seen: list[int] = []
+
+    def interrupt(done: int, total: int | None) -> None:
+        seen.append(done)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    cache = tmp_path / "cache"
+    started = time.monotonic()
+    with _client(fake, cache) as first, pytest.raises(KeyboardInterrupt):
+        decisions.harvest(ET, max_depth=600, workers=4, progress=interrupt, client=first)
+    assert time.monotonic() - started < 4  # the slow pages were not waited for
+    site.before_search = None
+    fake.reset_counts()
+    with _client(fake, cache) as second:
+        frame = decisions.harvest(ET, max_depth=600, client=second)
+    assert set(frame["link"]) == site.links(ET)
+    # The first page and the two spans finished before Ctrl-C are not asked again.
+    assert all(
+        q.get("filter_public_timestamp", [""])[0] != "from:1990-01-01"
+        for q in _searches(fake)
+        if q.get("count") != ["0"]
+    )

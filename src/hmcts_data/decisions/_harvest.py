@@ -19,12 +19,14 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from hmcts_data._cancel import Cancel
 from hmcts_data._errors import (
     ConfigurationError,
     DownloadError,
@@ -33,7 +35,7 @@ from hmcts_data._errors import (
     ParseError,
     StaleDataWarning,
 )
-from hmcts_data._progress import ProgressCallback, reporter
+from hmcts_data._progress import ProgressCallback, Reporter, reporter
 from hmcts_data._warn import warn
 from hmcts_data.decisions._finders import Finder, finder, search_facts
 from hmcts_data.decisions._models import label_maps, records_frame, result_record
@@ -163,6 +165,8 @@ class _Run:
         self.pending: dict[Future[Page], tuple[Span, int, int]] = {}
         self.order: dict[Future[Page], int] = {}
         self.pool = ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="harvest")
+        # Ctrl-C (or an error) stops the pages being fetched at once, not at their deadline.
+        self.cancel = Cancel()
         self.lock = threading.Lock()
         self.expected: int | None = None
         self.resumed = False
@@ -176,7 +180,7 @@ class _Run:
         params = self.query.with_published(span.param()).params(
             count=self.plan.page_size, start=start, fields=self.fields
         )
-        future = self.pool.submit(fetch_page, self.client, params, cached=False)
+        future = self.pool.submit(self.cancel.run, fetch_page, self.client, params, cached=False)
         self.pending[future] = (span, start, generation)
         self.order[future] = len(self.order)
 
@@ -246,6 +250,7 @@ class _Run:
         except BaseException:
             for future in self.pending:
                 future.cancel()
+            self.cancel.cancel()
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.saver.shutdown(wait=True)  # what finished is kept for a resumed run
             raise
@@ -417,6 +422,40 @@ class _Run:
         self.report(sum(self.done.values()), self.expected)
 
 
+class _Counting:
+    """Progress in decisions (not bytes): a tqdm bar, else an INFO line at most once a second."""
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._bar: Any = None
+        self._last = 0.0
+        self._done = 0
+        try:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(desc=label, unit=" decisions")
+        except ImportError:
+            pass
+
+    def update(self, done: int, total: int | None) -> None:
+        if self._bar is not None:
+            if total is not None and self._bar.total != total:
+                self._bar.total = total
+            self._bar.update(done - self._done)
+        elif time.monotonic() - self._last >= 1.0:
+            self._last = time.monotonic()
+            logger.info("%s: %d of %s", self._label, done, total if total else "?")
+        self._done = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _reporter(progress: ProgressCallback | bool | None, *, label: str) -> Reporter:
+    return _Counting(label) if progress is True else reporter(progress, label=label)
+
+
 def _day_of(result: Mapping[str, Any]) -> date | None:
     value = result.get(PUBLISHED)
     if not isinstance(value, str):
@@ -475,7 +514,7 @@ def _fetch(
     root = Span(since or _EARLIEST, today)
     if journal is not None and journal.split.get("root"):
         root = Span.parse(journal.split["root"][0])
-    bar = reporter(progress, label=f"{target.id} decisions")
+    bar = _reporter(progress, label=f"{target.id} decisions")
     try:
         first: Page | None = None
         if journal is None:
@@ -584,8 +623,8 @@ def _recount(
                 spans,
             )
         )
-    for span, count in zip(spans, counts, strict=True):
-        if count == parts[span.key]:
+    for span, found in zip(spans, counts, strict=True):
+        if found == parts[span.key]:
             run.done[span.key] = parts[span.key]
             run.frames[span.key] = frames[span.key]
             continue
