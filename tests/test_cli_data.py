@@ -156,7 +156,7 @@ def test_offline_latest_is_the_newest_embedded_release(
     err = capsys.readouterr().err
     frame = pd.read_csv(tmp_path / "mi.csv")
     assert set(frame["source_url"]) == {hmcts_data.embedded_releases()[-1].source_url}
-    (embedded,) = [line for line in err.splitlines() if "came from real releases" in line]
+    (embedded,) = [line for line in err.splitlines() if "came from copies embedded" in line]
     assert "without --offline" in embedded  # CLI advice
     assert "hmcts_data." not in embedded
     assert site.fake.count() == 0

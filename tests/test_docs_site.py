@@ -226,3 +226,51 @@ def test_the_private_name_check_catches_imports_and_mentions() -> None:
     assert _PRIVATE_IMPORT.findall(sample)
     assert _PRIVATE_PATH.findall(sample) == ["hmcts_data.testing._demo", "hmcts_data._errors"]
     assert not _PRIVATE_PATH.findall("hmcts_data.__version__ and hmcts_data.testing.monthly_csv")
+
+
+_SECTION = re.compile(
+    r'<span class="doc-section-title">(Returns|Raises):</span>.*?<tbody>(.*?)</tbody>', re.S
+)
+_ROW = re.compile(r'<tr class="doc-section-item">\s*<td>(.*?)</td>', re.S)
+# A "Raises:" row names one exception class, or several separated by commas.
+_EXCEPTIONS = re.compile(r"^\(?[A-Z]\w*(?:Error|Warning|Exception|Interrupt)(?:, [A-Z]\w*)*\)?$")
+
+
+def _sections(entry: str) -> list[tuple[str, list[str]]]:
+    """Each Returns/Raises section of an entry, with the visible text of each row's first cell."""
+    return [
+        (kind, [_visible(cell).strip() for cell in _ROW.findall(body)])
+        for kind, body in _SECTION.findall(entry)
+    ]
+
+
+def _own(entry: str) -> str:
+    """An entry up to its first nested member (a class's methods have their own sections)."""
+    nested = re.search(r'<h\d id="hmcts_data[^"]*" class="doc doc-heading"', entry[1:])
+    return entry if nested is None else entry[: nested.start() + 1]
+
+
+def test_returns_and_raises_render_as_one_entry_each(site: dict[str, str]) -> None:
+    import inspect
+
+    checked = 0
+    problems: dict[str, list[str]] = {}
+    for name in PUBLIC:
+        module_path, _, attr = name.rpartition(".")
+        obj = getattr(sys.modules[module_path], attr)
+        if not inspect.isfunction(obj) or "Returns:" not in (obj.__doc__ or ""):
+            continue
+        sections = dict(_sections(_own(_entry(site, name))))
+        rows = sections.get("Returns")
+        if rows is None or len(rows) != 1:
+            problems[name] = [f"Returns has {0 if rows is None else len(rows)} rows: {rows}"]
+        checked += 1
+    # Every Raises row of every entry, functions and methods alike, is an exception's name:
+    # a wrapped line of a description never becomes a row of its own.
+    for page, text in _reference(site).items():
+        for kind, rows in _sections(text):
+            for cell in rows if kind == "Raises" else ():
+                if not _EXCEPTIONS.match(cell):
+                    problems.setdefault(page, []).append(f"Raises row {cell!r}")
+    assert not problems, problems
+    assert checked >= 10  # load, read, series, catalogue, whats_new, release_changes ...

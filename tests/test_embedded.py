@@ -101,7 +101,7 @@ def test_offline_load_latest_is_the_newest_embedded_release(offline_client: Clie
     assert set(frame["source_file"]) == {newest.published_name}
     (message,) = _embedded_warnings(caught)
     assert newest.label in message
-    assert "GOV.UK is reachable" in message  # how to get current data
+    assert "Run again online" in message  # how to get current data
     assert "Crown copyright" in message
 
 

@@ -129,9 +129,9 @@ def test_every_verb_falls_back_on_a_silent_server(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "marker"),
     [
-        (["load", "monthly"], "came from real releases"),
-        (["what-changed"], "came from real releases"),
-        (["series", "--jurisdiction", "civil"], "came from real releases"),
+        (["load", "monthly"], "came from copies embedded"),
+        (["what-changed"], "came from copies embedded"),
+        (["series", "--jurisdiction", "civil"], "came from copies embedded"),
     ],
 )
 def test_commands_fall_back_offline_with_each_warning_once(
@@ -285,3 +285,47 @@ def test_series_frame_is_pandas(tmp_path: Path) -> None:
         frame, _ = _recorded(lambda: hmcts_data.series(client=client))
     assert isinstance(frame, pd.DataFrame)
     assert set(frame["release"]) == set(EMBEDDED)
+
+
+# -- the catalogue and the verbs agree --------------------------------------------------------
+
+
+def _load_error(publication: str, client: Client) -> Exception | None:
+    try:
+        _recorded(partial(hmcts_data.load, publication, client=client))
+    except (ConfigurationError, OfflineError, NotFoundError) as exc:
+        return exc
+    return None
+
+
+def test_every_publication_the_catalogue_lists_can_be_asked_for_by_id(tmp_path: Path) -> None:
+    with Client(offline=True, cache_dir=tmp_path) as client:
+        cat, _ = _recorded(lambda: hmcts_data.catalogue(client=client))
+        for pub in cat:
+            error = _load_error(pub.id, client)
+            # Loaded, or a document whose message says how to get it, or data the snapshot
+            # does not hold: never "Unknown publication".
+            assert "Unknown publication" not in str(error)
+            if isinstance(error, ConfigurationError):
+                assert pub.kind == "document"
+                assert f".get({pub.id!r}).latest().download()" in str(error)
+
+
+def test_the_user_guide_downloads_to_a_path(live_site: FakeGovUK, tmp_path: Path) -> None:
+    with Client(base_url=live_site.base_url, cache_dir=tmp_path, rate_limit=100) as client:
+        guide = hmcts_data.catalogue(client=client).get("user-guide").latest()
+        saved = guide.download(client, to=tmp_path / "out" / "guide.pdf")
+    assert saved == tmp_path / "out" / "guide.pdf"
+    assert saved.read_bytes().startswith(b"%PDF")
+
+
+def test_the_listing_says_how_to_get_a_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HMCTS_DATA_CACHE_DIR", str(tmp_path))
+    assert main(["--offline", "catalogue"]) == 0
+    out = capsys.readouterr().out
+    guide = out[out.index("\nuser-guide:") + 1 :]
+    assert ".get('user-guide').latest().download()" in guide.splitlines()[1]
+    assert main(["--offline", "load", "user-guide"]) == EXIT_CODES[ConfigurationError]
+    assert "a document" in capsys.readouterr().err

@@ -267,6 +267,26 @@ class Publication:
         if self.read is not None and self.fingerprint is None:
             raise ValueError("a publication whose files are read needs a fingerprint")
 
+    def how_to_get(self) -> str | None:
+        """For a document (not data to parse), how to get it; ``None`` for data.
+
+        Example:
+            >>> registry().get("user-guide").how_to_get()[:33]
+            'A document to read, not data: sav'
+        """
+        if self.kind != "document":
+            return None
+        if self.source == "finder":
+            return (
+                "Documents of a finder: read them with hmcts_data.decisions (finders, search, "
+                "harvest) or hmcts-data decisions."
+            )
+        return (
+            "A document to read, not data: save it with "
+            f"hmcts_data.catalogue().get({self.id!r}).latest().download(), or find its address "
+            f"with hmcts-data catalogue {self.id} (GOV.UK is asked for its page)."
+        )
+
 
 @dataclass(frozen=True)
 class Registry:
@@ -311,12 +331,21 @@ class Registry:
         Raises:
             NotFoundError: No such publication (or none whose files are parsed), with
                 suggestions.
+            ConfigurationError: With ``parsed``, a document (the user guide): the message
+                says how to get it instead.
 
         Example:
             >>> registry().get("monthly").read.parser
             'monthly'
         """
         found = self.publication.get(publication)
+        if found is not None and parsed and found.read is None and found.kind == "document":
+            from hmcts_data._errors import ConfigurationError
+
+            raise ConfigurationError(
+                f"{publication!r} is the {found.title}, a document: load() and read() parse "
+                f"data. {found.how_to_get()}"
+            )
         if found is None or (parsed and found.read is None):
             raise NotFoundError("publication", publication, self.ids(parsed=parsed))
         return found

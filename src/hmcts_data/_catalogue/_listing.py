@@ -304,6 +304,9 @@ class Listing(NamedTuple):
         for pub in self.publications:
             out += ["", f"{pub.id}: {pub.title} ({pub.status})"]
             shown = pub.lines if show_all else pub.lines[:SHOWN]
+            how = _how_to_get(pub.id)
+            if how:
+                out.append(f"  {how}")
             if not shown:
                 out.append(f"  no releases known. {pub.note or ''}".rstrip())
             out += ["  " + line for line in shown]
@@ -455,3 +458,14 @@ def _listing_from(data: dict[str, Any]) -> Listing:
         ),
         notes=_texts(data["notes"]),
     )
+
+
+def _how_to_get(publication: str) -> str | None:
+    """How to get a document publication (the registry's words), for the listing."""
+    from hmcts_data._errors import NotFoundError
+    from hmcts_data._registry import registry
+
+    try:
+        return registry().get(publication).how_to_get()
+    except NotFoundError:
+        return None

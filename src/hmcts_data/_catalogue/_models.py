@@ -7,6 +7,7 @@ in a terminal (``str``) and in Jupyter (``_repr_html_``).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -369,27 +370,61 @@ class Release(_Frozen):
         )
 
     def download(
-        self, client: Client | None = None, *, progress: ProgressCallback | bool | None = None
+        self,
+        client: Client | None = None,
+        *,
+        progress: ProgressCallback | bool | None = None,
+        to: str | os.PathLike[str] | None = None,
     ) -> Path:
-        """Download the release's :meth:`data_file` through the cache.
+        """Download the release's :meth:`data_file` (a document's file) through the cache.
+
+        For a publication that is a document, not data (the user guide), its document is
+        downloaded instead: the first PDF attached, else the first file.
 
         Args:
             client: The client to use; the shared default client for the environment when ``None``.
             progress: As for :meth:`Attachment.download`.
+            to: Also save a copy at this path (written whole or not at all).
 
         Returns:
-            Path of the cached file.
+            Path of the cached file, or ``to`` when given.
 
         Raises:
-            NotFoundError: The release has no machine-readable attachment.
+            NotFoundError: The release has no machine-readable attachment (no file at all,
+                for a document).
             OfflineError: Its URL is not known, or offline and not cached.
             DownloadError: The download failed.
             IntegrityError: The file is not what was expected.
+            StorageError: ``to`` cannot be written.
 
         Example:
             >>> path = hmcts_data.catalogue().get("monthly").latest().download()  # doctest: +SKIP
+            >>> guide = hmcts_data.catalogue().get("user-guide").latest()  # doctest: +SKIP
+            >>> guide.download(to="user-guide.pdf")  # doctest: +SKIP
         """
-        return self.data_file().download(client, cache_key=self.base_path, progress=progress)
+        attachment = self._document() or self.data_file()
+        path = attachment.download(client, cache_key=self.base_path, progress=progress)
+        if to is None:
+            return path
+        import shutil
+
+        from hmcts_data._atomic import atomic_path
+
+        target = Path(to)
+        with atomic_path(target) as tmp:
+            shutil.copyfile(path, tmp)
+        return target
+
+    def _document(self) -> Attachment | None:
+        """The file of a document publication's release (``None`` for data publications)."""
+        from hmcts_data._registry import registry
+
+        if self.publication not in registry().publication:
+            return None
+        if registry().get(self.publication).kind != "document" or not self.attachments:
+            return None
+        pdfs = [a for a in self.attachments if a.format is AttachmentFormat.PDF]
+        return (pdfs or list(self.attachments))[0]
 
     def __str__(self) -> str:
         lines = [

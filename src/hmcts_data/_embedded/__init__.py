@@ -82,6 +82,16 @@ class EmbeddedRelease(BaseModel):
         return model_html(self, f"Embedded release {self.label}")
 
     @property
+    def attribution(self) -> str:
+        """The licence attribution its figures must be shown with (OGL v3.0, Crown copyright).
+
+        Example:
+            >>> "Open Government Licence v3.0" in hmcts_data.embedded_releases()[0].attribution
+            True
+        """
+        return attribution()
+
+    @property
     def label(self) -> str:
         """A short name for messages: ``"monthly 2025-04 (HMCTS_MI_output_accessible.csv)"``."""
         return f"{self.publication} {self.release} ({self.published_name})"

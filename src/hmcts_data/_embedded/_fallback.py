@@ -200,15 +200,13 @@ def embedded_warning(
         why = f"GOV.UK could not be reached ({brief_reason(failure)})"
     named = all(r.release in wanted for r in used)
     head = (
-        f"{why}, so {wanted} came from real releases embedded in hmcts-data"
-        f"{'' if named else f' ({keys})'}, not live."
+        f"{why}, so {wanted} came from copies embedded in hmcts-data"
+        f"{'' if named else f' ({keys})'}, not GOV.UK."
     )
-    python_way = " For current data run again where GOV.UK is reachable" + (
-        " (offline=False)." if offline else "."
+    python_way = (
+        " Run again online" + (" (offline=False)" if offline else "") + " for current data."
     )
-    cli_way = " For current data run again where GOV.UK is reachable" + (
-        " without --offline." if offline else "."
-    )
+    cli_way = " Run again online" + (" without --offline" if offline else "") + " for current data."
     missing = (
         f" Left out, as neither the cache nor the embedded copies have them: {', '.join(skipped)}."
         if skipped
