@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from hmcts_data._errors import ParseError
-from hmcts_data.tables._confirm import confirm_inferred
+from hmcts_data.tables._confirm import decide_mappings
 from hmcts_data.tables._schema import TIDY_COLUMNS, validate_tidy
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ REVISION_COLUMNS: Final = (
     "new_release",
     "old_marker",
     "new_marker",
+    "level_shift",
     "source_label",
 )
 
@@ -192,8 +193,9 @@ def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.Data
         >>> latest_series(both).groupby("release").size().to_dict()
         {'2025-04': 59, '2025-05': 767}
     """
-    # An inferred mapping that disagrees with the series it joins is demoted first.
-    work = _prepare(confirm_inferred(frame, stacklevel=3))
+    import pandas as pd
+
+    work = _prepare(decide_mappings(frame, stacklevel=3))
     work = work.take(_newest_rows(work, skip_missing=skip_missing))
     # Period order within each series. The source label names a series only where it is
     # unmapped (its trimmed header is its key); a mapped series keeps its key across
@@ -215,6 +217,12 @@ def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.Data
         na_position="last",
     )
     out = work.loc[:, list(_TIDY)].reset_index(drop=True)
+    # A whole-series revision is marked where the series switches to the revising release.
+    key = ["publication", "jurisdiction", "measure", "breakdown", "unit", "release"]
+    previous = out[key].astype("string").fillna("\0").shift(1)
+    run = (out[key].astype("string").fillna("\0") == previous).all(axis=1)
+    repeated = run & out["level_shift"].shift(1).notna()
+    out["level_shift"] = out["level_shift"].mask(repeated.to_numpy(), pd.NA)
     return validate_tidy(out)
 
 
@@ -257,7 +265,7 @@ def revisions(frame: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    work = _one_per_release(_prepare(confirm_inferred(frame, stacklevel=3)))
+    work = _one_per_release(_prepare(decide_mappings(frame, stacklevel=3)))
     work = work.sort_values([_KEY, "release", _ORDER], kind="stable")
     grouped = work.groupby(_KEY, sort=False)
     old_value = grouped["value"].shift(1)
@@ -276,6 +284,7 @@ def revisions(frame: pd.DataFrame) -> pd.DataFrame:
     kind[revised] = "revised"
     kind[filled] = "filled"
     kind[withdrawn] = "withdrawn"
+    kind[revised & work["level_shift"].notna()] = "whole_series"
     out = pd.DataFrame(
         {
             "publication": work["publication"],
@@ -293,6 +302,7 @@ def revisions(frame: pd.DataFrame) -> pd.DataFrame:
             "new_release": work["release"].astype(text),
             "old_marker": old_marker.astype(text),
             "new_marker": work["marker"].astype(text),
+            "level_shift": work["level_shift"].astype("Float64"),
             "source_label": work["source_label"],
         }
     ).loc[changed]

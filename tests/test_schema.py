@@ -53,6 +53,12 @@ def _reference(periods: Any, specs: Any, prov: Provenance, release: str) -> pd.D
                     "value": value,
                     "marker": marker,
                     "mapping": (spec.mapping if spec.jurisdiction and spec.measure else None),
+                    "evidence": (
+                        "label"
+                        if spec.jurisdiction and spec.measure and spec.mapping == "inferred"
+                        else None
+                    ),
+                    "level_shift": None,
                     "source_label": spec.label,
                     "source_sheet": prov.sheet,
                     "source_file": prov.source_file,

@@ -22,13 +22,11 @@ import pandas as pd
 import pytest
 
 from hmcts_data import ParseError
-from hmcts_data.tables._confirm import confirm_inferred
 from hmcts_data.tables._schema import Provenance
 from hmcts_data.tables._vintages import _exact_difference, latest_series, revisions
 from hmcts_data.tables.monthly import parse
 from hmcts_data.testing._monthly_files import MonthlyFile, monthly_csv, monthly_releases
 from hmcts_data.testing._reworded import REWORDED_D, reword_headers
-from tests import _confirm_reference
 from tests import _vintages_reference as reference
 
 
@@ -162,7 +160,10 @@ def test_latest_series_equals_the_reference(base: pd.DataFrame, seed: int) -> No
 def test_revisions_equal_the_reference(base: pd.DataFrame, seed: int) -> None:
     frame = _variant(base, seed)
     got = _same(revisions, reference.revisions, frame)
-    assert set(got["kind"]) == {"revised", "filled", "withdrawn"}
+    # Seeded values may move a short series one way often enough to read as a whole-series
+    # revision; both implementations then say so alike.
+    kinds = {"revised", "filled", "withdrawn"}
+    assert kinds <= set(got["kind"]) <= {*kinds, "whole_series"}
     assert got["jurisdiction"].isna().any()
 
 
@@ -191,21 +192,6 @@ def test_clashing_copies_raise_the_same_message(base: pd.DataFrame) -> None:
             with pytest.raises(ParseError, match="loaded twice") as got:
                 fast(bad)
         assert str(got.value) == str(want.value)
-
-
-@pytest.mark.parametrize("seed", [0, 1])
-def test_confirmation_equals_the_reference(base: pd.DataFrame, seed: int) -> None:
-    frame = _variant(base, seed)
-    with warnings.catch_warnings(record=True) as slow_warnings:
-        warnings.simplefilter("always")
-        want = _confirm_reference.confirm_inferred(frame)
-    with warnings.catch_warnings(record=True) as fast_warnings:
-        warnings.simplefilter("always")
-        got = confirm_inferred(frame)
-    pd.testing.assert_frame_equal(got, want, check_exact=True)
-    assert [str(w.message) for w in fast_warnings] == [str(w.message) for w in slow_warnings]
-    assert any("demoted" in str(w.message) for w in fast_warnings)
-    assert (got["mapping"] == "inferred").any()  # the agreeing rewording is kept
 
 
 def _bits(x: float) -> bytes:

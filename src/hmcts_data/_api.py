@@ -103,7 +103,23 @@ def read(
         published=published,
         source_url=source_url,
     )
-    return got.frame()
+    return _decided(got.frame())
+
+
+def _decided(frame: pd.DataFrame) -> pd.DataFrame:
+    """One release's frame with its non-exact monthly columns decided against the releases held.
+
+    A frame whose every column is exact (or of another publication) is returned untouched and
+    nothing more is imported.
+    """
+    if frame.empty or "mapping" not in frame.columns:
+        return frame
+    monthly = frame["publication"] == "monthly"
+    if not bool(monthly.any()) or bool((frame.loc[monthly, "mapping"] == "exact").all()):
+        return frame
+    from hmcts_data.tables._confirm import decide_mappings
+
+    return decide_mappings(frame, stacklevel=3)
 
 
 def _read(
@@ -600,11 +616,11 @@ def load_reporting(
             if owned and client is not None:
                 client.close()
         if len(frames) == 1:
-            return _stacked(frames)
-        from hmcts_data.tables._confirm import confirm_inferred
+            return _decided(_stacked(frames))
+        from hmcts_data.tables._confirm import decide_mappings
 
-        # Inferred mappings must agree with the series they join on the months releases share.
-        return confirm_inferred(_stacked(frames), stacklevel=3)
+        # One decision per file: labels and figures weighed across the releases stacked.
+        return decide_mappings(_stacked(frames), stacklevel=3)
 
 
 def _stacked(frames: Sequence[Parsed]) -> pd.DataFrame:
@@ -666,11 +682,11 @@ def series(
         with once_per_call():
             frame = load(publication, "all", client=client, offline=offline, progress=progress)
     else:
-        from hmcts_data.tables._confirm import confirm_inferred
+        from hmcts_data.tables._confirm import decide_mappings
 
         # Before filtering: a demoted column must not stay in the series it was refused from.
         ours = (frame["publication"] == publication).to_numpy(dtype=bool)
-        frame = confirm_inferred(frame if ours.all() else frame[ours], stacklevel=3)
+        frame = decide_mappings(frame if ours.all() else frame[ours], stacklevel=3)
     if jurisdiction is not None:
         frame = frame[frame["jurisdiction"] == jurisdiction]
     if measure is not None:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FIGURE_COLUMNS",
     "SERIES_COLUMNS",
+    "WHOLE_SERIES_COLUMNS",
     "ReleaseChanges",
     "compare_frames",
     "release_changes",
@@ -54,6 +55,18 @@ FIGURE_COLUMNS: Final = (
     "change_on_year",
     "pct_change_on_year",
     "mapping",
+    "source_label",
+)
+#: Columns of :attr:`ReleaseChanges.whole_series`.
+WHOLE_SERIES_COLUMNS: Final = (
+    "jurisdiction",
+    "measure",
+    "breakdown",
+    "unit",
+    "level_shift",
+    "figures",
+    "first_period",
+    "last_period",
     "source_label",
 )
 #: Columns of :attr:`ReleaseChanges.appeared` and :attr:`ReleaseChanges.disappeared`.
@@ -82,11 +95,16 @@ class ReleaseChanges:
             the changes (columns :data:`FIGURE_COLUMNS`; percentages on a 0-100 scale,
             ``<NA>`` where the base is missing or zero).
         revisions: Every figure of a shared period that changed (from
-            :func:`hmcts_data.revisions`: kinds ``revised``, ``filled``, ``withdrawn``), with
+            :func:`hmcts_data.revisions`: kinds ``revised``, ``filled``, ``withdrawn``,
+            ``whole_series``), with
             ``pct_change`` added (``change`` as a percentage of ``old_value``).
         compared: How many figures both releases publish for the periods they share.
         appeared: Series in the newer release but not the older (:data:`SERIES_COLUMNS`).
         disappeared: Series in the older release but not the newer.
+        whole_series: Series the newer release revised as a whole (every shared month moved
+            one way; :data:`WHOLE_SERIES_COLUMNS`): ``level_shift`` is the revision's median
+            relative size, ``figures`` how many of its figures it changed. Their figures are
+            kind ``whole_series`` in :attr:`revisions`, not counted in :attr:`revised_count`.
         sources: Where each release's figures came from, by release key: its file's address
             on GOV.UK, or ``"embedded:..."`` for a real release shipped in the package (used
             when GOV.UK could not be reached; a warning says so). Empty for a given ``frame``.
@@ -107,6 +125,7 @@ class ReleaseChanges:
     compared: int
     appeared: pd.DataFrame
     disappeared: pd.DataFrame
+    whole_series: pd.DataFrame
     sources: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -154,6 +173,7 @@ class ReleaseChanges:
             "revised": self.revised_count,
             "filled": int((self.revisions["kind"] == "filled").sum()),
             "withdrawn": int((self.revisions["kind"] == "withdrawn").sum()),
+            "whole_series": _records(self.whole_series),
             "figures": _records(self.figures),
             "largest_revisions": {
                 "absolute": _records(self.largest(top, by="absolute")),
@@ -194,6 +214,12 @@ class ReleaseChanges:
             f"filled in: {int((self.revisions['kind'] == 'filled').sum())}; "
             f"withdrawn: {int((self.revisions['kind'] == 'withdrawn').sum())}",
         ]
+        for _, r in self.whole_series.iterrows():
+            lines.append(
+                f"whole-series revision: {_series_name(r)} {float(r['level_shift']):+.1%} "
+                f"({int(r['figures'])} figures, {r['first_period']:%Y-%m} to "
+                f"{r['last_period']:%Y-%m})"
+            )
         embedded = sorted(k for k, url in self.sources.items() if url.startswith("embedded:"))
         if embedded:
             lines.append(
@@ -429,7 +455,8 @@ def compare_frames(frame: pd.DataFrame, *, new: str, old: str) -> ReleaseChanges
     """
     import pandas as pd
 
-    from hmcts_data.tables._vintages import revisions
+    from hmcts_data.tables._confirm import decide_mappings
+    from hmcts_data.tables._vintages import revisions_of_decided
 
     if "release" not in frame.columns:
         raise ParseError("Not a tidy hmcts_data frame: it has no 'release' column.")
@@ -439,11 +466,13 @@ def compare_frames(frame: pd.DataFrame, *, new: str, old: str) -> ReleaseChanges
                 f"The frame holds no rows of release {key!r}; it has "
                 f"{sorted(frame['release'].dropna().unique().tolist())}."
             )
+    # One decision for the whole frame (every release it holds), as series() takes it.
+    frame = decide_mappings(frame.reset_index(drop=True), stacklevel=3)
     frame = frame.assign(_series=_series_key(frame))
     new_rows = frame[frame["release"] == new]
     old_rows = frame[frame["release"] == old]
     pair = frame[frame["release"].isin([new, old])].drop(columns="_series")
-    changed = revisions(pair)
+    changed = revisions_of_decided(pair)
     changed = changed[(changed["new_release"] == new) & (changed["old_release"] == old)]
     base = changed["old_value"].astype("Float64")
     pct = (changed["change"] / base.abs() * 100).where(base != 0)
@@ -466,6 +495,7 @@ def compare_frames(frame: pd.DataFrame, *, new: str, old: str) -> ReleaseChanges
         compared=compared,
         appeared=_series_only(new_rows, old_rows),
         disappeared=_series_only(old_rows, new_rows),
+        whole_series=_whole_series(changed),
     )
 
 
@@ -505,6 +535,20 @@ def _series_key(frame: pd.DataFrame) -> pd.Series:
         canonical = canonical + "|" + frame[column].astype("string")
     label = "?|" + frame["source_label"].astype("string").str.strip()
     return canonical.where(mapped, label)
+
+
+def _whole_series(changed: pd.DataFrame) -> pd.DataFrame:
+    """One row per series the newer release revised as a whole, with its size."""
+    rows = changed[changed["kind"] == "whole_series"]
+    grouped = rows.groupby(list(_SERIES), sort=True, observed=True, dropna=False)
+    out = grouped.agg(
+        level_shift=("level_shift", "first"),
+        figures=("kind", "size"),
+        first_period=("period_start", "min"),
+        last_period=("period_start", "max"),
+        source_label=("source_label", "first"),
+    ).reset_index()
+    return out.loc[:, list(WHOLE_SERIES_COLUMNS)]
 
 
 def _figures(rows: pd.DataFrame, period: Any) -> pd.DataFrame:

@@ -1,23 +1,57 @@
-"""Confirmation across releases: an inferred mapping must agree with the series it joins.
+"""One mapping decision per column across releases, from two witnesses: its label and its figures.
 
-Consecutive monthly releases overlap by twelve months. When a release's column was mapped by the
-header interpreter (``mapping == "inferred"``) onto a key that other releases publish under an
-exactly known header, the two must agree on the months they share, within revision noise.
-Otherwise the inferred mapping is demoted to unmapped (jurisdiction, measure and ``mapping``
-null; figures and ``source_label`` kept) with a warning saying why.
+Consecutive monthly releases share about twelve months, so a column that continues a series
+repeats figures an earlier release already published (revised a little, or as a whole). For
+every monthly column the exact crosswalk does not map, :func:`decide_mappings` weighs
 
-The rule, from the revisions measured between releases (docs/monthly.md, "Confirmation across
-releases"): compare on the overlapping months that both publish with a value, leaving out the
-older release's latest month, which is provisional. The median relative difference
-``|new - old| / max(|new|, |old|)`` over those months must be at most :data:`SETTLED_TOLERANCE`
-(5%). When the only shared month is the provisional one, its difference must be at most
-:data:`PROVISIONAL_TOLERANCE` (40%). No shared month: nothing to check, the mapping stands.
+* the **label**: what the header interpreter reads (a key ``K``), or, when it is unsure, what
+  the wording does state (jurisdiction, measures, qualifiers, unit);
+* the **figures**: the column compared with every series of every earlier release held (the
+  frame's, and any ``held`` frames: the cache, the embedded real releases), same unit only.
+
+The statistic is the **median relative difference** ``|new - old| / max(|new|, |old|)`` over
+the *settled* months both publish with a value (the earlier release's latest month, provisional,
+is left out); at least :data:`MIN_SETTLED` such months are needed for the figures to count.
+Per candidate series:
+
+* ``shift``: every settled month moved the same way (or, up to one in five, not at all: a
+  small figure rounded to its places), by a median above :data:`SHIFT_FLOOR`
+  and at most :data:`SHIFT_BOUND`: a whole-series revision (a level shift);
+* ``agree``: otherwise at most :data:`NOISE` (ordinary revisions);
+* ``far``: anything else.
+
+A candidate is **clearly best** when the runner-up's difference is at least
+:data:`MARGIN_FACTOR` times the best's and at least :data:`MARGIN_GAP` above it. The rules:
+
+* label says ``K``, figures agree with ``K`` (or shift it) and no other series clearly beats it:
+  mapped, evidence ``both`` (a shift is kept and marked in ``level_shift``);
+* label says ``K``, figures clearly prefer another series, or put ``K`` far: unmapped, warned;
+* label unsure, figures pick one series clearly best that agrees with everything the label
+  states: mapped, evidence ``figures``. A wording that states nothing links only within
+  :data:`NOISE`; a whole-series revision needs the label to name the jurisdiction and measure;
+* no settled month held: the label alone (``label``); a shared provisional month must still be
+  within :data:`PROVISIONAL_TOLERANCE`.
+
+Never two columns of a file on one key (a key an exact column holds is never borrowed; two
+columns claiming one key both stay unmapped), and a new concept (a key no earlier release held)
+never takes an earlier series' key. Exact columns keep their key; a whole-series revision of
+theirs is marked too. The decision is a pure function of the files' labels and figures and the
+releases held: the same everywhere (read, load, series, revisions, release_changes).
+
+Bounds chosen from the real April -> May 2025 pair (docs/monthly.md, "Two witnesses"): the
+true series' median differences are at most 2.9%; the runner-up's at least 4.2% (an identical
+twin column aside), and the largest ordinary revision that moved every month one way is 2.9%
+(a 5% whole-series revision reads 4.8%); between synthetic consecutive releases the true
+series' 99th percentile is 3.5% and the runner-up's 1st percentile 2.8%.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, cast
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from hmcts_data._warn import warn
 
@@ -25,178 +59,745 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["PROVISIONAL_TOLERANCE", "SETTLED_TOLERANCE", "confirm_inferred"]
+    from hmcts_data.tables._interpret import Scan
 
-#: Largest median relative revision of settled (not latest) months accepted as revision noise.
-SETTLED_TOLERANCE: Final = 0.05
-#: Largest relative revision of a provisional (latest) month accepted as revision noise.
+__all__ = [
+    "MARGIN_FACTOR",
+    "MARGIN_GAP",
+    "MIN_SETTLED",
+    "NOISE",
+    "ONE_WAY_SHARE",
+    "PROVISIONAL_TOLERANCE",
+    "SHIFT_BOUND",
+    "SHIFT_FLOOR",
+    "TWIN",
+    "Link",
+    "compare",
+    "decide_mappings",
+]
+
+#: Largest median relative difference of settled months that ordinary revisions explain.
+NOISE: Final = 0.05
+#: Share of settled months that must have moved (all the same way) for a whole-series revision.
+ONE_WAY_SHARE: Final = 0.8
+#: Smallest median relative difference of a whole-series revision (every month one way).
+SHIFT_FLOOR: Final = 0.04
+#: Largest median relative difference a whole-series revision (every month one way) may reach.
+SHIFT_BOUND: Final = 0.30
+#: The runner-up must differ at least this many times as much as the best ...
+MARGIN_FACTOR: Final = 3.0
+#: ... and at least this much more, for the best to be clearly best.
+MARGIN_GAP: Final = 0.02
+#: A series this close is the same figures, not chance: it outweighs a label's one-way reading.
+TWIN: Final = 0.01
+#: Fewest settled shared months for the figures to be a witness.
+MIN_SETTLED: Final = 3
+#: Largest relative revision of a provisional (latest) month, when that is all two releases share.
 PROVISIONAL_TOLERANCE: Final = 0.40
-_KEY: Final = ["publication", "jurisdiction", "measure", "breakdown"]
 
-
-def _relative(new: float, old: float) -> float:
-    scale = max(abs(new), abs(old))
-    return 0.0 if scale == 0 else abs(new - old) / scale
+_Key = tuple[str, str, str]
+_GROUP: Final = [
+    "publication",
+    "release",
+    "sha256",
+    "source_label",
+    "jurisdiction",
+    "measure",
+    "breakdown",
+]
 
 
 @dataclass(frozen=True)
-class _Columns:
-    """The columns the rule reads, as arrays (row positions index them)."""
+class Link:
+    """How a column's figures compare with one earlier series.
 
-    release: np.ndarray
-    period: np.ndarray  # int64 nanoseconds
-    present: np.ndarray
-    value: np.ndarray
-    label: np.ndarray
+    Attributes:
+        distance: Median relative difference over the settled shared months.
+        months: How many settled months were compared.
+        size: Median of ``(new - old) / |old|``: the signed size of a whole-series revision.
+        one_way: Every compared month moved the same way (none unchanged).
+        release: The earlier release compared with.
+        label: That series' header in the earlier release.
+    """
 
-    @classmethod
-    def of(cls, frame: pd.DataFrame) -> _Columns:
-        import numpy as np
+    distance: float
+    months: int
+    size: float
+    one_way: bool
+    release: str
+    label: str
 
-        return cls(
-            release=frame["release"].to_numpy(dtype=object),
-            period=frame["period_start"].to_numpy(dtype="datetime64[ns]").view("i8"),
-            present=frame["value"].notna().to_numpy(dtype=bool),
-            value=frame["value"].to_numpy(dtype=np.float64, na_value=np.nan),
-            label=frame["source_label"].to_numpy(dtype=object),
-        )
+    @property
+    def kind(self) -> str:
+        """``agree``, ``shift`` or ``far`` (see the module doc)."""
+        if self.one_way and SHIFT_FLOOR < self.distance <= SHIFT_BOUND:
+            return "shift"
+        return "agree" if self.distance <= NOISE else "far"
 
 
-def _month(period: int) -> str:
+def compare(new: np.ndarray, old: np.ndarray) -> tuple[float, int, float, bool]:
+    """Compare two aligned vectors of settled months (NaN where missing).
+
+    Returns:
+        ``(distance, months, size, one_way)`` as in :class:`Link`; distance is ``inf`` when
+        no month has both values.
+
+    Example:
+        >>> import numpy as np
+        >>> d, n, size, one_way = compare(np.array([110.0, 220.0, 330.0]), np.array([100.0, 200.0, 300.0]))
+        >>> round(d, 3), n, round(size, 2), one_way
+        (0.091, 3, 0.1, True)
+    """  # noqa: E501
+    import numpy as np
+
+    both = ~np.isnan(new) & ~np.isnan(old)
+    x, y = new[both], old[both]
+    if not len(x):
+        return float("inf"), 0, 0.0, False
+    scale = np.maximum(np.abs(x), np.abs(y))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = np.where(scale > 0, np.abs(x - y) / np.where(scale > 0, scale, 1.0), 0.0)
+        signed = (x - y)[y != 0] / np.abs(y[y != 0])
+    size = float(np.median(signed)) if len(signed) else 0.0
+    moved = int((x != y).sum())
+    enough = moved >= ONE_WAY_SHARE * len(x)
+    one_way = bool(enough and ((x >= y).all() or (x <= y).all()))
+    return float(np.median(rel)), len(x), size, one_way
+
+
+@dataclass
+class _Column:
+    """One published column of one file: where its rows are and what it is mapped to."""
+
+    rows: np.ndarray
+    publication: str
+    release: str
+    file: str
+    sha256: str
+    label: str
+    key: _Key | None
+    unit: str
+    mapping: str | None
+    values: np.ndarray  # one per month of the frame's month index, NaN where missing
+    latest: int  # month index of its file's latest month
+    output: bool  # a column of the frame (not of a held release)
+    evidence: str | None = None
+    level_shift: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Decision:
+    key: _Key | None
+    unit: str
+    mapping: str | None
+    evidence: str | None
+    level_shift: float | None = None
+    note: str | None = None
+
+
+def _columns(frame: pd.DataFrame, n_out: int) -> list[_Column]:
+    """The columns of ``frame`` (rows from ``n_out`` on are held releases), in frame order."""
+    import numpy as np
     import pandas as pd
 
-    return f"{pd.Timestamp(period):%Y-%m}"
-
-
-def _verdict(
-    cols: _Columns, inferred: np.ndarray, reference: np.ndarray
-) -> tuple[bool, str | None, str | None]:
-    """Whether the ``inferred`` rows agree with the best overlapping reference release, and why not.
-
-    Both are row positions; the reference rows are in frame order. Plain Python on the few
-    rows of one series: per-release pandas filtering cost ~0.1 s per inferred column.
-    """
-    import statistics
-
-    values = {int(cols.period[i]): float(cols.value[i]) for i in inferred if cols.present[i]}
-    by_release: dict[str, set[int]] = {}
-    for i in reference:
-        if cols.present[i]:
-            by_release.setdefault(str(cols.release[i]), set()).add(int(cols.period[i]))
-    best: tuple[int, str] | None = None
-    for release in sorted(by_release):
-        shared_count = len(values.keys() & by_release[release])
-        # Most shared months wins; a tie goes to the later release.
-        if shared_count and (best is None or shared_count >= best[0]):
-            best = (shared_count, release)
-    if best is None:
-        return True, None, None  # no shared month: nothing to check
-    other = [i for i in reference if cols.present[i] and str(cols.release[i]) == best[1]]
-    # One value per month even when that release was loaded twice (the last copy counts).
-    other_values = {int(cols.period[i]): float(cols.value[i]) for i in other}
-    shared = [p for p in values if p in other_values]
-    release = str(cols.release[inferred[0]])
-    # The older release's latest month is provisional: revised most (see the module doc).
-    older = other if best[1] < release else inferred
-    older_latest = max(int(cols.period[i]) for i in older)
-    settled = [p for p in shared if p != older_latest]
-    label = str(cols.label[other[0]])
-    if settled:
-        diffs = [_relative(values[p], other_values[p]) for p in settled]
-        median = statistics.median(diffs)
-        if median <= SETTLED_TOLERANCE:
-            return True, None, None
-        return (
-            False,
-            best[1],
-            f"on the {len(settled)} settled month(s) it shares with release {best[1]} "
-            f"({label!r}) the median difference is {median:.1%}, above the "
-            f"{SETTLED_TOLERANCE:.0%} that revisions explain",
-        )
-    p = shared[0]
-    diff = _relative(values[p], other_values[p])
-    if diff <= PROVISIONAL_TOLERANCE:
-        return True, None, None
-    return (
-        False,
-        best[1],
-        f"its only month shared with release {best[1]} ({label!r}), {_month(p)}, differs by "
-        f"{diff:.1%}, above the {PROVISIONAL_TOLERANCE:.0%} a provisional month is revised by",
+    months, month_of = np.unique(
+        frame["period_start"].to_numpy(dtype="datetime64[ns]").view("i8"), return_inverse=True
     )
+    values = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
+    groups = frame.groupby(_GROUP, observed=True, sort=False, dropna=False).indices
+    latest_of = pd.Series(month_of).groupby(frame["sha256"].to_numpy(dtype=object)).max()
+    file_latest = {str(k): int(v) for k, v in latest_of.items()}
+    out = []
+    for key, found in sorted(groups.items(), key=lambda item: int(item[1][0])):
+        publication, release, sha, label, jurisdiction, measure, breakdown = cast(
+            "tuple[Any, ...]", key
+        )
+        rows = np.asarray(found, dtype=np.int64)
+        first = int(rows[0])
+        vector = np.full(len(months), np.nan)
+        vector[month_of[rows]] = values[rows]
+        mapped = not (pd.isna(jurisdiction) or pd.isna(measure))
+        mapping: Any = frame["mapping"].iat[first]
+        out.append(
+            _Column(
+                rows=rows,
+                publication=str(publication),
+                release=str(release),
+                file=str(frame["source_file"].iat[first]),
+                sha256=str(sha),
+                label=str(label),
+                key=(str(jurisdiction), str(measure), str(breakdown)) if mapped else None,
+                unit=str(frame["unit"].iat[first]),
+                mapping=None if pd.isna(mapping) else str(mapping),
+                values=vector,
+                latest=int(file_latest[str(sha)]),
+                output=first < n_out,
+            )
+        )
+    return out
 
 
-def confirm_inferred(frame: pd.DataFrame, *, stacklevel: int = 2) -> pd.DataFrame:
-    """Demote inferred mappings that disagree with the exactly mapped series they join.
+def _label_witness(columns: Sequence[_Column]) -> list[_Decision]:
+    """What the labels of one monthly file say, column by column (exact first, as at parse)."""
+    from hmcts_data.tables._header_mapping import interpret_headers
+    from hmcts_data.tables._monthly_crosswalk import load_crosswalk
+
+    series_by_key = load_crosswalk().series_by_key
+    exact: list[tuple[_Key, str, str] | None] = [None]
+    for c in columns:
+        if c.mapping == "exact" and c.key is not None:
+            found = series_by_key.get(c.key)
+            exact.append((c.key, found[0] if found else ".".join(c.key), c.unit))
+        else:
+            exact.append(None)
+    read = interpret_headers(("Month", *(c.label for c in columns)), exact, series_by_key)
+    out = []
+    for m in read[1:]:
+        assert m is not None
+        out.append(
+            _Decision(m.key, m.unit, m.mapping, "label" if m.mapping == "inferred" else None)
+        )
+    return out
+
+
+def _states(label: str) -> Scan:
+    """What a label's words name, with the jurisdiction a named measure implies.
+
+    A measure implies its jurisdiction when the grammar says so, or when every known series of
+    the measure belongs to one jurisdiction (the crosswalk's series, not a copied list).
+    """
+    from hmcts_data.tables._interpret import _tables, scan, words
+    from hmcts_data.tables._monthly_crosswalk import load_crosswalk
+
+    grammar = _tables()
+    found = scan(words(label), grammar)
+    if not found.jurisdictions:
+        owners: dict[str, set[str]] = {}
+        for jurisdiction, measure, _ in load_crosswalk().series_by_key:
+            owners.setdefault(measure, set()).add(jurisdiction)
+        for measure in found.measures:
+            rule = grammar.measures.get(measure)
+            if rule is not None and rule.jurisdiction is not None:
+                found.jurisdictions.add(rule.jurisdiction)
+            elif len(owners.get(measure, ())) == 1:
+                found.jurisdictions.update(owners[measure])
+    return found
+
+
+def _qualifiers(breakdown: str) -> set[str]:
+    """The qualifiers a composed breakdown is made of, longest names first.
+
+    ``digital_not_stopped`` is digital and not_stopped; an age band or other part stays whole.
+    """
+    from hmcts_data.tables._interpret import _tables
+
+    names = sorted(_tables().qualifiers, key=len, reverse=True)
+    out: set[str] = set()
+    rest = breakdown
+    while rest:
+        name = next((n for n in names if rest == n or rest.startswith(n + "_")), None)
+        if name is None:
+            out.add(rest)
+            break
+        out.add(name)
+        rest = rest[len(name) + 1 :]
+    return out
+
+
+def _fits(key: _Key, unit: str, said: Scan) -> bool:
+    """Whether a series agrees with everything a label states (jurisdiction, measure, unit ...)."""
+    jurisdiction, measure, breakdown = key
+    if said.jurisdictions and jurisdiction not in said.jurisdictions:
+        return False
+    measures = set(said.measures) | {m for staged in said.staged for m in staged.values()}
+    if measures and measure not in measures:
+        return False
+    if len(said.stated) == 1 and unit not in said.stated:
+        return False
+    parts = _qualifiers(breakdown)
+    if not set(said.qualifiers) <= parts:
+        return False
+    return all(age.removeprefix("ageband_") in breakdown for age in said.ages)
+
+
+def _clearly(best: float, runner_up: float) -> bool:
+    return runner_up >= MARGIN_FACTOR * best and runner_up - best >= MARGIN_GAP
+
+
+class _Reference:
+    """The decided, mapped monthly columns of the releases processed so far, by series."""
+
+    def __init__(self) -> None:
+        self._by_series: dict[tuple[_Key, str], list[_Column]] = {}
+        self._columns: list[_Column] = []
+        self._settled: np.ndarray | None = None
+
+    def add(self, column: _Column) -> None:
+        assert column.key is not None
+        self._by_series.setdefault((column.key, column.unit), []).append(column)
+        self._columns.append(column)
+        self._settled = None
+
+    def _matrix(self) -> np.ndarray:
+        """Every reference column's settled months (its file's latest month blanked), stacked."""
+        import numpy as np
+
+        if self._settled is None:
+            rows = [c.values.copy() for c in self._columns]
+            for row, c in zip(rows, self._columns, strict=True):
+                row[c.latest] = np.nan
+            self._settled = np.vstack(rows) if rows else np.empty((0, 0))
+        return self._settled
+
+    def links(self, column: _Column, *, unit: str | None) -> dict[tuple[_Key, str], Link]:
+        """Each earlier series (of ``unit``, any when ``None``) compared with ``column``.
+
+        Per series, the newest earlier release sharing at least :data:`MIN_SETTLED` settled
+        months with it. All candidates at once, as one matrix.
+        """
+        import numpy as np
+
+        picked = [
+            i
+            for i, c in enumerate(self._columns)
+            if c.release < column.release and (unit is None or c.unit == unit)
+        ]
+        if not picked:
+            return {}
+        x = column.values
+        months = ((~np.isnan(self._matrix()[picked])) & ~np.isnan(x)).sum(axis=1)
+        # Per series, the newest earlier release with enough settled months in common.
+        chosen: dict[tuple[_Key, str], int] = {}
+        for k, i in sorted(
+            enumerate(picked), key=lambda item: self._columns[item[1]].release, reverse=True
+        ):
+            c = self._columns[i]
+            assert c.key is not None
+            if months[k] >= MIN_SETTLED:
+                chosen.setdefault((c.key, c.unit), i)
+        if not chosen:
+            return {}
+        rows = list(chosen.values())
+        old = self._matrix()[rows]
+        both = ~np.isnan(old) & ~np.isnan(x)
+        scale = np.maximum(np.abs(old), np.abs(x))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = np.where(scale > 0, np.abs(x - old) / np.where(scale > 0, scale, 1.0), 0.0)
+            signed = np.where(old != 0, (x - old) / np.abs(np.where(old != 0, old, 1.0)), np.nan)
+            # One way: no month against it, and at most one in five unchanged (a small figure
+            # rounded to its published places may not move).
+            moved = ((x != old) & both).sum(axis=1)
+            up = ~((x < old) & both).any(axis=1) & (moved >= ONE_WAY_SHARE * both.sum(axis=1))
+            down = ~((x > old) & both).any(axis=1) & (moved >= ONE_WAY_SHARE * both.sum(axis=1))
+        rel[~both] = np.nan
+        signed[~both] = np.nan
+        distance = np.nanmedian(rel, axis=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a series with no nonzero month
+            size = np.nan_to_num(np.nanmedian(signed, axis=1))
+        out: dict[tuple[_Key, str], Link] = {}
+        for k, (series, i) in enumerate(chosen.items()):
+            c = self._columns[i]
+            one_way = bool(up[k] or down[k])
+            out[series] = Link(
+                float(distance[k]), int(both[k].sum()), float(size[k]), one_way, c.release, c.label
+            )
+        return out
+
+    def provisional(self, column: _Column, series: tuple[_Key, str]) -> tuple[float, str] | None:
+        """The difference on the one provisional month ``column`` shares with ``series``."""
+        import numpy as np
+
+        for old in sorted(self._by_series.get(series, []), key=lambda c: c.release, reverse=True):
+            if old.release >= column.release:
+                continue
+            x, y = column.values[old.latest], old.values[old.latest]
+            if np.isnan(x) or np.isnan(y):
+                continue
+            scale = max(abs(x), abs(y))
+            return (0.0 if scale == 0 else abs(x - y) / scale), old.release
+        return None
+
+
+def _name(key: _Key) -> str:
+    return ".".join(k for k in key if k)
+
+
+def _ranked(links: Mapping[tuple[_Key, str], Link]) -> list[tuple[tuple[_Key, str], Link]]:
+    return sorted(links.items(), key=lambda item: (item[1].distance, item[0]))
+
+
+def _decide(column: _Column, said: _Decision, reference: _Reference) -> _Decision:
+    """One non-exact monthly column: the label's reading weighed with its figures."""
+    if said.key is not None:
+        unit = None if said.unit == "unknown" else said.unit
+        links = reference.links(column, unit=unit)
+        mine = links.get((said.key, said.unit)) if unit is not None else None
+        if mine is None and unit is None:
+            mine = next((link for s, link in links.items() if s[0] == said.key), None)
+        others = [(s, link) for s, link in _ranked(links) if s[0] != said.key]
+        if mine is not None:
+            rival = others[0] if others else None
+            # A rival within noise beats a label whose series is far; one whose series moved
+            # every month one way (a whole-series revision, rarely chance) only as a twin.
+            if (
+                rival is not None
+                and rival[1].kind == "agree"
+                and _clearly(rival[1].distance, mine.distance)
+                and (mine.kind == "far" or rival[1].distance <= TWIN)
+            ):
+                return _Decision(
+                    None,
+                    said.unit,
+                    None,
+                    None,
+                    note=f"{column.label!r}: its label reads {_name(said.key)} but its figures "
+                    f"match {_name(rival[0][0])} of release {rival[1].release} (median "
+                    f"difference {rival[1].distance:.1%}, against {mine.distance:.1%}); left "
+                    "unmapped",
+                )
+            if mine.kind == "far":
+                return _Decision(
+                    None,
+                    said.unit,
+                    None,
+                    None,
+                    note=f"{column.label!r}: its label reads {_name(said.key)} but on the "
+                    f"{mine.months} settled month(s) it shares with release {mine.release} "
+                    f"({mine.label!r}) the median difference is {mine.distance:.1%}, not a "
+                    "revision; left unmapped",
+                )
+            shift = mine.size if mine.kind == "shift" else None
+            return _Decision(said.key, said.unit, "inferred", "both", shift)
+        best = others[0] if others else None
+        runner = others[1][1].distance if len(others) > 1 else float("inf")
+        if best is not None and best[1].kind == "agree" and _clearly(best[1].distance, runner):
+            return _Decision(
+                None,
+                said.unit,
+                None,
+                None,
+                note=f"{column.label!r}: its label reads {_name(said.key)}, which no earlier "
+                f"release holds, but its figures match {_name(best[0][0])} of release "
+                f"{best[1].release} (median difference {best[1].distance:.1%}); left unmapped",
+            )
+        if unit is not None:
+            check = reference.provisional(column, (said.key, said.unit))
+            if check is not None and check[0] > PROVISIONAL_TOLERANCE:
+                return _Decision(
+                    None,
+                    said.unit,
+                    None,
+                    None,
+                    note=f"{column.label!r}: its label reads {_name(said.key)} but its only "
+                    f"month shared with release {check[1]}, the provisional one, differs by "
+                    f"{check[0]:.1%}, above the {PROVISIONAL_TOLERANCE:.0%} a provisional "
+                    "month is revised by; left unmapped",
+                )
+        return said
+    # The label is unsure: the figures may pick a series that fits what it does state.
+    states = _states(column.label)
+    stated = next(iter(states.stated)) if len(states.stated) == 1 else None
+    links = reference.links(column, unit=stated)
+    ranked = _ranked(links)
+    if not ranked:
+        return said
+    (top, link) = ranked[0]
+    runner = ranked[1][1].distance if len(ranked) > 1 else float("inf")
+    if link.kind == "agree" and _clearly(link.distance, runner):
+        if _fits(top[0], top[1], states):
+            return _Decision(top[0], top[1], "inferred", "figures")
+        return said
+    fitting = [(s, lk) for s, lk in ranked if _fits(s[0], s[1], states)]
+    if not states.jurisdictions or not fitting:
+        return said
+    (top, link) = fitting[0]
+    runner = fitting[1][1].distance if len(fitting) > 1 else float("inf")
+    elsewhere = any(lk.distance <= TWIN for s, lk in ranked if s != top)
+    if link.kind == "agree" and _clearly(link.distance, runner):
+        return _Decision(top[0], top[1], "inferred", "figures")
+    # A whole-series revision read from the figures needs the label to name its measure too:
+    # a part of a total revised away would look the same.
+    named = bool(states.measures or states.staged)
+    if link.kind == "shift" and named and _clearly(link.distance, runner) and not elsewhere:
+        return _Decision(top[0], top[1], "inferred", "figures", link.size)
+    return said
+
+
+#: Which claim on a key wins: an exact label, then a label (with or without the figures), then
+#: the figures alone. Two claims of the best rank both lose.
+_RANK: Final = {"exact": 0, "both": 1, "label": 1, "figures": 2}
+
+
+def _one_key_each(columns: Sequence[_Column], decided: list[_Decision]) -> None:
+    """Never two columns of a file on one key: the strongest claim keeps it, ties unmapped."""
+    owners: dict[_Key, list[int]] = {}
+    for i, d in enumerate(decided):
+        if d.key is not None:
+            owners.setdefault(d.key, []).append(i)
+    for key, claims in owners.items():
+        if len(claims) < 2:
+            continue
+        rank = {i: _RANK[decided[i].evidence or decided[i].mapping or "exact"] for i in claims}
+        best = min(rank.values())
+        winners = [i for i in claims if rank[i] == best]
+        for i in claims:
+            d = decided[i]
+            if d.mapping != "inferred" or (rank[i] == best and len(winners) == 1):
+                continue
+            decided[i] = _Decision(
+                None,
+                d.unit,
+                None,
+                None,
+                note=f"{columns[i].label!r}: another column of the file also reads as "
+                f"{_name(key)}; left unmapped"
+                if d.evidence != "label"
+                else None,
+            )
+
+
+def decide_mappings(
+    frame: pd.DataFrame,
+    *,
+    held: Sequence[pd.DataFrame] = (),
+    embedded: bool = True,
+    stacklevel: int = 2,
+) -> pd.DataFrame:
+    """Decide every monthly column's mapping from its label and its figures (see module doc).
 
     Args:
         frame: A tidy frame of one or more releases.
+        held: Tidy frames of other releases held: compared with, never returned.
+        embedded: Hold the real releases embedded in the package too (those that may share
+            months with a release of ``frame`` whose columns are not all exact).
         stacklevel: Passed to :func:`warnings.warn` (callers add their own depth).
 
     Returns:
-        ``frame`` itself when nothing is demoted, else a copy with the demoted columns
-        unmapped (jurisdiction, measure and ``mapping`` null, breakdown ``""``).
+        ``frame`` itself when nothing changes, else a copy with the decided ``jurisdiction``,
+        ``measure``, ``breakdown``, ``unit``, ``mapping``, ``evidence`` and ``level_shift``.
 
     Example:
         >>> from hmcts_data.testing import synthetic_tidy
         >>> frame = synthetic_tidy(["2024-03", "2024-04"])
-        >>> confirm_inferred(frame) is frame  # exact mappings only: nothing to check
+        >>> decide_mappings(frame) is frame  # exact mappings only, nothing revised wholesale
         True
     """
     import numpy as np
+    import pandas as pd
 
-    if "mapping" not in frame.columns:
+    if "mapping" not in frame.columns or "evidence" not in frame.columns:
         return frame
-    inferred_rows = (frame["mapping"] == "inferred").fillna(False).to_numpy(dtype=bool)
-    if not inferred_rows.any():
+    monthly = (frame["publication"] == "monthly").to_numpy(dtype=bool)
+    if not monthly.any():
         return frame
-    exact_rows = np.flatnonzero((frame["mapping"] == "exact").fillna(False).to_numpy(dtype=bool))
-    cols = _Columns.of(frame)
-    # Exact rows by series, positions in frame order: looked up once per inferred column.
-    series = frame.iloc[exact_rows].loc[:, _KEY].reset_index(drop=True)
-    series["_unit"] = frame["unit"].astype(str).to_numpy(dtype=object)[exact_rows]
-    exact = {
-        key: exact_rows[found]
-        for key, found in series.groupby(
-            [*_KEY, "_unit"], observed=True, sort=False
-        ).indices.items()
-    }
-    demote: list[tuple[np.ndarray, str, str, str]] = []
-    inferred_at = np.flatnonzero(inferred_rows)
-    groups = frame.iloc[inferred_at].groupby(
-        [*_KEY, "release", "source_file", "source_label"], observed=True, sort=False
-    )
-    # In order of first appearance, as the warnings are.
-    for key, found in sorted(groups.indices.items(), key=lambda item: int(item[1][0])):
-        publication, jurisdiction, measure, breakdown, release, _file, label = cast(
-            tuple[object, ...], key
-        )
-        rows: np.ndarray = inferred_at[found]
-        unit = str(frame["unit"].iat[rows[0]])
-        candidates = exact.get((publication, jurisdiction, measure, breakdown, unit))
-        if candidates is None:
+    held = [h[h["publication"] == "monthly"] for h in held if "evidence" in h.columns]
+    if embedded:
+        held += _embedded_held(frame[monthly])
+    n_out = len(frame)
+    pool = frame if not held else pd.concat([frame, *held], ignore_index=True)
+    pool = pool[np.append(monthly, np.ones(len(pool) - n_out, dtype=bool))]
+    positions = np.flatnonzero(monthly)
+    columns = _columns(pool.reset_index(drop=True), len(positions))
+    by_file: dict[tuple[str, str], list[_Column]] = {}
+    for c in columns:
+        by_file.setdefault((c.release, c.sha256), []).append(c)
+    reference = _Reference()
+    changed: list[tuple[_Column, _Decision]] = []
+    notes: dict[tuple[str, str], list[str]] = {}
+    # Releases oldest first: a column decided now is a series the next release may continue.
+    for release in sorted({r for r, _ in by_file}):
+        files = [(k, cols) for k, cols in by_file.items() if k[0] == release]
+        decided_files = []
+        for key, cols in files:
+            non_exact = any(c.mapping != "exact" for c in cols)
+            said = _label_witness(cols) if non_exact else [None] * len(cols)
+            decided: list[_Decision] = []
+            for c, s in zip(cols, said, strict=True):
+                if c.mapping == "exact" or s is None:
+                    decided.append(_Decision(c.key, c.unit, c.mapping, None))
+                else:
+                    decided.append(_decide(c, s, reference))
+            _one_key_each(cols, decided)
+            for c, d in zip(cols, decided, strict=True):
+                if d.key is not None and d.mapping == "exact":
+                    link = reference.links(c, unit=c.unit).get((d.key, d.unit))
+                    if link is not None and link.kind == "shift":
+                        d.level_shift = link.size
+                if d.level_shift is not None and d.key is not None:
+                    link = reference.links(c, unit=d.unit).get((d.key, d.unit))
+                    if link is not None:
+                        notes.setdefault(key, []).append(
+                            f"{_name(d.key)} {d.level_shift:+.1%} against release "
+                            f"{link.release} (all {link.months} settled months one way)"
+                        )
+                if d.note:
+                    notes.setdefault(key, []).append(d.note)
+                if d.evidence == "figures":
+                    assert d.key is not None
+                    notes.setdefault(key, []).append(
+                        f"{c.label!r} -> {_name(d.key)} (linked by its figures)"
+                    )
+            decided_files.append((cols, decided))
+        for cols, decided in decided_files:
+            for c, d in zip(cols, decided, strict=True):
+                if d.key is not None:
+                    c.key, c.unit, c.mapping = d.key, d.unit, d.mapping
+                    reference.add(c)
+                if c.output:
+                    changed.append((c, d))
+    out = _apply(frame, positions, changed)
+    for (release, sha), lines in notes.items():
+        file = next(c.file for c in by_file[(release, sha)])
+        if not any(c.output for c in by_file[(release, sha)]):
             continue
-        reference = candidates[cols.release[candidates] != release]
-        if not len(reference):
+        shifts = [line for line in lines if "settled months one way" in line]
+        rest = [line for line in lines if line not in shifts]
+        if shifts:
+            warn(
+                f"Release {release} ({file}) revised {len(shifts)} whole series: "
+                f"{_few(shifts)}. They are kept and continue their series; level_shift marks "
+                "the break.",
+                UserWarning,
+                stacklevel=stacklevel + 1,
+            )
+        if rest:
+            warn(
+                f"Release {release} ({file}), labels weighed with figures held from earlier "
+                f"releases: {_few(rest)}. Filter on the evidence column to keep only "
+                "label-confirmed mappings, and please report the headers.",
+                UserWarning,
+                stacklevel=stacklevel + 1,
+            )
+    return out
+
+
+#: Months an earlier release may precede a release and still share settled months with it.
+_REACH: Final = 13
+
+
+def _month_number(release: str) -> int:
+    year, month = release.split("-")
+    return int(year) * 12 + int(month)
+
+
+def _embedded_held(frame: pd.DataFrame) -> list[pd.DataFrame]:
+    """The embedded real releases that may share months with a release of ``frame``.
+
+    Only releases whose columns are not all exact need them; none when every column is.
+    """
+    import pandas as pd
+
+    undecided = frame["mapping"] != "exact"
+    if not bool(undecided.fillna(True).any()):
+        return []
+    wanted = {_month_number(str(r)) for r in frame.loc[undecided.fillna(True), "release"].unique()}
+    near = [
+        m for m in _embedded_months() if any(0 < w - _month_number(m) <= _REACH for w in wanted)
+    ]
+    if not near:
+        return []  # nothing embedded is near: the manifest's models are not even imported
+    from hmcts_data._embedded import embedded_releases
+
+    present = set(frame["sha256"].unique())
+    out = []
+    for item in embedded_releases("monthly"):
+        if item.release not in near or item.sha256 in present:
             continue
-        ok, _, why = _verdict(cols, rows, reference)
-        if not ok:
-            assert why is not None
-            demote.append((rows, str(release), str(label), why))
-    if not demote:
+        found = _embedded_frame(item.file)
+        if found is not None:
+            out.append(found)
+    return [f for f in out if isinstance(f, pd.DataFrame)]
+
+
+@cache
+def _embedded_months() -> tuple[str, ...]:
+    """The data months of the embedded monthly releases, from their manifest as written.
+
+    Read without its validating models (checked when a release is used): most reads need
+    none of them.
+    """
+    import tomllib
+    from importlib import resources
+
+    # Through the parent package: importing hmcts_data._embedded would load its models.
+    manifest = resources.files("hmcts_data").joinpath("_embedded", "releases.toml")
+    text = manifest.read_text("utf-8")
+    entries = tomllib.loads(text).get("release", [])
+    return tuple(str(e.get("release")) for e in entries if e.get("publication") == "monthly")
+
+
+@cache
+def _embedded_frame(file: str) -> pd.DataFrame | None:
+    """One embedded release read (once per process); ``None`` when it cannot be read."""
+    import hashlib
+
+    from hmcts_data._embedded import embedded_bytes, embedded_releases
+    from hmcts_data._errors import HMCTSDataError
+    from hmcts_data.tables._schema import Provenance
+    from hmcts_data.tables.monthly import parse
+
+    item = next(i for i in embedded_releases("monthly") if i.file == file)
+    try:
+        data = embedded_bytes(item)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            prov = Provenance(
+                "monthly",
+                item.file,
+                hashlib.sha256(data).hexdigest(),
+                release=item.release,
+                source_url=item.source_url,
+            )
+            return parse(data, prov).frame()
+    except HMCTSDataError:
+        return None  # a damaged install: the releases in the call still decide
+
+
+def _objects(column: pd.Series[Any]) -> np.ndarray:
+    """A column as Python objects, ``None`` where missing."""
+    import numpy as np
+
+    return np.asarray(column.astype(object).where(column.notna(), None), dtype=object)
+
+
+def _few(items: Sequence[str], shown: int = 6) -> str:
+    """Up to ``shown`` items joined, and how many more: a warning stays readable."""
+    more = f"; and {len(items) - shown} more" if len(items) > shown else ""
+    return "; ".join(items[:shown]) + more
+
+
+def _apply(
+    frame: pd.DataFrame, positions: np.ndarray, changed: Sequence[tuple[_Column, _Decision]]
+) -> pd.DataFrame:
+    """``frame`` with each column's decision written on its rows (itself when nothing changes)."""
+    import numpy as np
+    import pandas as pd
+
+    names = ("jurisdiction", "measure", "breakdown", "unit", "mapping", "evidence")
+    current = {n: _objects(frame[n]) for n in names}
+    shift = frame["level_shift"].to_numpy(dtype=np.float64, na_value=np.nan)
+    new = {n: v.copy() for n, v in current.items()}
+    new_shift = shift.copy()
+    for c, d in changed:
+        rows = positions[c.rows]
+        key = d.key or (None, None, "")
+        for n, v in zip(("jurisdiction", "measure", "breakdown"), key, strict=True):
+            new[n][rows] = v
+        new["unit"][rows] = d.unit
+        new["mapping"][rows] = d.mapping
+        new["evidence"][rows] = d.evidence
+        new_shift[rows] = np.nan if d.level_shift is None else d.level_shift
+    same = all(
+        np.array_equal(pd.isna(new[n]), pd.isna(current[n]))
+        and bool((new[n][~pd.isna(new[n])] == current[n][~pd.isna(current[n])]).all())
+        for n in names
+    ) and np.array_equal(new_shift, shift, equal_nan=True)
+    if same:
         return frame
-    demoted = np.zeros(len(frame), dtype=bool)
-    for rows, release, label, why in demote:
-        # By position: a frame stacked without ignore_index repeats its index labels.
-        demoted[rows] = True
-        warn(
-            f"Release {release}: the inferred mapping of {label!r} is demoted to unmapped: "
-            f"{why}. Its figures are kept with a null jurisdiction and measure; please report "
-            "the header.",
-            UserWarning,
-            stacklevel=stacklevel + 1,
-        )
     out = frame.copy()
-    for column in ("jurisdiction", "measure", "mapping"):
-        out[column] = out[column].where(~demoted)
-    out["breakdown"] = out["breakdown"].where(~demoted, "")
+    for n in names:
+        out[n] = pd.Series(new[n], index=out.index, dtype=object).astype(frame[n].dtype)
+    out["level_shift"] = pd.arrays.FloatingArray(np.nan_to_num(new_shift), np.isnan(new_shift))
     return out

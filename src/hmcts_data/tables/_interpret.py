@@ -593,7 +593,39 @@ def read_label(label: str, grammar: Grammar, *, title: str | None = None) -> Rea
     """
     found = scan(words(label), grammar)
     title_scan = None if title is None else scan(words(title), grammar)
-    return decide(found, grammar, title=title_scan, label=label)
+    reading = decide(found, grammar, title=title_scan, label=label)
+    if reading.problem is not None:
+        # A leading prefix that names only where the figures come from ("Family Court - ",
+        # "HMCTS Probate service: ") may be read past when the rest says it more precisely.
+        rest = _after_prefix(label, grammar)
+        if rest is not None:
+            again = decide(scan(words(rest), grammar), grammar, title=title_scan, label=rest)
+            if again.problem is None:
+                return again
+    return reading
+
+
+_PREFIX = re.compile(r"^(.+?)(?:\s+[-\u2010-\u2015]+\s+|\s*:\s+|_-_)(.+)$")
+
+
+def _after_prefix(label: str, grammar: Grammar) -> str | None:
+    """The label after a leading prefix naming jurisdictions or scope only; ``None`` if none."""
+    found = _PREFIX.match(label)
+    if found is None:
+        return None
+    prefix = scan(words(found[1]), grammar)
+    if (
+        prefix.leftover
+        or prefix.measures
+        or prefix.qualifiers
+        or prefix.staged
+        or prefix.stated
+        or prefix.ages
+    ):
+        return None
+    rest = scan(words(found[2]), grammar)
+    # The rest must name its own jurisdiction: the prefix is only dropped for a narrower one.
+    return found[2] if rest.jurisdictions else None
 
 
 @cache

@@ -45,11 +45,11 @@ _BREAKDOWN: Final = re.compile(r"^(?:[a-z0-9]+(?:_[a-z0-9]+)*)?$")
 def normalise_header(label: str) -> str:
     """Return the matching key of a published header.
 
-    Rules, in order: trim; keep a trailing ``_<digits>`` as `` #<digits>``; drop a footnote digit
-    glued to a lower-case letter (``petition5``); unify the ``Probate - ``/``Probate- ``/
-    ``Probate_`` separator; underscores to spaces; a dash with a space on either side becomes
-    `` - ``; drop commas; separate ``)(``; close an unclosed parenthesis; collapse whitespace;
-    case-fold.
+    Rules, in order: trim (trailing commas too); keep a trailing ``_<digits>`` as
+    `` #<digits>``; drop a footnote digit glued to a lower-case letter (``petition5``); unify
+    the ``Probate - ``/``Probate- ``/``Probate_`` separator; underscores to spaces; a dash with
+    a space on either side becomes `` - ``; drop commas; separate ``)(``; close an unclosed
+    parenthesis; collapse whitespace; case-fold.
 
     Args:
         label: The header exactly as published.
@@ -65,7 +65,8 @@ def normalise_header(label: str) -> str:
         >>> normalise_header("PRIVATE_RECEIPT TO FINAL ORDER_S8 CARE ORDERS")
         'private receipt to final order s8 care orders'
     """
-    text = label.replace("\u00a0", " ").strip()
+    # Commas are dropped below; trailing ones go first, so a ``_<digits>`` suffix stays last.
+    text = label.replace("\u00a0", " ").strip().rstrip(",").strip()
     text = _SUFFIX.sub(r" #\1", text)
     text = _FOOTNOTE.sub("", text)
     text = _PROBATE.sub("Probate - ", text)

@@ -20,6 +20,12 @@ marker          string                 why missing (``blank``, ``NA``, ``[x]`` .
                                        qualifier (``[p]``, ``[r]``); ``<NA>`` for a plain figure
 mapping         category               how the key was found: ``exact`` (a label on record),
                                        ``inferred`` (interpreted wording); null if unmapped
+evidence        category               what an ``inferred`` key rests on: ``label`` (the wording
+                                       alone), ``figures`` (the figures it shares with an
+                                       earlier release), ``both``; null unless ``inferred``
+level_shift     Float64                the whole-series revision this column made against the
+                                       earlier release it continues (median relative change of
+                                       the shared months, ``0.12`` for +12%); ``<NA>`` if none
 source_label    string                 the header or row label exactly as published
 source_sheet    string                 sheet name for workbooks; ``<NA>`` for CSV
 source_file     string                 file name of the source
@@ -50,6 +56,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "EVIDENCE",
     "MAPPINGS",
     "TIDY_COLUMNS",
     "ColumnSpec",
@@ -83,6 +90,11 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 #: from a wording not on record (the header interpreter; every label of the publications whose
 #: real files have not been seen). Null: not mapped (jurisdiction or measure unknown).
 MAPPINGS: Final = ("exact", "inferred")
+#: The values of the ``evidence`` column: what an inferred key rests on. ``label``: the wording
+#: alone (no earlier release shares its months); ``figures``: the figures it shares with an
+#: earlier release's series, the wording being unsure; ``both``: the wording and the figures agree.
+EVIDENCE: Final = ("label", "figures", "both")
+_INFERRED_CODE: Final = MAPPINGS.index("inferred")
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,24 @@ TIDY_COLUMNS: Final[tuple[TidyColumn, ...]] = (
         "crosswalk), 'inferred' (the header interpreter read a wording it had not seen); null "
         "when the label is not mapped (jurisdiction or measure null). Keep "
         "frame[frame['mapping'] == 'exact'] to use exact mappings only.",
+    ),
+    TidyColumn(
+        "evidence",
+        "category",
+        "What an inferred key rests on: 'label' (the wording alone: no earlier release held "
+        "shares its months), 'figures' (its figures match one earlier series clearly best, the "
+        "wording being unsure), 'both' (wording and figures agree); null unless mapping is "
+        "'inferred'. Keep frame[(frame['mapping'] == 'exact') | (frame['evidence'] == 'both')] "
+        "for exact or label-confirmed mappings only.",
+    ),
+    TidyColumn(
+        "level_shift",
+        "Float64",
+        "A whole-series revision: how far this column's figures moved, as a whole and in one "
+        "direction, from the earlier release's series it continues (median relative change of "
+        "the settled months they share; 0.12 for +12%); <NA> when none was found. In series() "
+        "only the first figure taken from the revising release carries it: where the series "
+        "switches level.",
     ),
     TidyColumn("source_label", "string", "The header or row label exactly as published."),
     TidyColumn("source_sheet", "string", "Sheet name for workbooks; <NA> for CSV files."),
@@ -246,6 +276,7 @@ def _dtypes() -> Mapping[str, Any]:
         "measure": sorted(vocab.measure),
         "unit": sorted(vocab.unit),
         "mapping": list(MAPPINGS),
+        "evidence": list(EVIDENCE),
     }
     out: dict[str, Any] = {}
     for col in TIDY_COLUMNS:
@@ -682,6 +713,7 @@ def _melt(
         "measure": _block_codes("measure", [s.measure for s in specs], provenance),
         "unit": _block_codes("unit", [s.unit for s in specs], provenance),
         "mapping": _block_codes("mapping", [_mapping(s) for s in specs], provenance),
+        "evidence": _block_codes("evidence", [_evidence(s) for s in specs], provenance),
     }
     return TidyParts(
         provenance=provenance,
@@ -753,6 +785,7 @@ def check_parts(parts: TidyParts) -> None:
         unmarked=sum(parts.markers[i] is None for i in missing),
         unmapped=(codes["jurisdiction"] < 0) | (codes["measure"] < 0),
         mapping_null=codes["mapping"] < 0,
+        evidence_wrong=(codes["evidence"] >= 0) != (codes["mapping"] == _INFERRED_CODE),
         reversed_period=bool((parts.starts > parts.ends).any()),
         releases=[prov.release or ""],
         hashes=[prov.sha256 or ""],
@@ -819,6 +852,10 @@ def tidy_frame(parts: Sequence[TidyParts]) -> pd.DataFrame:
         "value": pd.arrays.FloatingArray(value, np.isnan(value)),
         "marker": pd.array(np.array(markers, dtype=object), dtype=dtypes["marker"]),
         "mapping": categorical("mapping"),
+        "evidence": categorical("evidence"),
+        "level_shift": pd.arrays.FloatingArray(
+            np.zeros(len(value), dtype=np.float64), np.ones(len(value), dtype=bool)
+        ),
         "source_label": pd.array(per_block(lambda p: p.labels), dtype=dtypes["source_label"]),
         "source_sheet": per_file([p.provenance.sheet for p in parts]),
         "source_file": per_file([p.provenance.source_file for p in parts]),
@@ -833,6 +870,14 @@ def _mapping(spec: ColumnSpec) -> str | None:
     if spec.jurisdiction is None or spec.measure is None:
         return None
     return spec.mapping
+
+
+def _evidence(spec: ColumnSpec) -> str | None:
+    """The ``evidence`` of a column as parsed: its wording (``label``) when inferred, else null.
+
+    Figures become evidence only across releases (``hmcts_data.tables._confirm``).
+    """
+    return "label" if _mapping(spec) == "inferred" else None
 
 
 def _cell_error(spec: ColumnSpec, provenance: Provenance) -> ParseError:
@@ -936,6 +981,8 @@ def validate_tidy(
         unmarked=int((nulls["value"] & nulls["marker"]).sum()),
         unmapped=(frame["jurisdiction"].isna() | frame["measure"].isna()).to_numpy(),
         mapping_null=frame["mapping"].isna().to_numpy(),
+        evidence_wrong=frame["evidence"].notna().to_numpy()
+        != (frame["mapping"] == "inferred").fillna(False).to_numpy(dtype=bool),
         reversed_period=bool((frame["period_start"] > frame["period_end"]).any()),
         # A frame holds a handful of distinct releases and hashes: match each once.
         releases=frame["release"].unique(),
@@ -958,6 +1005,7 @@ def _broken_rule(
     unmarked: int,
     unmapped: Any,
     mapping_null: Any,
+    evidence_wrong: Any,
     reversed_period: bool,
     releases: Iterable[str],
     hashes: Iterable[str],
@@ -975,6 +1023,8 @@ def _broken_rule(
         unmarked: Missing values without a marker.
         unmapped: Per row (or block): jurisdiction or measure is null.
         mapping_null: Per row (or block): ``mapping`` is null.
+        evidence_wrong: Per row (or block): ``evidence`` is set where ``mapping`` is not
+            ``inferred``, or missing where it is.
         reversed_period: Some ``period_start`` is after its ``period_end``.
         releases: The distinct ``release`` values.
         hashes: The distinct ``sha256`` values.
@@ -994,6 +1044,8 @@ def _broken_rule(
             "'mapping' must be null exactly where jurisdiction or measure is null "
             "(and 'exact' or 'inferred' elsewhere)"
         )
+    if bool(evidence_wrong.any()):
+        return "'evidence' must be set exactly where 'mapping' is 'inferred'"
     if reversed_period:
         return "a period_start is after its period_end"
     if not all(_RELEASE.match(v) for v in releases):

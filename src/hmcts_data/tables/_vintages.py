@@ -18,14 +18,20 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from hmcts_data._errors import ParseError
-from hmcts_data.tables._confirm import confirm_inferred
+from hmcts_data.tables._confirm import decide_mappings
 from hmcts_data.tables._schema import TIDY_COLUMNS, validate_tidy
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["REVISION_COLUMNS", "latest_series", "revisions"]
+__all__ = [
+    "REVISION_COLUMNS",
+    "latest_series",
+    "newest_of_confirmed",
+    "revisions",
+    "revisions_of_decided",
+]
 
 _TIDY: Final = tuple(c.name for c in TIDY_COLUMNS)
 _KEY: Final = "_figure"
@@ -48,6 +54,7 @@ REVISION_COLUMNS: Final = (
     "new_release",
     "old_marker",
     "new_marker",
+    "level_shift",
     "source_label",
 )
 
@@ -61,7 +68,7 @@ _MAX_SCALE: Final = 12
 #: A scaled value below this has at most 15 significant digits: an exact integer in a double,
 #: and the double's shortest repr is that decimal, so integer arithmetic equals Decimal's.
 _EXACT_BELOW: Final = 1e15
-_KINDS: Final = ("revised", "filled", "withdrawn")
+_KINDS: Final = ("revised", "filled", "withdrawn", "whole_series")
 
 
 def _check_columns(frame: pd.DataFrame) -> None:
@@ -339,11 +346,11 @@ def latest_series(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.Data
         {'2025-04': 59, '2025-05': 767}
     """
     # An inferred mapping that disagrees with the series it joins is demoted first.
-    return newest_of_confirmed(confirm_inferred(frame, stacklevel=3), skip_missing=skip_missing)
+    return newest_of_confirmed(decide_mappings(frame, stacklevel=3), skip_missing=skip_missing)
 
 
 def newest_of_confirmed(frame: pd.DataFrame, *, skip_missing: bool = False) -> pd.DataFrame:
-    """:func:`latest_series` of a frame :func:`confirm_inferred` has already seen.
+    """:func:`latest_series` of a frame :func:`decide_mappings` has already seen.
 
     ``series()`` confirms before it filters (so a demoted column leaves every series it was
     refused from), and ``load(..., "all")`` confirms what it stacks; neither pays twice.
@@ -354,7 +361,34 @@ def newest_of_confirmed(frame: pd.DataFrame, *, skip_missing: bool = False) -> p
     picked = _newest_rows(frame, _figure_key(frame), skip_missing=skip_missing)
     if tuple(frame.columns) != _TIDY:
         frame = frame.loc[:, list(_TIDY)]
-    return validate_tidy(frame.take(picked).reset_index(drop=True))
+    return validate_tidy(_mark_switches(frame.take(picked).reset_index(drop=True)))
+
+
+def _mark_switches(series: pd.DataFrame) -> pd.DataFrame:
+    """Keep ``level_shift`` only where a series switches to the release that revised it whole.
+
+    ``series`` is one row per figure, each series in period order: the first row taken from a
+    revising release keeps the revision's size; the rest of that run is ``<NA>``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    shift = series["level_shift"].to_numpy(dtype=np.float64, na_value=np.nan)
+    marked = ~np.isnan(shift)
+    if not marked.any():
+        return series
+    # Rows of one series and one release, each after the one before it.
+    same = np.ones(len(series), dtype=bool)
+    same[0] = False
+    for name in ("publication", "jurisdiction", "measure", "breakdown", "unit", "release"):
+        column = series[name]
+        values = np.asarray(column.astype(object).where(column.notna(), None), dtype=object)
+        same[1:] &= values[1:] == values[:-1]
+    keep = marked & ~(same & np.append(False, marked[:-1]))
+    shift[~keep] = np.nan
+    out = series.copy()
+    out["level_shift"] = pd.arrays.FloatingArray(np.nan_to_num(shift), np.isnan(shift))
+    return out
 
 
 def revisions(frame: pd.DataFrame) -> pd.DataFrame:
@@ -366,7 +400,10 @@ def revisions(frame: pd.DataFrame) -> pd.DataFrame:
     * ``"revised"``: a value replaced by a different value (``change`` = new - old);
     * ``"filled"``: missing in the older release, present in the newer one (typically the
       latest month's family figures, published a month late);
-    * ``"withdrawn"``: present in the older release, missing in the newer one.
+    * ``"withdrawn"``: present in the older release, missing in the newer one;
+    * ``"whole_series"``: a value replaced as part of a whole-series revision (the newer
+      release moved every shared month of the series one way; ``level_shift`` gives the
+      revision's size, ``change`` this figure's).
 
     A figure missing in both releases is not a change, even when its marker differs
     (``blank`` then ``NA``). Filter on ``kind == "revised"`` for revisions in the narrow sense.
@@ -394,10 +431,14 @@ def revisions(frame: pd.DataFrame) -> pd.DataFrame:
         >>> sorted(set(hmcts_data.revisions(both)["kind"]))
         ['filled', 'revised']
     """
+    return revisions_of_decided(decide_mappings(frame, stacklevel=3))
+
+
+def revisions_of_decided(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`revisions` of a frame :func:`decide_mappings` has already seen (one decision)."""
     import numpy as np
     import pandas as pd
 
-    frame = confirm_inferred(frame, stacklevel=3)
     _check_columns(frame)
     # Figures numbered by first appearance: rows that tie in the final sort (unmapped columns
     # of one period, say) keep that order.
@@ -415,7 +456,9 @@ def revisions(frame: pd.DataFrame) -> pd.DataFrame:
     withdrawn = has_old & old_present & ~new_present
     changed = revised | filled | withdrawn
     old, new, revised = old[changed], new[changed], revised[changed]
-    kind = np.where(revised, 0, np.where(filled[changed], 1, 2))
+    # A figure of a column that revised its whole series is part of that revision.
+    whole = ~np.isnan(frame["level_shift"].to_numpy(dtype=np.float64, na_value=np.nan))[new]
+    kind = np.where(revised, np.where(whole, 3, 0), np.where(filled[changed], 1, 2))
 
     def at(name: str, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
         taken: pd.api.extensions.ExtensionArray = frame[name].array.take(rows)
@@ -446,6 +489,7 @@ def revisions(frame: pd.DataFrame) -> pd.DataFrame:
             "new_release": at("release", new).astype(text),
             "old_marker": at("marker", old).astype(text),
             "new_marker": at("marker", new).astype(text),
+            "level_shift": pd.Series(at("level_shift", new)).astype("Float64").array,
             "source_label": at("source_label", new),
         }
     )

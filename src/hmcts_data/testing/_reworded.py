@@ -13,7 +13,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
-__all__ = ["REWORDED_D", "UNREADABLE_D", "reword_headers"]
+__all__ = ["REWORDED_D", "UNREADABLE_D", "revise_whole_series", "reword_headers"]
 
 #: Era D header -> its SYNTHETIC rewording. Every value maps to the same series as its key.
 REWORDED_D: Final = MappingProxyType(
@@ -139,3 +139,51 @@ def reword_headers(data: bytes) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow([table.get(h, h) for h in header])
     return (out.getvalue() + rest).encode("utf-8")
+
+
+def revise_whole_series(
+    data: bytes, prefix: str, low: float, high: float, *, seed: int = 0
+) -> bytes:
+    r"""Revise every figure of the columns whose header starts with ``prefix``, one way.
+
+    A SYNTHETIC whole-series revision (a publisher re-basing one jurisdiction's history): each
+    figure is multiplied by ``1 + r`` with ``r`` drawn per month between ``low`` and ``high``
+    (both positive, or both negative). Whole counts stay whole; decimals keep one place.
+
+    Args:
+        data: A SYNTHETIC monthly CSV (header row first).
+        prefix: Header prefix of the columns to revise (``"Employment Tribunal"``).
+        low: Smallest relative revision.
+        high: Largest relative revision.
+        seed: Seed of the per-month revisions.
+
+    Returns:
+        The same file with those columns' figures revised.
+
+    Example:
+        >>> from datetime import date
+        >>> from hmcts_data.testing import monthly_csv
+        >>> raw = monthly_csv("D", date(2025, 4, 1), 13).data
+        >>> out = revise_whole_series(raw, "Employment Tribunal", 0.07, 0.21)
+        >>> out.split(b"\\n")[0] == raw.split(b"\\n")[0], out != raw
+        (True, True)
+    """
+    import csv
+    import io
+    import random
+
+    rng = random.Random(f"{seed}|{prefix}|{low}|{high}")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    revised = {j for j, h in enumerate(rows[0]) if h.startswith(prefix)}
+    for row in rows[1:]:
+        factor = 1 + rng.uniform(low, high)
+        for j in revised:
+            cell = row[j].replace(",", "")
+            try:
+                value = float(cell)
+            except ValueError:
+                continue  # a marker: nothing to revise
+            row[j] = f"{value * factor:.1f}" if "." in cell else str(round(value * factor))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
