@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -314,3 +315,66 @@ def test_read_links_by_figures_against_the_embedded_real_releases(real_samples: 
         both = hmcts_data.series(frame=pd.concat([older, frame], ignore_index=True))
     et = both[(both["jurisdiction"] == "employment_tribunal") & (both["measure"] == "receipts")]
     assert "2025-05" in set(et["release"])
+
+
+# -- end to end through the local GOV.UK stand-in ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def revised_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, object]]:
+    # The newest release rewords its labels and revises the whole of one jurisdiction.
+    from hmcts_data.testing import FakeGovUK, SiteFile, SiteRelease, build_site
+    from hmcts_data.testing._site import MIME_CSV
+
+    made = monthly_releases("D", date(2025, 1, 1), 4, seed=9)
+    by_month = {r.last_month: r for r in made}
+
+    def files(release: SiteRelease) -> list[SiteFile] | None:
+        if release.publication != "monthly" or release.latest_month is None:
+            return None
+        run = by_month.get(release.latest_month)
+        if run is None:
+            return None
+        body = run.data
+        if run is made[-1]:
+            body = revise_whole_series(
+                reword_headers(body), "First-tier Tribunal (Social Security", 0.07, 0.21
+            )
+        return [SiteFile(f"SYNTHETIC_{run.filename}", body, MIME_CSV, "SYNTHETIC MI (CSV)")]
+
+    with FakeGovUK() as fake:
+        build_site(fake, monthly=4, last_month=date(2025, 4, 1), files=files)
+        yield tmp_path_factory.mktemp("revised-cache"), fake
+
+
+def test_a_revised_reworded_release_continues_its_series_through_the_stand_in(
+    revised_site: tuple[Path, object],
+) -> None:
+    from tests._e2e import client_for
+
+    cache, fake = revised_site
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with client_for(fake, cache) as client:  # type: ignore[arg-type]
+            series = hmcts_data.series(jurisdiction="sscs", client=client)
+            changes = hmcts_data.release_changes(client=client)
+    lines = [str(w.message) for w in caught if "whole series" in str(w.message)]
+    assert lines
+    assert all("\n" not in line for line in lines)
+    counts = {"receipts", "disposals", "outstanding"}
+    assert counts <= set(series["measure"])
+    for measure in counts:
+        rows = series[(series["measure"] == measure) & (series["breakdown"] == "")]
+        assert "2025-04" in set(rows["release"]), measure  # the revised figures are kept
+        marked = rows[rows["level_shift"].notna()]
+        assert len(marked) == 1, measure
+        assert marked["release"].iloc[0] == "2025-04"
+        assert 0.07 <= float(marked["level_shift"].iloc[0]) <= 0.21
+        assert (rows["release"] != "2025-04").any()  # older releases' months continue before it
+    # release_changes() takes the same decision: the series are mapped and revised whole.
+    assert changes.new_release == "2025-04"
+    assert counts <= set(
+        changes.whole_series.loc[changes.whole_series["jurisdiction"] == "sscs", "measure"]
+    )
+    sscs = changes.figures[changes.figures["jurisdiction"] == "sscs"]
+    assert counts <= set(sscs["measure"])

@@ -288,3 +288,52 @@ def test_the_real_era_d_file_reworded_keeps_every_figure_on_its_series(real_samp
     assert len(joined) == len(inferred)
     assert joined["value_new"].equals(joined["value_old"])
     assert (joined["source_label_old"].map(dict(REWORDED_D)) == joined["source_label_new"]).all()
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [
+        # Connectives and fillers.
+        (
+            "Probate - average weeks from submission to grant issued (digital applications "
+            "that were not stopped)",
+            ("probate", "submission_to_grant", "digital_not_stopped"),
+        ),
+        (
+            "Probate - Documents Upload to Grant Issued (weeks) (Digital applications which "
+            "were stopped)",
+            ("probate", "documents_upload_to_grant", "digital_stopped"),
+        ),
+        # A leading prefix naming a broader jurisdiction.
+        ("Family Court - Private Family Law Receipts", ("family_private_law", "receipts", "")),
+        # "average ... from A to B" with a qualifier: the stages are endpoints.
+        (
+            "Immigration and Asylum - average weeks from receipt to disposal (all appeal types)",
+            ("immigration_asylum", "timeliness", ""),
+        ),
+        (
+            "Public Family Law - average weeks taken for disposal, all public law case types",
+            ("family_public_law", "timeliness", ""),
+        ),
+        # "all X and Y" totals.
+        ("Probate - receipts (all digital and paper applications)", ("probate", "receipts", "")),
+    ],
+)
+def test_the_grammar_reads_past_words_it_does_not_need(
+    label: str, key: tuple[str, str, str]
+) -> None:
+    reading = interpret_label(label)
+    assert reading.problem is None, reading.problem
+    assert (reading.jurisdiction, reading.measure, reading.breakdown) == key
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Family Court - receipts and disposals",  # two measures: still refused
+        "Civil - Employment Tribunal receipts",  # two narrow jurisdictions: no prefix to drop
+        "Employment Tribunal receipts (excluding multiples)",  # a word that changes the meaning
+    ],
+)
+def test_the_grammar_still_refuses_what_it_cannot_read(label: str) -> None:
+    assert interpret_label(label).problem is not None

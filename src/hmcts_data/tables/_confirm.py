@@ -49,9 +49,9 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 from hmcts_data._warn import warn
 
@@ -181,9 +181,8 @@ class _Column:
     values: np.ndarray  # one per month of the frame's month index, NaN where missing
     latest: int  # month index of its file's latest month
     output: bool  # a column of the frame (not of a held release)
-    evidence: str | None = None
-    level_shift: float | None = None
-    notes: list[str] = field(default_factory=list)
+    evidence: str | None = None  # as it came in
+    level_shift: float | None = None  # as it came in
 
 
 @dataclass
@@ -205,34 +204,64 @@ def _columns(frame: pd.DataFrame, n_out: int) -> list[_Column]:
         frame["period_start"].to_numpy(dtype="datetime64[ns]").view("i8"), return_inverse=True
     )
     values = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
-    groups = frame.groupby(_GROUP, observed=True, sort=False, dropna=False).indices
-    latest_of = pd.Series(month_of).groupby(frame["sha256"].to_numpy(dtype=object)).max()
+    # One integer per column of a file: the key columns' codes combined (one groupby on it).
+    code = np.zeros(len(frame), dtype=np.int64)
+    for name in _GROUP:
+        found, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        code = code * (len(uniques) + 1) + found
+        if len(uniques) > 1 and int(code.max(initial=0)) > 2**40:
+            code = np.unique(code, return_inverse=True)[1].astype(np.int64)
+    _, first_of, column_of = np.unique(code, return_index=True, return_inverse=True)
+    order = np.argsort(column_of, kind="stable")
+    bounds = np.searchsorted(column_of[order], np.arange(len(first_of) + 1))
+    sha = frame["sha256"].to_numpy(dtype=object)
+    latest_of = pd.Series(month_of).groupby(sha).max()
     file_latest = {str(k): int(v) for k, v in latest_of.items()}
-    out = []
-    for key, found in sorted(groups.items(), key=lambda item: int(item[1][0])):
-        publication, release, sha, label, jurisdiction, measure, breakdown = cast(
-            "tuple[Any, ...]", key
+    text = {
+        name: _objects(frame[name])
+        for name in (
+            "publication",
+            "release",
+            "source_file",
+            "source_label",
+            "jurisdiction",
+            "measure",
+            "breakdown",
+            "unit",
+            "mapping",
+            "evidence",
         )
-        rows = np.asarray(found, dtype=np.int64)
-        first = int(rows[0])
-        vector = np.full(len(months), np.nan)
-        vector[month_of[rows]] = values[rows]
-        mapped = not (pd.isna(jurisdiction) or pd.isna(measure))
-        mapping: Any = frame["mapping"].iat[first]
+    }
+    shift = frame["level_shift"].to_numpy(dtype=np.float64, na_value=np.nan)
+    # Every column's figures by month, filled at once (a row per column).
+    grid = np.full((len(first_of), len(months)), np.nan)
+    grid[column_of, month_of] = values
+    out = []
+    for k in np.argsort(first_of, kind="stable"):
+        rows = order[bounds[k] : bounds[k + 1]]
+        first = int(first_of[k])
+        vector = grid[k]
+        jurisdiction, measure = text["jurisdiction"][first], text["measure"][first]
+        mapped = jurisdiction is not None and measure is not None
+        mapping = text["mapping"][first]
         out.append(
             _Column(
                 rows=rows,
-                publication=str(publication),
-                release=str(release),
-                file=str(frame["source_file"].iat[first]),
-                sha256=str(sha),
-                label=str(label),
-                key=(str(jurisdiction), str(measure), str(breakdown)) if mapped else None,
-                unit=str(frame["unit"].iat[first]),
-                mapping=None if pd.isna(mapping) else str(mapping),
+                publication=str(text["publication"][first]),
+                release=str(text["release"][first]),
+                file=str(text["source_file"][first]),
+                sha256=str(sha[first]),
+                label=str(text["source_label"][first]),
+                key=(str(jurisdiction), str(measure), str(text["breakdown"][first] or ""))
+                if mapped
+                else None,
+                unit=str(text["unit"][first]),
+                mapping=None if mapping is None else str(mapping),
                 values=vector,
-                latest=int(file_latest[str(sha)]),
+                latest=int(file_latest[str(sha[first])]),
                 output=first < n_out,
+                evidence=text["evidence"][first],
+                level_shift=None if np.isnan(shift[first]) else float(shift[first]),
             )
         )
     return out
@@ -404,6 +433,31 @@ class _Reference:
                 float(distance[k]), int(both[k].sum()), float(size[k]), one_way, c.release, c.label
             )
         return out
+
+    def own(self, column: _Column, series: tuple[_Key, str]) -> Link | None:
+        """A whole-series revision of one earlier series by ``column``, if it is one.
+
+        Compared with the newest release sharing enough settled months; ``None`` when that
+        is not a whole-series revision (the check of an exact column: most end at the first
+        month that moved the other way).
+        """
+        import numpy as np
+
+        held = self._by_series.get(series, [])
+        for old in sorted(held, key=lambda c: c.release, reverse=True):
+            if old.release >= column.release:
+                continue
+            settled = old.values.copy()
+            settled[old.latest] = np.nan
+            both = ~np.isnan(column.values) & ~np.isnan(settled)
+            if int(both.sum()) < MIN_SETTLED:
+                continue
+            x, y = column.values[both], settled[both]
+            if not ((x >= y).all() or (x <= y).all()):
+                return None
+            link = Link(*compare(column.values, settled), old.release, old.label)
+            return link if link.kind == "shift" else None
+        return None
 
     def provisional(self, column: _Column, series: tuple[_Key, str]) -> tuple[float, str] | None:
         """The difference on the one provisional month ``column`` shares with ``series``."""
@@ -604,6 +658,10 @@ def decide_mappings(
     for c in columns:
         by_file.setdefault((c.release, c.sha256), []).append(c)
     reference = _Reference()
+    # What each column came in with: a frame decided before comes back untouched.
+    key_in = {id(c): c.key for c in columns}
+    unit_in = {id(c): c.unit for c in columns}
+    mapping_in = {id(c): c.mapping for c in columns}
     changed: list[tuple[_Column, _Decision]] = []
     notes: dict[tuple[str, str], list[str]] = {}
     # Releases oldest first: a column decided now is a series the next release may continue.
@@ -622,11 +680,11 @@ def decide_mappings(
             _one_key_each(cols, decided)
             for c, d in zip(cols, decided, strict=True):
                 if d.key is not None and d.mapping == "exact":
-                    link = reference.links(c, unit=c.unit).get((d.key, d.unit))
-                    if link is not None and link.kind == "shift":
+                    link = reference.own(c, (d.key, d.unit))
+                    if link is not None:
                         d.level_shift = link.size
                 if d.level_shift is not None and d.key is not None:
-                    link = reference.links(c, unit=d.unit).get((d.key, d.unit))
+                    link = reference.own(c, (d.key, d.unit))
                     if link is not None:
                         notes.setdefault(key, []).append(
                             f"{_name(d.key)} {d.level_shift:+.1%} against release "
@@ -645,7 +703,10 @@ def decide_mappings(
                 if d.key is not None:
                     c.key, c.unit, c.mapping = d.key, d.unit, d.mapping
                     reference.add(c)
-                if c.output:
+                if c.output and (
+                    (d.key, d.unit, d.mapping, d.evidence, d.level_shift)
+                    != (key_in[id(c)], unit_in[id(c)], mapping_in[id(c)], c.evidence, c.level_shift)
+                ):
                     changed.append((c, d))
     out = _apply(frame, positions, changed)
     for (release, sha), lines in notes.items():
@@ -775,6 +836,8 @@ def _apply(
     import numpy as np
     import pandas as pd
 
+    if not changed:
+        return frame
     names = ("jurisdiction", "measure", "breakdown", "unit", "mapping", "evidence")
     current = {n: _objects(frame[n]) for n in names}
     shift = frame["level_shift"].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -789,13 +852,6 @@ def _apply(
         new["mapping"][rows] = d.mapping
         new["evidence"][rows] = d.evidence
         new_shift[rows] = np.nan if d.level_shift is None else d.level_shift
-    same = all(
-        np.array_equal(pd.isna(new[n]), pd.isna(current[n]))
-        and bool((new[n][~pd.isna(new[n])] == current[n][~pd.isna(current[n])]).all())
-        for n in names
-    ) and np.array_equal(new_shift, shift, equal_nan=True)
-    if same:
-        return frame
     out = frame.copy()
     for n in names:
         out[n] = pd.Series(new[n], index=out.index, dtype=object).astype(frame[n].dtype)

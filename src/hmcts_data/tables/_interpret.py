@@ -623,9 +623,13 @@ def _after_prefix(label: str, grammar: Grammar) -> str | None:
         or prefix.ages
     ):
         return None
-    rest = scan(words(found[2]), grammar)
-    # The rest must name its own jurisdiction: the prefix is only dropped for a narrower one.
-    return found[2] if rest.jurisdictions else None
+    rest_words = words(found[2])
+    # The rest must name its own jurisdiction, narrower and in the prefix's words ("Family
+    # Court - Private Family Law"): a prefix naming another one ("Civil - ET") is no prefix.
+    said = {w for w in words(found[1]) if w not in grammar.filler}
+    if not scan(rest_words, grammar).jurisdictions or not said <= set(rest_words):
+        return None
+    return found[2]
 
 
 @cache
