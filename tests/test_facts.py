@@ -12,12 +12,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import tomllib
-import typing
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 import pytest
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from hmcts_data import ParseError, _build
 from hmcts_data.tables import (
@@ -28,6 +27,7 @@ from hmcts_data.tables import (
     _monthly_crosswalk,
     _schema,
 )
+from tests._pydantic import strict_adapter
 
 _CACHED: tuple[Any, ...] = (
     _schema.vocabulary,
@@ -62,25 +62,6 @@ _CLASSES: dict[str, type] = {
     "common_crosswalk.toml": _crosswalk.Common,
     **dict.fromkeys(_crosswalk.crosswalk_files().values(), _crosswalk.Crosswalk),
 }
-
-
-def _adapter(cls: type) -> TypeAdapter[Any]:
-    """Pydantic's validator of ``cls``, refusing unknown keys as :func:`_build.build` does.
-
-    Pydantic ignores unknown keys of a plain dataclass unless the class says otherwise; the
-    setting is pydantic's own, so it is given here, to every dataclass ``cls`` reaches.
-    """
-
-    def forbid(hint: Any) -> None:
-        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-            hint.__pydantic_config__ = {"extra": "forbid"}  # type: ignore[attr-defined]
-            for inner in typing.get_type_hints(hint).values():
-                forbid(inner)
-        for arg in typing.get_args(hint):
-            forbid(arg)
-
-    forbid(cls)
-    return TypeAdapter(cls)
 
 
 def _clear() -> None:
@@ -121,7 +102,7 @@ def test_every_fact_file_has_a_loader_and_every_loader_a_file() -> None:
 @pytest.mark.parametrize("file", sorted(_CLASSES))
 def test_pydantic_validates_every_packaged_file_into_the_same_objects(file: str) -> None:
     cls = _CLASSES[file]
-    by_pydantic = _adapter(cls).validate_python(_raw(file))
+    by_pydantic = strict_adapter(cls).validate_python(_raw(file))
     loaded = _LOADERS[file]()
     assert by_pydantic == loaded
     assert by_pydantic == _build.build(cls, _raw(file))
@@ -171,7 +152,7 @@ def test_a_broken_file_is_refused_naming_the_entry(
         # Pydantic refuses it too: the rules are the classes', whoever builds them. (Not the
         # TOML syntax error, nor text for a number, which pydantic's lax mode accepts.)
         with pytest.raises(ValidationError):
-            _adapter(_CLASSES[file]).validate_python(_raw(file))
+            strict_adapter(_CLASSES[file]).validate_python(_raw(file))
 
 
 @pytest.mark.usefixtures("fresh")
@@ -245,7 +226,7 @@ def test_build_fills_defaults_and_converts_lists_to_tuples() -> None:
         words=("p", "q"),
     )
     assert isinstance(tree.leaves[0].share, float)
-    assert tree == _adapter(_Tree).validate_python(
+    assert tree == strict_adapter(_Tree).validate_python(
         {
             "leaves": [{"name": "x", "kind": "b", "size": 2, "share": 1, "flag": True}],
             "by_name": {"y": {"name": "y", "note": "n"}},
@@ -280,4 +261,4 @@ def test_build_refuses_what_does_not_fit_naming_it(data: Any, needle: str) -> No
     lax = ("size: expected", "flag: expected")
     if not needle.startswith(lax) or "1.5" in repr(data):
         with pytest.raises(ValidationError):
-            _adapter(_Tree).validate_python(data)
+            strict_adapter(_Tree).validate_python(data)

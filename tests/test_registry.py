@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import io
 import json
 import os
@@ -13,13 +12,10 @@ import subprocess
 import sys
 import textwrap
 import tomllib
-import typing
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pydantic import TypeAdapter
 
 import hmcts_data
 from hmcts_data import NotFoundError, ParseError
@@ -30,32 +26,18 @@ from hmcts_data.cli import main
 from hmcts_data.tables import parser_for
 from hmcts_data.tables._crosswalk import crosswalk_files
 from hmcts_data.tables._fingerprint import fingerprints
+from tests._pydantic import strict_adapter
 
 
 def _text() -> str:
     return resources.files("hmcts_data").joinpath(FILE).read_text(encoding="utf-8")
 
 
-def _adapter(cls: type) -> TypeAdapter[Any]:
-    """Pydantic's validator of ``cls``, refusing unknown keys as the builder does."""
-
-    def forbid(hint: Any) -> None:
-        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-            hint.__pydantic_config__ = {"extra": "forbid"}  # type: ignore[attr-defined]
-            for inner in typing.get_type_hints(hint).values():
-                forbid(inner)
-        for arg in typing.get_args(hint):
-            forbid(arg)
-
-    forbid(cls)
-    return TypeAdapter(cls)
-
-
 def test_pydantic_validates_the_registry_into_the_same_objects() -> None:
     raw = tomllib.loads(_text())
     for pid, entry in raw["publication"].items():
         entry["id"] = pid
-    assert _adapter(Registry).validate_python(raw) == registry()
+    assert strict_adapter(Registry).validate_python(raw) == registry()
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from hmcts_data.tables._crosswalk import crosswalk_files
 from hmcts_data.testing._monthly_files import MonthlyFile, monthly_releases
 from hmcts_data.testing._server import FakeGovUK
 from hmcts_data.testing._site import MIME_CSV, Site, SiteFile, SiteRelease, build_site
@@ -84,8 +85,8 @@ def build_data_site(
                     f"SYNTHETIC HMCTS management information: {label} (CSV)",
                 )
             ]
-        if release.publication == "user-guide":
-            return None
+        if release.publication not in crosswalk_files():
+            return None  # a document (the user guide) keeps its default file
         return [
             SiteFile(
                 f"SYNTHETIC_{release.slug.replace('-', '_')}.csv",
