@@ -306,8 +306,8 @@ def test_every_publication_the_catalogue_lists_can_be_asked_for_by_id(tmp_path: 
             # Loaded, or a document whose message says how to get it, or data the snapshot
             # does not hold: never "Unknown publication".
             assert "Unknown publication" not in str(error)
-            if isinstance(error, ConfigurationError):
-                assert pub.kind == "document"
+            if pub.kind == "document":
+                assert isinstance(error, NotFoundError)
                 assert f".get({pub.id!r}).latest().download()" in str(error)
 
 
@@ -327,5 +327,5 @@ def test_the_listing_says_how_to_get_a_document(
     out = capsys.readouterr().out
     guide = out[out.index("\nuser-guide:") + 1 :]
     assert ".get('user-guide').latest().download()" in guide.splitlines()[1]
-    assert main(["--offline", "load", "user-guide"]) == EXIT_CODES[ConfigurationError]
+    assert main(["--offline", "load", "user-guide"]) == EXIT_CODES[NotFoundError]
     assert "a document" in capsys.readouterr().err

@@ -331,7 +331,7 @@ class Registry:
         Raises:
             NotFoundError: No such publication (or none whose files are parsed), with
                 suggestions.
-            ConfigurationError: With ``parsed``, a document (the user guide): the message
+                With ``parsed``, a document (the user guide) is one too, whose message
                 says how to get it instead.
 
         Example:
@@ -340,12 +340,13 @@ class Registry:
         """
         found = self.publication.get(publication)
         if found is not None and parsed and found.read is None and found.kind == "document":
-            from hmcts_data._errors import ConfigurationError
-
-            raise ConfigurationError(
+            # Not "unknown": the catalogue lists it. Not data either: say how to get it.
+            error = NotFoundError("data publication", publication, self.ids(parsed=True))
+            error.args = (
                 f"{publication!r} is the {found.title}, a document: load() and read() parse "
-                f"data. {found.how_to_get()}"
+                f"data. {found.how_to_get()}",
             )
+            raise error
         if found is None or (parsed and found.read is None):
             raise NotFoundError("publication", publication, self.ids(parsed=parsed))
         return found

@@ -338,7 +338,9 @@ def build_site(
         builder.reformed(month)
     builder.ad_hoc()
     builder.user_guide()
-    made = {page.release.publication for page in builder.pages}
+    # Monthly pages have their own maker even when none is asked for (monthly=0: the caller
+    # publishes its own, as build_embedded_site does); no example page stands in for them.
+    made = {page.release.publication for page in builder.pages} | {"monthly"}
     for entry in registry().publication.values():
         if entry.id not in made and entry.pages is not None and entry.pages.example:
             builder.example(entry.id, entry.pages.example, entry.title)
