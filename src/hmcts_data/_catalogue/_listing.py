@@ -253,6 +253,7 @@ class PublicationListing(NamedTuple):
         latest: The newest release that is not withdrawn (data month, else slug), or ``"-"``.
         note: What is known and unknown about it.
         lines: One :func:`release_line` per release, newest first.
+        how: For a document (not data), how to get it; ``None`` for data.
     """
 
     id: str
@@ -261,6 +262,7 @@ class PublicationListing(NamedTuple):
     latest: str
     note: str | None
     lines: tuple[str, ...]
+    how: str | None = None
 
 
 class Listing(NamedTuple):
@@ -304,9 +306,8 @@ class Listing(NamedTuple):
         for pub in self.publications:
             out += ["", f"{pub.id}: {pub.title} ({pub.status})"]
             shown = pub.lines if show_all else pub.lines[:SHOWN]
-            how = _how_to_get(pub.id)
-            if how:
-                out.append(f"  {how}")
+            if pub.how:
+                out.append(f"  {pub.how}")
             if not shown:
                 out.append(f"  no releases known. {pub.note or ''}".rstrip())
             out += ["  " + line for line in shown]
@@ -336,6 +337,7 @@ def listing_of(catalogue: Catalogue) -> Listing:
                 latest=(latest.key or latest.slug) if latest else "-",
                 note=pub.note,
                 lines=tuple(release_line(r) for r in pub.releases),
+                how=_how_to_get(pub.id),
             )
         )
     return Listing(
@@ -453,6 +455,7 @@ def _listing_from(data: dict[str, Any]) -> Listing:
                 latest=_text(p["latest"]),
                 note=None if p["note"] is None else _text(p["note"]),
                 lines=_texts(p["lines"]),
+                how=None if p.get("how") is None else _text(p["how"]),
             )
             for p in publications
         ),
