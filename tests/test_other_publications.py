@@ -123,7 +123,7 @@ def test_parsers_come_from_the_registry() -> None:
         assert parse is parser_for(publication)  # one parser per publication, built once
         assert f"{publication} publication" in (parse.__doc__ or "")
     assert parser_for("monthly").__module__ == "hmcts_data.tables.monthly"
-    with pytest.raises(NotFoundError, match="user-guide"):
+    with pytest.raises(NotFoundError, match=r"'user-guide' is the .*, a document"):
         parser_for("user-guide")  # a document: nothing to parse
 
 

@@ -105,8 +105,10 @@ def test_everything_that_names_publications_names_the_registrys() -> None:
     assert list(crosswalk_files()) == crosswalked
     for pid in read:
         assert callable(parser_for(pid))
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match="a document"):
         parser_for("user-guide")
+    with pytest.raises(NotFoundError):
+        parser_for("no-such-publication")
     # The CLI's help names them (wrapped lines may break after a hyphen).
     out = io.StringIO()
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
