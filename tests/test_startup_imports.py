@@ -95,8 +95,8 @@ def test_offline_catalogue_of_the_snapshot_imports_no_pydantic(tmp_path: Path, f
     assert "snapshot embedded in hmcts-data" in out
     unwanted = [
         *_NOT_FOR_THE_LISTING,
-        # The pre-built listing names its publications: no registry to read (a model that
-        # validates a publication id reads it).
+        # The kept listing names its publications and says how to get a document: no
+        # registry to read (a model that validates a publication id reads it).
         "tomllib",
         "hmcts_data._registry",
         "pydantic",

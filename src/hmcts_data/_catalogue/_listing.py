@@ -107,9 +107,16 @@ class Catalogue(Protocol):
     def releases(self) -> Sequence[Release]: ...
 
 
-#: The modules whose code decides what a listing holds: a listing kept in the cache is tied to
-#: their bytes as well as to the snapshot's, so a changed release line is never printed stale.
-_RENDERED_BY = ("_catalogue/_listing.py", "_catalogue/_models.py", "_display.py")
+#: The files whose contents decide what a listing holds (its code, and the registry's words on
+#: documents): a listing kept in the cache is tied to their bytes as well as to the snapshot's,
+#: so a changed release line is never printed stale.
+_RENDERED_BY = (
+    "_catalogue/_listing.py",
+    "_catalogue/_models.py",
+    "_display.py",
+    "_registry.py",
+    "publications.toml",
+)
 
 
 def utc_now() -> datetime:
