@@ -173,3 +173,9 @@ def test_endless_huge_and_odd_sources_are_refused_in_bounded_memory_and_time(
             assert "ParseError" in line, (label, call, done.stdout, done.stderr[-2000:])
             assert words in line, line
             assert float(line.split()[3]) < 30, line  # seconds to refuse
+
+
+def test_a_folder_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="is a folder, not a file") as info:
+        hmcts_data.read_tables(tmp_path)
+    assert info.value.file == str(tmp_path)

@@ -108,11 +108,15 @@ def read_source(source: Source) -> tuple[bytes, str]:
 def _read_path(path: Path, limit: int) -> bytes:
     try:
         info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        if stat.S_ISDIR(info.st_mode):
             raise ParseError(
-                f"{str(path)!r} is {kind} (a FIFO, a device or a socket is refused: it may "
-                "never end). Save the data to a file and read that.",
+                f"{str(path)!r} is a folder, not a file. Give the path of the file to read.",
+                file=str(path),
+            )
+        if not stat.S_ISREG(info.st_mode):
+            raise ParseError(
+                f"{str(path)!r} is not a regular file (a FIFO, a device or a socket is refused: "
+                "it may never end). Save the data to a file and read that.",
                 file=str(path),
             )
         if info.st_size > limit:
