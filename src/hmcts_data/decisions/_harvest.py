@@ -511,7 +511,7 @@ def _fetch(
         journal = None
     resumed = journal is not None
     today = datetime.now(UTC).date() + timedelta(days=1)
-    root = Span(since or _EARLIEST, today)
+    root = Span(min(since or _EARLIEST, today), today)
     if journal is not None and journal.split.get("root"):
         root = Span.parse(journal.split["root"][0])
     bar = _reporter(progress, label=f"{target.id} decisions")
