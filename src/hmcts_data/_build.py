@@ -13,7 +13,8 @@ import dataclasses
 import datetime
 import types
 import typing
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from typing import Any, Literal, TypeVar, Union, cast
 
 __all__ = ["FactError", "build"]
@@ -56,58 +57,32 @@ def build(cls: type[_T], data: object, where: str = "") -> _T:
         Traceback (most recent call last):
         hmcts_data._build.FactError: unit: expected text, got 3
     """
-    return cast("_T", _convert(cls, data, where))
+    return cast("_T", _converter(cast("Any", cls))(data, where or None))
 
 
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+# Where a value sits, built only when a message needs it: None (the top), (parent, key) for a
+# table's key, or (parent, index, value) for a list's item.
+_Where = Any
+_Convert = Callable[[object, _Where], object]
+
+
+def _path(where: _Where) -> str:
+    if where is None:
+        return ""
+    if isinstance(where, str):
+        return where
+    if len(where) == 2:
+        return _at(_path(where[0]), where[1])
+    return _item(_path(where[0]), where[1], where[2])
 
 
 def _at(where: str, name: str) -> str:
     return f"{where}.{name}" if where else name
 
 
-def _fail(where: str, message: str) -> FactError:
-    return FactError(f"{where}: {message}" if where else message)
-
-
-def _convert(hint: Any, value: object, where: str) -> object:
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _instance(hint, value, where)
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin is Union or origin is types.UnionType:
-        if value is None and type(None) in args:
-            return None
-        (other,) = (a for a in args if a is not type(None))
-        return _convert(other, value, where)
-    if origin is Literal:
-        if isinstance(value, str) and value in args:
-            return value
-        raise _fail(where, f"must be one of {list(args)}, got {value!r}")
-    if origin is tuple:
-        if not isinstance(value, list | tuple):
-            raise _fail(where, f"expected a list, got {value!r}")
-        item = args[0]
-        return tuple(_convert(item, v, _item(where, i, v)) for i, v in enumerate(value))
-    if origin is dict:
-        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-            raise _fail(where, f"expected a table, got {value!r}")
-        return {k: _convert(args[1], v, _at(where, k)) for k, v in value.items()}
-    if hint is bool or hint is str:
-        if not isinstance(value, hint):
-            raise _fail(where, f"expected {'text' if hint is str else 'true/false'}, got {value!r}")
-        return value
-    if hint is datetime.date:
-        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-            raise _fail(where, f"expected a date (YYYY-MM-DD), got {value!r}")
-        return value
-    if hint is int or hint is float:
-        allowed = (int, float) if hint is float else (int,)
-        if isinstance(value, bool) or not isinstance(value, allowed):
-            raise _fail(where, f"expected a number, got {value!r}")
-        return hint(value)
-    raise TypeError(f"{where}: annotation {hint!r} is not one a fact file can hold")
+def _fail(where: _Where, message: str) -> FactError:
+    text = _path(where)
+    return FactError(f"{text}: {message}" if text else message)
 
 
 def _item(where: str, index: int, value: object) -> str:
@@ -117,27 +92,96 @@ def _item(where: str, index: int, value: object) -> str:
     return f"{where} #{index + 1}{named}"
 
 
-def _instance(cls: type, value: object, where: str) -> object:
-    if not isinstance(value, dict):
+@cache
+def _converter(hint: Any) -> _Convert:
+    """The function that checks and converts a value of annotation ``hint`` (made once)."""
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _instance_of(hint)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is Union or origin is types.UnionType:
+        (other,) = (a for a in args if a is not type(None))
+        inner = _converter(other)
+        optional = type(None) in args
+        return lambda v, w: None if v is None and optional else inner(v, w)
+    if origin is Literal:
+        return partial(_literal, args)
+    if origin is tuple:
+        return partial(_tuple, _converter(args[0]))
+    if origin is dict:
+        return partial(_dict, _converter(args[1]))
+    if hint is bool or hint is str:
+        return partial(_plain, hint, "text" if hint is str else "true/false")
+    if hint is datetime.date:
+        return _date
+    if hint is int or hint is float:
+        return partial(_number, hint, (int, float) if hint is float else (int,))
+    raise TypeError(f"annotation {hint!r} is not one a fact file can hold")
+
+
+def _literal(allowed: tuple[object, ...], value: object, where: _Where) -> object:
+    if isinstance(value, str) and value in allowed:
+        return value
+    raise _fail(where, f"must be one of {list(allowed)}, got {value!r}")
+
+
+def _tuple(inner: _Convert, value: object, where: _Where) -> object:
+    if not isinstance(value, list | tuple):
+        raise _fail(where, f"expected a list, got {value!r}")
+    return tuple(inner(v, (where, i, v)) for i, v in enumerate(value))
+
+
+def _dict(inner: _Convert, value: object, where: _Where) -> object:
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         raise _fail(where, f"expected a table, got {value!r}")
+    return {k: inner(v, (where, k)) for k, v in value.items()}
+
+
+def _plain(kind: type, what: str, value: object, where: _Where) -> object:
+    if not isinstance(value, kind):
+        raise _fail(where, f"expected {what}, got {value!r}")
+    return value
+
+
+def _date(value: object, where: _Where) -> object:
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        raise _fail(where, f"expected a date (YYYY-MM-DD), got {value!r}")
+    return value
+
+
+def _number(kind: type, allowed: tuple[type, ...], value: object, where: _Where) -> object:
+    if isinstance(value, bool) or not isinstance(value, allowed):
+        raise _fail(where, f"expected a number, got {value!r}")
+    return kind(value)
+
+
+def _instance_of(cls: type) -> _Convert:
+    """The converter of a dataclass: its fields' converters, looked up once."""
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
-    unknown = sorted(set(value) - set(fields))
-    if unknown:
-        raise _fail(where, f"unknown keys {unknown} (known: {sorted(fields)})")
-    missing = [
+    required = [
         name
         for name, f in fields.items()
-        if name not in value
-        and f.default is dataclasses.MISSING
-        and f.default_factory is dataclasses.MISSING
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     ]
-    if missing:
-        raise _fail(where, f"missing keys {missing}")
-    hints = _hints(cls)
-    kwargs = {name: _convert(hints[name], v, _at(where, name)) for name, v in value.items()}
-    try:
-        return cls(**kwargs)
-    except FactError:
-        raise
-    except ValueError as exc:  # a rule of the class (its __post_init__)
-        raise _fail(where, str(exc)) from exc
+    hints = typing.get_type_hints(cls)
+    converters: dict[str, _Convert] = {}
+
+    def convert(value: object, where: _Where) -> object:
+        if not isinstance(value, dict):
+            raise _fail(where, f"expected a table, got {value!r}")
+        unknown = sorted(set(value) - fields.keys())
+        if unknown:
+            raise _fail(where, f"unknown keys {unknown} (known: {sorted(fields)})")
+        missing = [name for name in required if name not in value]
+        if missing:
+            raise _fail(where, f"missing keys {missing}")
+        if not converters:  # made on first use: a class may refer to itself or a later one
+            converters.update({name: _converter(hints[name]) for name in fields})
+        kwargs = {name: converters[name](v, (where, name)) for name, v in value.items()}
+        try:
+            return cls(**kwargs)
+        except FactError:
+            raise
+        except ValueError as exc:  # a rule of the class (its __post_init__)
+            raise _fail(where, str(exc)) from exc
+
+    return convert
