@@ -321,3 +321,12 @@ def test_ctrl_c_mid_harvest_stops_at_once_and_the_next_run_resumes(
         for q in _searches(fake)
         if q.get("count") != ["0"]
     )
+
+
+def test_a_harvest_with_nothing_new_moves_the_next_ones_start(
+    fake: FakeGovUK, site: DecisionsSite, client: Client
+) -> None:
+    first = decisions.harvest(ET, client=client)
+    again = decisions.harvest(ET, client=client)
+    assert again.attrs["harvested_at"] > first.attrs["harvested_at"]
+    assert again["link"].tolist() == first["link"].tolist()

@@ -774,6 +774,11 @@ def _refresh(
                 manifest.started,
             )
             if news.empty:
+                # Checked up to now: the next harvest asks only from this one's start.
+                manifest = manifest.model_copy(
+                    update={"started": journal.started, "finished": datetime.now(UTC)}
+                )
+                store.renew(manifest)
                 store.end_run(journal)
                 return _with_attrs(frame, target, manifest)
             result = _store(store, target, journal, merged, fields)

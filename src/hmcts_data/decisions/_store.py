@@ -202,6 +202,10 @@ class Store:
         self._write("manifest", manifest.model_dump_json().encode(), "manifest.json", "json")
         return manifest
 
+    def renew(self, manifest: Manifest) -> None:
+        """Record that the stored harvest was checked again (its frame unchanged)."""
+        self._write("manifest", manifest.model_dump_json().encode(), "manifest.json", "json")
+
     # -- an unfinished run ---------------------------------------------------------------------
 
     def journal(self) -> Journal | None:
