@@ -805,7 +805,9 @@ def _chain(
         values = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
         series = sorted(set(keys))
         revised_whole = {s for s in series if rng.random() < CHAIN_WHOLE} if k else set()
-        sizes = {s: rng.uniform(*CHAIN_WHOLE_SIZE) * rng.choice((1, -1)) for s in revised_whole}
+        sizes = {
+            s: rng.uniform(*CHAIN_WHOLE_SIZE) * rng.choice((1, -1)) for s in sorted(revised_whole)
+        }
         for i, (key, start) in enumerate(zip(keys, frame["period_start"], strict=True)):
             figure = (key, start)
             if figure in previous and not np.isnan(values[i]):

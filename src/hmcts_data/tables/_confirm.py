@@ -653,7 +653,12 @@ def decide_mappings(
     pool = frame if not held else pd.concat([frame, *held], ignore_index=True)
     pool = pool[np.append(monthly, np.ones(len(pool) - n_out, dtype=bool))]
     positions = np.flatnonzero(monthly)
-    columns = _columns(pool.reset_index(drop=True), len(positions))
+    pool = pool.reset_index(drop=True)
+    exact_only = bool((pool["mapping"] == "exact").fillna(False).all())
+    has_shift = frame["level_shift"].notna().to_numpy(dtype=bool)[monthly].any()
+    if exact_only and not has_shift and not _may_shift(pool):
+        return frame  # every column exact and none moved one way: nothing to decide or mark
+    columns = _columns(pool, len(positions))
     by_file: dict[tuple[str, str], list[_Column]] = {}
     for c in columns:
         by_file.setdefault((c.release, c.sha256), []).append(c)
@@ -664,6 +669,8 @@ def decide_mappings(
     mapping_in = {id(c): c.mapping for c in columns}
     changed: list[tuple[_Column, _Decision]] = []
     notes: dict[tuple[str, str], list[str]] = {}
+    # Exact columns against exact ones, all at once (most frames hold nothing else).
+    early = _exact_shifts(columns)
     # Releases oldest first: a column decided now is a series the next release may continue.
     for release in sorted({r for r, _ in by_file}):
         files = [(k, cols) for k, cols in by_file.items() if k[0] == release]
@@ -680,7 +687,7 @@ def decide_mappings(
             _one_key_each(cols, decided)
             for c, d in zip(cols, decided, strict=True):
                 if d.key is not None and d.mapping == "exact":
-                    link = reference.own(c, (d.key, d.unit))
+                    link = early[id(c)] if id(c) in early else reference.own(c, (d.key, d.unit))
                     if link is not None:
                         d.level_shift = link.size
                 if d.level_shift is not None and d.key is not None:
@@ -814,6 +821,127 @@ def _embedded_frame(file: str) -> pd.DataFrame | None:
             return parse(data, prov).frame()
     except HMCTSDataError:
         return None  # a damaged install: the releases in the call still decide
+
+
+def _may_shift(frame: pd.DataFrame) -> bool:
+    """Whether some column of ``frame`` may revise its series whole against an earlier release.
+
+    A quick screen on whole arrays (no column objects): each column is paired with its key's
+    column in the newest earlier release, and only a pair whose settled months all moved one
+    way, by a median above :data:`SHIFT_FLOOR`, passes. ``False`` means none can.
+    """
+    import numpy as np
+    import pandas as pd
+
+    months, month_of = np.unique(
+        frame["period_start"].to_numpy(dtype="datetime64[ns]").view("i8"), return_inverse=True
+    )
+
+    def codes(names: Sequence[str]) -> np.ndarray:
+        code = np.zeros(len(frame), dtype=np.int64)
+        for name in names:
+            found, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+            code = code * (len(uniques) + 1) + found
+            if int(code.max(initial=0)) > 2**40:
+                code = np.unique(code, return_inverse=True)[1].astype(np.int64)
+        return code
+
+    _, first_of, column_of = np.unique(codes(_GROUP), return_index=True, return_inverse=True)
+    grid = np.full((len(first_of), len(months)), np.nan)
+    grid[column_of, month_of] = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
+    latest_of_file = pd.Series(month_of).groupby(codes(["sha256"])).transform("max").to_numpy()
+    latest = latest_of_file[first_of]
+    series = np.unique(
+        codes(["jurisdiction", "measure", "breakdown", "unit"])[first_of], return_inverse=True
+    )[1]
+    release = pd.factorize(frame["release"].to_numpy(dtype=object)[first_of], sort=True)[0]
+    order = np.lexsort((release, series))
+    s_o, r_o = series[order], release[order]
+    new_run = np.ones(len(order), dtype=bool)
+    new_run[1:] = (s_o[1:] != s_o[:-1]) | (r_o[1:] != r_o[:-1])
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(order)), 0))
+    before = run_start - 1
+    has = (before >= 0) & (s_o[np.maximum(before, 0)] == s_o)
+    targets, refs = order[has], order[before[has]]
+    if not len(targets):
+        return False
+    x, y = grid[targets], grid[refs].copy()
+    y[np.arange(len(refs)), latest[refs]] = np.nan
+    both = ~np.isnan(x) & ~np.isnan(y)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        moved = ((x != y) & both).sum(axis=1)
+        one_way = (((x >= y) | ~both).all(axis=1) | ((x <= y) | ~both).all(axis=1)) & (
+            moved >= ONE_WAY_SHARE * both.sum(axis=1)
+        )
+        one_way &= both.sum(axis=1) >= MIN_SETTLED
+        if not one_way.any():
+            return False
+        scale = np.maximum(np.abs(x[one_way]), np.abs(y[one_way]))
+        rel = np.where(
+            scale > 0, np.abs(x[one_way] - y[one_way]) / np.where(scale > 0, scale, 1), 0
+        )
+    rel[~both[one_way]] = np.nan
+    distance = np.nanmedian(rel, axis=1)
+    return bool(((distance > SHIFT_FLOOR) & (distance <= SHIFT_BOUND)).any())
+
+
+def _exact_shifts(columns: Sequence[_Column]) -> dict[int, Link | None]:
+    """Whole-series revisions of exact columns against the exact column before them, at once.
+
+    Per exact column (by ``id``): its series' column in the newest earlier release, when that
+    column is exact too (its key cannot change) and shares enough settled months; the
+    :meth:`_Reference.own` answer then. Columns left out are checked one by one.
+    """
+    import numpy as np
+    import pandas as pd
+
+    keyed = [c for c in columns if c.key is not None]
+    if len(keyed) < 2:
+        return {}
+    series = pd.factorize(pd.Series([(c.key, c.unit) for c in keyed], dtype=object))[0]
+    release = pd.factorize(pd.Series([c.release for c in keyed]), sort=True)[0]
+    order = np.lexsort((release, series))
+    s_o, r_o = series[order], release[order]
+    new_run = np.ones(len(order), dtype=bool)
+    new_run[1:] = (s_o[1:] != s_o[:-1]) | (r_o[1:] != r_o[:-1])
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(order)), 0))
+    before = run_start - 1
+    has = (before >= 0) & (s_o[np.maximum(before, 0)] == s_o)
+    targets = order[has]
+    refs = order[before[has]]
+    exact = np.array([c.mapping == "exact" for c in keyed])
+    # Only a reference in the release just before: a column between them without a key of
+    # its own may yet be linked to the series, and would then be the one to compare with.
+    releases = sorted({c.release for c in columns})
+    previous = {r: releases[i - 1] for i, r in enumerate(releases) if i}
+    adjacent = np.array(
+        [
+            previous.get(keyed[t].release) == keyed[r].release
+            for t, r in zip(targets, refs, strict=True)
+        ],
+        dtype=bool,
+    )
+    pick = exact[targets] & exact[refs] & adjacent
+    targets, refs = targets[pick], refs[pick]
+    if not len(targets):
+        return {}
+    x = np.vstack([keyed[i].values for i in targets])
+    y = np.vstack([keyed[i].values for i in refs])
+    y[np.arange(len(refs)), [keyed[i].latest for i in refs]] = np.nan
+    both = ~np.isnan(x) & ~np.isnan(y)
+    months = both.sum(axis=1)
+    with np.errstate(invalid="ignore"):
+        one_way = ((x >= y) | ~both).all(axis=1) | ((x <= y) | ~both).all(axis=1)
+    out: dict[int, Link | None] = {}
+    for k, (t, r) in enumerate(zip(targets.tolist(), refs.tolist(), strict=True)):
+        if months[k] < MIN_SETTLED:
+            continue  # an older release may share more: checked one by one
+        if not one_way[k]:
+            out[id(keyed[t])] = None
+            continue
+        link = Link(*compare(x[k], y[k]), keyed[r].release, keyed[r].label)
+        out[id(keyed[t])] = link if link.kind == "shift" else None
+    return out
 
 
 def _objects(column: pd.Series[Any]) -> np.ndarray:
