@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -204,11 +204,26 @@ def test_endless_pages_end_in_a_clear_error_not_a_loop(
     assert len(_searches(fake)) < 200
 
 
-def test_a_day_too_big_to_split_is_a_clear_error(
+def test_a_bulk_publication_day_is_split_by_decision_date(
     fake: FakeGovUK, site: DecisionsSite, client: Client
 ) -> None:
-    site.publish(ET, 30, when=datetime(2020, 5, 5, 12, tzinfo=UTC))
-    with pytest.raises(DownloadError, match="published on 2020-05-05"):
+    decided = [date(2012, 1, 1) + timedelta(days=97 * i) for i in range(30)]
+    site.publish(ET, 60, when=datetime(2020, 5, 5, 12, tzinfo=UTC), decided=decided)
+    frame = decisions.harvest(ET, max_depth=20, client=client)
+    assert set(frame["link"]) == site.links(ET)
+    assert _deepest(fake) <= 20
+    by_decision = [q for q in _searches(fake) if "filter_tribunal_decision_decision_date" in q]
+    assert by_decision  # the day was split by decision date
+    assert all(
+        q["filter_public_timestamp"] == ["from:2020-05-05,to:2020-05-05"] for q in by_decision
+    )
+
+
+def test_a_day_and_decision_date_too_big_to_split_is_a_clear_error(
+    fake: FakeGovUK, site: DecisionsSite, client: Client
+) -> None:
+    site.publish(ET, 30, when=datetime(2020, 5, 5, 12, tzinfo=UTC), decided=[date(2020, 5, 1)])
+    with pytest.raises(DownloadError, match=r"published on 2020-05-05 and decided on 2020-05-01"):
         decisions.harvest(ET, max_depth=20, client=client)
 
 

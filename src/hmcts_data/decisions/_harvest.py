@@ -16,6 +16,7 @@ interrupted harvest resumes where it stopped.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import threading
@@ -70,6 +71,9 @@ _ROUNDS = 3
 #: A span is split into parts expected to fill this share of the paging bound.
 _FILL = 0.6
 _EARLIEST = date(1990, 1, 1)
+#: Decision dates a bulk publication day is split across: decided long before publication.
+_EARLIEST_DECIDED = date(1950, 1, 1)
+_DECIDED_AFTER = timedelta(days=31)
 
 
 class HarvestError(DownloadError):
@@ -78,36 +82,84 @@ class HarvestError(DownloadError):
 
 @dataclass(frozen=True, order=True)
 class Span:
-    """Publication days ``start`` to ``end``, both included."""
+    """Publication days ``start`` to ``end``, both included; within them, maybe decision days.
+
+    A single publication day holding more decisions than one query may page through (a bulk
+    publication) is split again by decision date (``decided_from`` to ``decided_to``).
+    """
 
     start: date
     end: date
+    decided_from: date | None = None
+    decided_to: date | None = None
 
     @property
     def key(self) -> str:
-        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+        key = f"{self.start.isoformat()}..{self.end.isoformat()}"
+        if self.decided_from is not None and self.decided_to is not None:
+            key += f"@{self.decided_from.isoformat()}..{self.decided_to.isoformat()}"
+        return key
 
     @classmethod
     def parse(cls, key: str) -> Span:
-        a, _, b = key.partition("..")
-        return cls(date.fromisoformat(a), date.fromisoformat(b))
+        published, _, decided = key.partition("@")
+        a, _, b = published.partition("..")
+        if not decided:
+            return cls(date.fromisoformat(a), date.fromisoformat(b))
+        c, _, d = decided.partition("..")
+        return cls(
+            date.fromisoformat(a),
+            date.fromisoformat(b),
+            date.fromisoformat(c),
+            date.fromisoformat(d),
+        )
 
     @property
     def days(self) -> int:
+        """Publication days."""
         return (self.end - self.start).days + 1
+
+    @property
+    def splittable(self) -> bool:
+        """Whether it can be split further (by publication days, else by decision days)."""
+        if self.days > 1 or self.decided_from is None:
+            return True
+        assert self.decided_to is not None
+        return self.decided_to > self.decided_from
 
     def param(self) -> str:
         return f"from:{self.start.isoformat()},to:{self.end.isoformat()}"
 
+    def decided_param(self) -> str | None:
+        if self.decided_from is None or self.decided_to is None:
+            return None
+        return f"from:{self.decided_from.isoformat()},to:{self.decided_to.isoformat()}"
+
     def split(self, parts: int) -> list[Span]:
-        parts = max(2, min(parts, self.days))
-        width = self.days / parts
-        edges = [self.start + timedelta(days=round(i * width)) for i in range(parts + 1)]
-        return [
-            Span(edges[i], edges[i + 1] - timedelta(days=1))
+        if self.days == 1 and self.decided_from is None:
+            # One day of publication: split by decision date, which can be years earlier.
+            return Span(self.start, self.end, _EARLIEST_DECIDED, self.end + _DECIDED_AFTER).split(
+                parts
+            )
+        by_decision = self.days == 1 and self.decided_from is not None
+        if by_decision:
+            assert self.decided_from is not None
+            assert self.decided_to is not None
+            lo, hi = self.decided_from, self.decided_to
+        else:
+            lo, hi = self.start, self.end
+        days = (hi - lo).days + 1
+        parts = max(2, min(parts, days))
+        width = days / parts
+        edges = [lo + timedelta(days=round(i * width)) for i in range(parts + 1)]
+        pieces = [
+            (edges[i], edges[i + 1] - timedelta(days=1))
             for i in range(parts)
             if edges[i + 1] > edges[i]
         ]
+        if by_decision:
+            return [Span(self.start, self.end, a, b) for a, b in pieces]
+        return [Span(a, b) for a, b in pieces]
 
 
 @dataclass
@@ -177,7 +229,7 @@ class _Run:
     # -- fetching ---------------------------------------------------------------------------
 
     def _submit(self, span: Span, start: int, generation: int) -> None:
-        params = self.query.with_published(span.param()).params(
+        params = _query_for(self.query, span).params(
             count=self.plan.page_size, start=start, fields=self.fields
         )
         future = self.pool.submit(self.cancel.run, fetch_page, self.client, params, cached=False)
@@ -312,11 +364,12 @@ class _Run:
                 start,
             )
             self.plan.bound = max(self.plan.page_size, start)
-        if span.days == 1:
+        if not span.splittable:
             raise HarvestError(
                 f"The Search API would not serve {self.query.finder.id} decisions published "
-                f"on {span.start} past result {start} ({why}), and a single day cannot be "
-                "split further. Try again later; what was fetched is kept for the next run.",
+                f"on {span.start} and decided on {span.decided_from} past result {start} "
+                f"({why}), and they cannot be split further. Try again later; what was fetched "
+                "is kept for the next run.",
                 url=self.client.url_for("/api/search.json"),
             )
         state.refused_at = start
@@ -324,22 +377,22 @@ class _Run:
 
     def _split(self, state: _SpanState, page: Page) -> None:
         span = state.span
-        if span.days == 1:
+        if not span.splittable:
             raise HarvestError(
                 f"{page.total} {self.query.finder.id} decisions were published on "
-                f"{span.start}, more than one query pages through ({self.plan.bound}); they "
-                "cannot be split further by publication date. If the Search API pages deeper, "
-                "raise harvest(max_depth=...).",
+                f"{span.start} and decided on {span.decided_from}, more than one query pages "
+                f"through ({self.plan.bound}); they cannot be split further by date. If the "
+                "Search API pages deeper, raise harvest(max_depth=...).",
                 url=page.url,
             )
         first_day = _day_of(page.results[0]) if page.results else None
         lower = span.start
-        if first_day is not None and span.start < first_day <= span.end:
+        if first_day is not None and span.start < first_day <= span.end and span.days > 1:
             # The first page (oldest first) shows where the decisions begin; the days before
             # are not asked for (if any decision hid there, the final count would show it).
             lower = first_day
         parts = math.ceil(page.total / (self.plan.bound * _FILL))
-        children = Span(lower, span.end).split(parts)
+        children = Span(lower, span.end, span.decided_from, span.decided_to).split(parts)
         self.spans += len(children)
         if self.expected is not None and self.spans > 64 + 4 * self.expected / (
             self.plan.bound * _FILL
@@ -384,7 +437,7 @@ class _Run:
                 url=self.client.url_for("/api/search.json"),
             )
         logger.info("fetching %s again: %s", span.key, why)
-        if split and span.days > 1:
+        if split and span.splittable:
             children = span.split(2)
             self.journal.split[span.key] = [c.key for c in children]
             self.store.save_journal(self.journal)
@@ -454,6 +507,13 @@ class _Counting:
 
 def _reporter(progress: ProgressCallback | bool | None, *, label: str) -> Reporter:
     return _Counting(label) if progress is True else reporter(progress, label=label)
+
+
+def _query_for(query: Query, span: Span) -> Query:
+    """The query asking for one span's decisions."""
+    return dataclasses.replace(
+        query.with_published(span.param()), decided=span.decided_param() or query.decided
+    )
 
 
 def _day_of(result: Mapping[str, Any]) -> date | None:
@@ -616,9 +676,7 @@ def _recount(
         counts = list(
             pool.map(
                 lambda s: (
-                    fetch_page(
-                        client, query.with_published(s.param()).params(count=0), cached=False
-                    ).total
+                    fetch_page(client, _query_for(query, s).params(count=0), cached=False).total
                 ),
                 spans,
             )

@@ -19,7 +19,7 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -123,12 +123,24 @@ class DecisionsSite:
         with self._lock:
             return {d["link"] for d in self._docs[finder(finder_id).document_type]}
 
-    def publish(self, finder_id: str, n: int = 1, *, when: datetime | None = None) -> list[str]:
-        """Add ``n`` new decisions published at ``when`` (default now); return their links."""
+    def publish(
+        self,
+        finder_id: str,
+        n: int = 1,
+        *,
+        when: datetime | None = None,
+        decided: Sequence[date] | None = None,
+    ) -> list[str]:
+        """Add ``n`` new decisions published at ``when`` (default now); return their links.
+
+        ``decided`` gives their decision dates in turn (default: three days before ``when``),
+        e.g. to publish in bulk on one day decisions made over years.
+        """
         target = self._finders[finder(finder_id).id]
         moment = when or datetime.now(UTC)
+        days = list(decided or [moment.date() - timedelta(days=3)])
         with self._lock:
-            made = [self._make(target, moment.date() - timedelta(days=3), moment) for _ in range(n)]
+            made = [self._make(target, days[i % len(days)], moment) for i in range(n)]
             for doc in made:
                 self._insert(target.document_type, doc)
         return [d["link"] for d in made]
