@@ -92,7 +92,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     load.add_argument(
         "--release",
         metavar="R",
-        help="a data month (2025-04), a GOV.UK slug, or 'all'; default: the latest",
+        help="a data month (2025-04), 'latest', a date (2025-04-30: the data month it falls "
+        "in), a GOV.UK slug, or 'all'; default: the latest",
     )
     _unknown_flags(load)
     load.set_defaults(handler=_run_load)
