@@ -345,3 +345,13 @@ def test_a_harvest_with_nothing_new_moves_the_next_ones_start(
     again = decisions.harvest(ET, client=client)
     assert again.attrs["harvested_at"] > first.attrs["harvested_at"]
     assert again["link"].tolist() == first["link"].tolist()
+
+
+def test_frames_are_oldest_update_first(
+    fake: FakeGovUK, site: DecisionsSite, client: Client
+) -> None:
+    for frame in (
+        decisions.harvest(ET, max_depth=600, client=client),
+        decisions.harvest(ET, since="2022-01-01", client=client),
+    ):
+        assert frame["updated"].is_monotonic_increasing

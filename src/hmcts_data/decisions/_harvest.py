@@ -548,7 +548,9 @@ def _merge(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
     if not frames:
         return records_frame([])
-    frame = pd.concat(list(frames.values()), ignore_index=True)
+    frame = pd.concat([frames[k] for k in sorted(frames)], ignore_index=True)
+    if not frame["link"].duplicated().any():
+        return frame  # the usual case: sorted once, when stored
     frame = frame.sort_values(["updated", "link"], kind="stable", ignore_index=True)
     return frame.drop_duplicates("link", keep="last", ignore_index=True)
 
@@ -765,7 +767,7 @@ def harvest(
             if journal is not None:
                 store.end_run(journal)
             warn_missing(target, missing_attributes(target, fields))
-            frame = found
+            frame = found.sort_values(["updated", "link"], kind="stable", ignore_index=True)
             frame.attrs.update({"finder": target.id, "harvested_at": None, "total": len(frame)})
             return frame
         stored = None if full else store.frame()
