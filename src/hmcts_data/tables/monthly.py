@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from hmcts_data._errors import ParseError, SchemaDriftError
-from hmcts_data._warn import warn
+from hmcts_data._warn import HEADLINE_MAX, notice, warn
 from hmcts_data.tables import OnUnknown
 from hmcts_data.tables._grid import Grid, load_grids, padded_rows
 from hmcts_data.tables._header_mapping import HeaderMapping, interpret_headers
@@ -278,12 +278,32 @@ def _warn_unrecorded(
             f"kept {len(unmapped)} column(s) it cannot map with null jurisdiction and measure: "
             f"{', '.join(unmapped)}"
         )
-    warn(
-        f"{where}: " + "; ".join(parts) + ". Pass on_unknown='raise' to refuse anything beyond "
-        "the exact crosswalk, and please report the headers so the crosswalk can learn them.",
-        UserWarning,
-        stacklevel=3,
+    # One short line (the counts, the first headers, what to do); every header, its series or
+    # the reason it stays unmapped, in the warning's detail.
+    labels = [headers[j] for j, m in enumerate(mappings) if m is not None and m.mapping != "exact"]
+    counts = ", ".join(
+        text
+        for n, text in (
+            (len(inferred), f"{len(inferred)} interpreted"),
+            (len(unmapped), f"{len(unmapped)} kept unmapped"),
+        )
+        if n
     )
+    head = f"{where}: {len(labels)} header(s) the crosswalk does not record, {counts}"
+    way = ". Pass on_unknown='raise' to refuse them; please report them."
+    shown: list[str] = []
+    for label in labels:
+        more = len(labels) - len(shown) - 1
+        candidate = [*shown, excerpt(label, 40)]
+        tail = f" and {more} more" if more else ""
+        if len(f"{head} ({', '.join(candidate)}{tail}){way}") >= HEADLINE_MAX:
+            break
+        shown = candidate
+    rest = len(labels) - len(shown)
+    named = f" ({', '.join(shown)}{f' and {rest} more' if rest else ''})" if shown else ""
+    warning = notice(UserWarning, f"{head}{named}{way}", detail="; ".join(parts) + ".")
+    warning.labels = tuple(labels)  # type: ignore[attr-defined]
+    warn(warning, stacklevel=3)
 
 
 def _eras(matches: Sequence[Match | None]) -> set[str]:
