@@ -378,3 +378,20 @@ def test_a_revised_reworded_release_continues_its_series_through_the_stand_in(
     )
     sscs = changes.figures[changes.figures["jurisdiction"] == "sscs"]
     assert counts <= set(sscs["measure"])
+
+
+def test_a_decided_frame_is_not_decided_again_but_a_changed_one_is(
+    runs: list[MonthlyFile],
+) -> None:
+    from hmcts_data.tables._confirm import is_decided, mark_decided
+
+    first, second = (_read(r.data) for r in runs[:2])
+    both = mark_decided(pd.concat([first, second], ignore_index=True))
+    assert is_decided(both)
+    assert is_decided(both.copy())
+    assert not is_decided(both.iloc[1:])  # rows dropped: decided again
+    third = mark_decided(_read(reword_headers(runs[2].data)))
+    joined = pd.concat([both, third], ignore_index=True)
+    assert not is_decided(joined)  # another file joined: its labels weighed with the figures
+    out = _quiet(joined)
+    assert set(out.loc[out["release"] == "2025-04", "evidence"].dropna()) >= {"both"}

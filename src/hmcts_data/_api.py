@@ -617,10 +617,11 @@ def load_reporting(
                 client.close()
         if len(frames) == 1:
             return _decided(_stacked(frames))
-        from hmcts_data.tables._confirm import decide_mappings
+        from hmcts_data.tables._confirm import decide_mappings, mark_decided
 
-        # One decision per file: labels and figures weighed across the releases stacked.
-        return decide_mappings(_stacked(frames), stacklevel=3)
+        # One decision per file: labels and figures weighed across the releases stacked; the
+        # frame notes it, so series(frame=...) and revisions() of it do not decide again.
+        return mark_decided(decide_mappings(_stacked(frames), stacklevel=3))
 
 
 def _stacked(frames: Sequence[Parsed]) -> pd.DataFrame:

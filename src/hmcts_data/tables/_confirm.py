@@ -74,6 +74,8 @@ __all__ = [
     "Link",
     "compare",
     "decide_mappings",
+    "is_decided",
+    "mark_decided",
 ]
 
 #: Largest median relative difference of settled months that ordinary revisions explain.
@@ -643,6 +645,8 @@ def decide_mappings(
 
     if "mapping" not in frame.columns or "evidence" not in frame.columns:
         return frame
+    if not held and is_decided(frame):
+        return frame  # this very frame was decided (by load, read or a call before)
     monthly = (frame["publication"] == "monthly").to_numpy(dtype=bool)
     if not monthly.any():
         return frame
@@ -716,6 +720,8 @@ def decide_mappings(
                 ):
                     changed.append((c, d))
     out = _apply(frame, positions, changed)
+    if out is not frame:
+        mark_decided(out)
     for (release, sha), lines in notes.items():
         file = next(c.file for c in by_file[(release, sha)])
         if not any(c.output for c in by_file[(release, sha)]):
@@ -823,6 +829,30 @@ def _embedded_frame(file: str) -> pd.DataFrame | None:
         return None  # a damaged install: the releases in the call still decide
 
 
+#: ``DataFrame.attrs`` key of a frame whose mappings were decided: its rows and files then.
+_DECIDED: Final = "hmcts_data.decided"
+
+
+def _files_of(frame: pd.DataFrame) -> tuple[int, tuple[str, ...]]:
+    return len(frame), tuple(sorted(str(s) for s in frame["sha256"].unique()))
+
+
+def mark_decided(frame: pd.DataFrame) -> pd.DataFrame:
+    """Note on a frame the library built that its mappings are decided (returns it).
+
+    The note names its rows and files, so a frame joined with others or filtered is decided
+    again; pandas keeps ``attrs`` through copies and slices.
+    """
+    frame.attrs[_DECIDED] = _files_of(frame)
+    return frame
+
+
+def is_decided(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` is one :func:`mark_decided` noted, unchanged in rows and files."""
+    note = frame.attrs.get(_DECIDED)
+    return note is not None and "sha256" in frame.columns and note == _files_of(frame)
+
+
 def _may_shift(frame: pd.DataFrame) -> bool:
     """Whether some column of ``frame`` may revise its series whole against an earlier release.
 
@@ -837,16 +867,29 @@ def _may_shift(frame: pd.DataFrame) -> bool:
         frame["period_start"].to_numpy(dtype="datetime64[ns]").view("i8"), return_inverse=True
     )
 
+    found: dict[str, tuple[np.ndarray, int]] = {}
+
     def codes(names: Sequence[str]) -> np.ndarray:
         code = np.zeros(len(frame), dtype=np.int64)
         for name in names:
-            found, uniques = pd.factorize(frame[name], use_na_sentinel=False)
-            code = code * (len(uniques) + 1) + found
+            if name not in found:
+                column = frame[name]
+                if isinstance(column.dtype, pd.CategoricalDtype):
+                    # Category codes as they are: no hashing of the values.
+                    raw = column.cat.codes.to_numpy().astype(np.int64)
+                    found[name] = (raw + 1, len(column.cat.categories) + 1)
+                else:
+                    ints, uniques = pd.factorize(column, use_na_sentinel=False)
+                    found[name] = (ints.astype(np.int64), len(uniques))
+            ints, size = found[name]
+            code = code * (size + 1) + ints
             if int(code.max(initial=0)) > 2**40:
                 code = np.unique(code, return_inverse=True)[1].astype(np.int64)
         return code
 
-    _, first_of, column_of = np.unique(codes(_GROUP), return_index=True, return_inverse=True)
+    # A file's columns: its sha256 names its publication and release too.
+    names = ["sha256", "source_label", "jurisdiction", "measure", "breakdown"]
+    _, first_of, column_of = np.unique(codes(names), return_index=True, return_inverse=True)
     grid = np.full((len(first_of), len(months)), np.nan)
     grid[column_of, month_of] = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
     latest_of_file = pd.Series(month_of).groupby(codes(["sha256"])).transform("max").to_numpy()
