@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from pydantic import BaseModel
 
-from hmcts_data import NotFoundError, ParseError, routes
+from hmcts_data import ConfigurationError, NotFoundError, ParseError, routes
 from hmcts_data.routes import AccessRoute, Confidence, Sourced
 from hmcts_data.routes._load import book, load_file
 from hmcts_data.routes._render import _md
@@ -82,6 +82,34 @@ def test_packaged_file_loads_from_a_path_like_any_copy(tmp_path: Path) -> None:
     copy = tmp_path / "routes.toml"
     copy.write_text(PACKAGED.read_text(encoding="utf-8"), encoding="utf-8")
     assert load_file(copy) == book()
+
+
+def test_a_route_shows_the_sources_and_review_date_of_the_book_it_came_from(
+    tmp_path: Path,
+) -> None:
+    edited = PACKAGED.read_text(encoding="utf-8")
+    edited = edited.replace('title = "Get access to HMCTS data"', 'title = "Edited title"', 1)
+    edited = re.sub(r"(?m)^last_reviewed = .*$", "last_reviewed = 2026-01-02", edited, count=1)
+    copy = tmp_path / "routes.toml"
+    copy.write_text(edited, encoding="utf-8")
+    route = next(r for r in load_file(copy).route if "get-access-2022" in r.sources)
+    shown = route.checklist()
+    assert "get-access-2022: Edited title" in shown
+    assert "facts last reviewed: 2026-01-02" in shown
+    assert "Edited title" in route._repr_html_()
+    assert "Edited title" in route.markdown()
+    # The packaged book is untouched by the copy.
+    assert "Edited title" not in routes.get(route.id).checklist()
+
+
+def test_a_route_built_by_hand_has_no_book_and_says_so() -> None:
+    bare = AccessRoute.model_validate(routes.get("transcripts").model_dump())
+    assert str(bare) == repr(bare)
+    assert "<table" in bare._repr_html_()
+    with pytest.raises(ConfigurationError, match="built by hand"):
+        bare.checklist()
+    with pytest.raises(ConfigurationError, match="built by hand"):
+        bare.markdown()
 
 
 def test_last_reviewed_is_a_past_date_shown_in_renderings() -> None:

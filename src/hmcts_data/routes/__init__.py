@@ -50,11 +50,12 @@ from hmcts_data.routes._query import (
     last_reviewed,
     list,
     other_sources,
+    render_markdown,
     search,
     suggest,
+    unverified_facts,
 )
-from hmcts_data.routes._render import Routes, Suggestions, unverified_facts
-from hmcts_data.routes._render import docs_page as render_markdown
+from hmcts_data.routes._render import Routes, Suggestions
 
 __all__ = [
     "AccessRoute",

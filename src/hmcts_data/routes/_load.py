@@ -11,27 +11,19 @@ from __future__ import annotations
 import logging
 import tomllib
 from collections.abc import Iterator, Mapping
-from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from hmcts_data._errors import ParseError
 from hmcts_data._registry import registry
-from hmcts_data.routes._models import (
-    AccessRoute,
-    DataFirstDataset,
-    OtherSource,
-    Source,
-    Sourced,
-    SuggestionRule,
-    Text,
-)
+from hmcts_data.routes._models import RouteBook, Sourced
+from hmcts_data.routes._render import BookRenderer
 
-__all__ = ["RouteBook", "book", "load_file"]
+__all__ = ["book", "load_file"]
 
 _LOG = logging.getLogger("hmcts_data")
 _PACKAGED = "routes.toml"
@@ -42,34 +34,6 @@ _ARRAYS: dict[str, tuple[str, str]] = {
     "other_source": ("other source", "id"),
     "suggestion": ("suggestion rule for route", "route"),
 }
-
-
-class RouteBook(BaseModel):
-    """Everything in ``routes.toml``: sources, routes, Data First datasets, other sources, rules.
-
-    Attributes:
-        last_reviewed: When the facts were last checked against the research notes.
-        reviewed_against: What they were checked against.
-        sources: Source id -> source.
-        route: The access routes, in file order.
-        dataset: The Data First datasets.
-        other_source: The other sources of court and tribunal information.
-        suggestion: The ``suggest()`` rule table.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    last_reviewed: date
-    reviewed_against: Text
-    sources: Mapping[str, Source]
-    route: tuple[AccessRoute, ...] = Field(min_length=1)
-    dataset: tuple[DataFirstDataset, ...] = ()
-    other_source: tuple[OtherSource, ...] = ()
-    suggestion: tuple[SuggestionRule, ...] = ()
-
-    def route_ids(self) -> list[str]:
-        """Return every route id in file order."""
-        return [r.id for r in self.route]
 
 
 def _where(raw: Mapping[str, Any], loc: tuple[int | str, ...]) -> tuple[str, str]:
@@ -209,6 +173,9 @@ def parse_text(text: str, path: str) -> RouteBook:
         extra = f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more else ""
         raise _fail(path, who, field, f"{first['msg']}{extra}") from exc
     _check_references(result, path)
+    renderer = BookRenderer(result.sources, result.last_reviewed)
+    for route in result.route:
+        route.bind(renderer)
     return result
 
 

@@ -9,10 +9,10 @@ cannot be printed without its confidence tag.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, ClassVar, Protocol
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -24,6 +24,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from hmcts_data._errors import ConfigurationError
 
 __all__ = [
     "AccessRoute",
@@ -38,7 +40,9 @@ __all__ = [
     "OtherSource",
     "Platform",
     "PlatformOffer",
+    "RouteBook",
     "RouteKind",
+    "RouteRenderer",
     "Source",
     "Sourced",
     "Step",
@@ -358,6 +362,26 @@ class RouteKind(StrEnum):
     GOVERNANCE = "governance"
 
 
+class RouteRenderer(Protocol):
+    """How a route shows itself: the renderer of the book it was loaded from.
+
+    The loader hands one to every route of a book, bound to that book's source table and review
+    date, so a model never reaches up for the book that holds it.
+    """
+
+    def checklist(self, route: AccessRoute) -> str:
+        """The route as a terminal checklist."""
+        ...
+
+    def markdown(self, route: AccessRoute) -> str:
+        """The route as a Markdown section."""
+        ...
+
+    def html(self, route: AccessRoute) -> str:
+        """The route as an HTML fragment."""
+        ...
+
+
 class AccessRoute(_Frozen):
     """One way to get court and tribunal data or records, as sourced, checkable facts.
 
@@ -415,6 +439,21 @@ class AccessRoute(_Frozen):
     caveats: tuple[Text, ...] = ()
     sources: tuple[Text, ...] = Field(min_length=1)
     tracks: tuple[Track, ...] = ()
+
+    # Handed over by the loader (bind); not a field, so it is neither dumped nor compared.
+    _renderer: ClassVar[RouteRenderer | None] = None
+
+    def bind(self, renderer: RouteRenderer) -> None:
+        """Give the route the renderer of the book that holds it (the loader calls this)."""
+        object.__setattr__(self, "_renderer", renderer)
+
+    def _shown_by(self) -> RouteRenderer:
+        if self._renderer is None:
+            raise ConfigurationError(
+                f"Access route {self.id!r} was built by hand, not loaded from a route book, so "
+                "its sources cannot be shown: take it from routes.get() or load_file()."
+            )
+        return self._renderer
 
     @field_validator("steps")
     @classmethod
@@ -486,9 +525,7 @@ class AccessRoute(_Frozen):
             >>> routes.get("transcripts").checklist().splitlines()[0]
             'Court or tribunal hearing transcript (transcripts)'
         """
-        from hmcts_data.routes._render import route_checklist
-
-        return route_checklist(self)
+        return self._shown_by().checklist(self)
 
     def markdown(self) -> str:
         """Render the route as a Markdown section (used by the generated docs page).
@@ -498,20 +535,18 @@ class AccessRoute(_Frozen):
             >>> routes.get("data-first").markdown().startswith('<a id="data-first">')
             True
         """
-        from hmcts_data.routes._render import route_markdown
-
-        return route_markdown(self)
+        return self._shown_by().markdown(self)
 
     def __repr__(self) -> str:
         return f"<AccessRoute {self.id}: {self.name} ({self.kind})>"
 
     def _repr_html_(self) -> str:
-        from hmcts_data.routes._render import route_html
-
-        return route_html(self)
+        if self._renderer is None:
+            return super()._repr_html_()
+        return self._renderer.html(self)
 
     def __str__(self) -> str:
-        return self.checklist()
+        return repr(self) if self._renderer is None else self._renderer.checklist(self)
 
 
 _FACT_FIELDS: tuple[str, ...] = (
@@ -693,3 +728,31 @@ class Suggestion(_Frozen):
 
     def __str__(self) -> str:
         return f"{self.route.id}: {self.reason}"
+
+
+class RouteBook(BaseModel):
+    """Everything in ``routes.toml``: sources, routes, Data First datasets, other sources, rules.
+
+    Attributes:
+        last_reviewed: When the facts were last checked against the research notes.
+        reviewed_against: What they were checked against.
+        sources: Source id -> source.
+        route: The access routes, in file order.
+        dataset: The Data First datasets.
+        other_source: The other sources of court and tribunal information.
+        suggestion: The ``suggest()`` rule table.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    last_reviewed: date
+    reviewed_against: Text
+    sources: Mapping[str, Source]
+    route: tuple[AccessRoute, ...] = Field(min_length=1)
+    dataset: tuple[DataFirstDataset, ...] = ()
+    other_source: tuple[OtherSource, ...] = ()
+    suggestion: tuple[SuggestionRule, ...] = ()
+
+    def route_ids(self) -> list[str]:
+        """Return every route id in file order."""
+        return [r.id for r in self.route]

@@ -12,9 +12,10 @@ from hmcts_data.routes._models import (
     AccessRoute,
     DataFirstDataset,
     OtherSource,
+    Sourced,
     Suggestion,
 )
-from hmcts_data.routes._render import Routes, Suggestions
+from hmcts_data.routes._render import Routes, Suggestions, book_markdown, unverified_in
 
 __all__ = [
     "data_first_datasets",
@@ -22,8 +23,10 @@ __all__ = [
     "last_reviewed",
     "list",
     "other_sources",
+    "render_markdown",
     "search",
     "suggest",
+    "unverified_facts",
 ]
 
 _NON_WORD = re.compile(r"[^a-z0-9£.]+")
@@ -251,3 +254,32 @@ def last_reviewed() -> date:
         True
     """
     return book().last_reviewed
+
+
+def unverified_facts() -> builtins.list[tuple[str, Sourced]]:
+    """Return every unverified fact in the packaged data with where it is.
+
+    Returns:
+        ``(location, fact)`` pairs, e.g. ``("route data-access-panel, steps[4]", step)``.
+
+    Example:
+        >>> from hmcts_data import routes
+        >>> any("data-access-panel" in where for where, _ in routes.unverified_facts())
+        True
+    """
+    return unverified_in(book())
+
+
+def render_markdown() -> str:
+    """Build the generated part of ``docs/routes.md`` from the packaged data.
+
+    Returns:
+        Markdown: a table of routes, each route in full, the Data First datasets, the other
+        sources and the list of facts still to check.
+
+    Example:
+        >>> from hmcts_data import routes
+        >>> "## Data First datasets" in routes.render_markdown()
+        True
+    """
+    return book_markdown(book())

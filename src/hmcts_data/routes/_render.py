@@ -7,12 +7,15 @@ the confidence tag right after the fact's text: no renderer can show a fact with
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from hmcts_data.routes._models import (
     AccessRoute,
     Confidence,
     Link,
+    RouteBook,
     Source,
     Sourced,
     Step,
@@ -20,11 +23,12 @@ from hmcts_data.routes._models import (
 )
 
 __all__ = [
-    "docs_page",
+    "BookRenderer",
+    "book_markdown",
     "route_checklist",
     "route_html",
     "route_markdown",
-    "unverified_facts",
+    "unverified_in",
 ]
 
 # (heading, field) in display order; steps are rendered separately (numbered, per track).
@@ -70,12 +74,6 @@ def _source_ids(route: AccessRoute) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _sources_table() -> dict[str, Source]:
-    from hmcts_data.routes._load import book
-
-    return dict(book().sources)
-
-
 def _source_line(source_id: str, source: Source | None) -> str:
     if source is None:
         return f"{source_id}: (not in the packaged source table)"
@@ -93,27 +91,49 @@ def _source_line(source_id: str, source: Source | None) -> str:
     return f"{source_id}: {text} {tag}"
 
 
-def _last_reviewed() -> str:
-    from hmcts_data.routes._load import book
+@dataclass(frozen=True, eq=False)
+class BookRenderer:
+    """Renders the routes of one book, with that book's source table and review date.
 
-    return book().last_reviewed.isoformat()
+    The loader hands one to every route it loads (:meth:`AccessRoute.bind`).
+
+    Attributes:
+        sources: Source id -> source, as the book states them.
+        last_reviewed: When the book's facts were last checked.
+    """
+
+    sources: Mapping[str, Source]
+    last_reviewed: date
+
+    def checklist(self, route: AccessRoute) -> str:
+        """The route as a terminal checklist (:func:`route_checklist`)."""
+        return route_checklist(route, self)
+
+    def markdown(self, route: AccessRoute) -> str:
+        """The route as a Markdown section (:func:`route_markdown`)."""
+        return route_markdown(route, self)
+
+    def html(self, route: AccessRoute) -> str:
+        """The route as an HTML fragment (:func:`route_html`)."""
+        return route_html(route, self)
 
 
 # --- terminal ---------------------------------------------------------------------------------
 
 
-def route_checklist(route: AccessRoute) -> str:
+def route_checklist(route: AccessRoute, book: BookRenderer) -> str:
     """Render a route as a plain-text checklist (see :meth:`AccessRoute.checklist`).
 
     Args:
         route: The route.
+        book: The book it comes from (its sources and review date).
 
     Returns:
         The checklist; one fact per line, each ending with its confidence tag.
 
     Example:
         >>> from hmcts_data import routes
-        >>> "[ ] 1." in route_checklist(routes.get("data-access-panel"))
+        >>> "[ ] 1." in routes.get("data-access-panel").checklist()
         True
     """
     lines = [
@@ -124,7 +144,7 @@ def route_checklist(route: AccessRoute) -> str:
     ]
     if route.geography is not None:
         lines.append(f"geography: {route.geography.tagged()}")
-    lines.append(f"facts last reviewed: {_last_reviewed()}")
+    lines.append(f"facts last reviewed: {book.last_reviewed.isoformat()}")
     for heading, field in _SECTIONS:
         if field == "steps":
             for label, steps in _step_groups(route):
@@ -143,9 +163,8 @@ def route_checklist(route: AccessRoute) -> str:
         lines += ["", "Caveats"] + [f"  ! {c}" for c in route.caveats]
     if route.related_routes:
         lines += ["", "Related routes: " + ", ".join(route.related_routes)]
-    table = _sources_table()
     lines += ["", "Sources"]
-    lines += [f"  {_source_line(i, table.get(i))}" for i in _source_ids(route)]
+    lines += [f"  {_source_line(i, book.sources.get(i))}" for i in _source_ids(route)]
     lines += ["", _LEGEND]
     return "\n".join(lines)
 
@@ -174,18 +193,19 @@ def _html_list(items: Iterable[str], ordered: bool = False) -> str:
     return f"<{tag}>" + "".join(f"<li>{i}</li>" for i in items) + f"</{tag}>"
 
 
-def route_html(route: AccessRoute) -> str:
+def route_html(route: AccessRoute, book: BookRenderer) -> str:
     """Render a route as an HTML fragment (Jupyter's ``_repr_html_``).
 
     Args:
         route: The route.
+        book: The book it comes from (its sources and review date).
 
     Returns:
         HTML with every fact followed by its confidence tag; all text escaped.
 
     Example:
         >>> from hmcts_data import routes
-        >>> route_html(routes.get("transcripts")).startswith("<style>")
+        >>> routes.get("transcripts")._repr_html_().startswith("<style>")
         True
     """
     parts = [
@@ -197,7 +217,7 @@ def route_html(route: AccessRoute) -> str:
     ]
     if route.geography is not None:
         parts.append(f"<br><b>geography:</b> {_html_fact(route.geography)}")
-    parts.append(f"<br><b>facts last reviewed:</b> {_last_reviewed()}</p>")
+    parts.append(f"<br><b>facts last reviewed:</b> {book.last_reviewed.isoformat()}</p>")
     for heading, field in _SECTIONS:
         if field == "steps":
             for label, steps in _step_groups(route):
@@ -221,10 +241,9 @@ def route_html(route: AccessRoute) -> str:
     if route.related_routes:
         related = ", ".join(f"<code>{html.escape(r)}</code>" for r in route.related_routes)
         parts.append(f"<p><b>Related routes:</b> {related}</p>")
-    table = _sources_table()
     rows = []
     for sid in _source_ids(route):
-        source = table.get(sid)
+        source = book.sources.get(sid)
         if source is None:
             rows.append(html.escape(sid))
             continue
@@ -260,11 +279,12 @@ def _md_link(link: Link) -> str:
     return f"[{_md(link.label)}]({link.url}) {_md_tag(link)}"
 
 
-def route_markdown(route: AccessRoute) -> str:
+def route_markdown(route: AccessRoute, book: BookRenderer) -> str:
     """Render a route as a Markdown section for the docs page.
 
     Args:
         route: The route.
+        book: The book it comes from (its sources).
 
     Returns:
         Markdown: an anchor named after the route id, a level-3 heading, then the facts,
@@ -272,7 +292,7 @@ def route_markdown(route: AccessRoute) -> str:
 
     Example:
         >>> from hmcts_data import routes
-        >>> "`[official]`" in route_markdown(routes.get("open-mi"))
+        >>> "`[official]`" in routes.get("open-mi").markdown()
         True
     """
     out = [
@@ -308,10 +328,9 @@ def route_markdown(route: AccessRoute) -> str:
             "",
             "**Related routes:** " + ", ".join(f"[{r}](#{r})" for r in route.related_routes),
         ]
-    table = _sources_table()
     out += ["", '!!! note "Sources"', ""]
     for sid in _source_ids(route):
-        source = table.get(sid)
+        source = book.sources.get(sid)
         out.append(f"    - `{sid}`: " + (_md_source(source) if source else "(missing)"))
     out.append("")
     return "\n".join(out)
@@ -339,20 +358,21 @@ def _join(facts: Iterable[Sourced], render: Callable[[Sourced], str] = _md_fact)
     return "<br>".join(render(f) for f in facts) or "–"
 
 
-def docs_page() -> str:
-    """Build the generated part of ``docs/routes.md`` from the packaged data.
+def book_markdown(data: RouteBook) -> str:
+    """Build the generated part of ``docs/routes.md`` from a route book.
+
+    Args:
+        data: The book (the packaged one for the docs).
 
     Returns:
         Markdown: a table of routes, each route in full, the Data First datasets, the other
         sources and the list of facts still to check.
 
     Example:
-        >>> "## Data First datasets" in docs_page()
+        >>> from hmcts_data.routes._load import book
+        >>> "## Data First datasets" in book_markdown(book())
         True
     """
-    from hmcts_data.routes._load import book
-
-    data = book()
     out = [
         f"*Facts last reviewed {data.last_reviewed.isoformat()} against "
         f"{_md(data.reviewed_against)}.*",
@@ -367,7 +387,8 @@ def docs_page() -> str:
         ((f"[`{r.id}`](#{r.id})", _md(r.name), r.kind.value) for r in data.route),
     )
     out += ["", "## Routes in full", ""]
-    out += [route_markdown(r) for r in data.route]
+    shown = BookRenderer(data.sources, data.last_reviewed)
+    out += [route_markdown(r, shown) for r in data.route]
     out += ["## Data First datasets", ""]
     out += _md_table(
         ("id", "dataset", "source system", "coverage", "unit", "platforms", "notes"),
@@ -402,25 +423,26 @@ def docs_page() -> str:
         "Every fact tagged `[unverified]`, where it is. Please report what the live page says.",
         "",
     ]
-    for where, fact in unverified_facts():
+    for where, fact in unverified_in(data):
         out.append(f"- **{_md(where)}**: {_md_fact(fact)}")
     out.append("")
     return "\n".join(out)
 
 
-def unverified_facts() -> list[tuple[str, Sourced]]:
-    """Return every unverified fact in the packaged data with where it is.
+def unverified_in(data: RouteBook) -> list[tuple[str, Sourced]]:
+    """Return every unverified fact in a route book with where it is.
+
+    Args:
+        data: The book.
 
     Returns:
         ``(location, fact)`` pairs, e.g. ``("route data-access-panel, steps[4]", step)``.
 
     Example:
-        >>> any("data-access-panel" in where for where, _ in unverified_facts())
+        >>> from hmcts_data.routes._load import book
+        >>> any("data-access-panel" in where for where, _ in unverified_in(book()))
         True
     """
-    from hmcts_data.routes._load import book
-
-    data = book()
     found: list[tuple[str, Sourced]] = []
     for route in data.route:
         found += [
