@@ -833,15 +833,22 @@ def _embedded_frame(file: str) -> pd.DataFrame | None:
 _DECIDED: Final = "hmcts_data.decided"
 
 
-def _files_of(frame: pd.DataFrame) -> tuple[int, tuple[str, ...]]:
-    return len(frame), tuple(sorted(str(s) for s in frame["sha256"].unique()))
+def _files_of(frame: pd.DataFrame) -> tuple[object, ...]:
+    """Rows, and the file and header of the first and last row.
+
+    Cheap, and enough to tell a frame joined with another or cut down from the one decided.
+    """
+    if not len(frame):
+        return (0,)
+    ends = frame[["sha256", "source_label"]].iloc[[0, -1]].to_numpy(dtype=object)
+    return (len(frame), *(str(v) for v in ends.ravel()))
 
 
 def mark_decided(frame: pd.DataFrame) -> pd.DataFrame:
     """Note on a frame the library built that its mappings are decided (returns it).
 
-    The note names its rows and files, so a frame joined with others or filtered is decided
-    again; pandas keeps ``attrs`` through copies and slices.
+    The note names its rows and its first and last files, so a frame joined with others or
+    filtered is decided again; pandas keeps ``attrs`` through copies and slices.
     """
     frame.attrs[_DECIDED] = _files_of(frame)
     return frame
