@@ -149,3 +149,16 @@ def test_get_shows_a_decision_and_fetches_its_pdf(
     assert main(["decisions", "get", link, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["decision"]["link"] == link
+
+
+def test_output_onto_a_directory_is_a_usage_error_before_any_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "found.csv"
+    folder.mkdir()
+    # No stand-in is running: the path is refused before anything is asked of the network.
+    with pytest.raises(SystemExit) as info:
+        main(["--offline", "decisions", "harvest", "employment-tribunal", "-o", str(folder)])
+    assert info.value.code == 2
+    assert "is a directory" in capsys.readouterr().err
+    assert list(folder.iterdir()) == []

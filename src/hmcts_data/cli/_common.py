@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from hmcts_data._client import Client
 
-__all__ = ["HelpFormatter", "client_from_args"]
+__all__ = ["HelpFormatter", "check_output", "client_from_args", "table"]
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -35,3 +37,41 @@ def client_from_args(args: argparse.Namespace) -> Client:
     from hmcts_data._client import Client
 
     return Client(offline=True) if getattr(args, "offline", False) else Client()
+
+
+def check_output(args: argparse.Namespace) -> None:
+    """Refuse an ``-o`` path that cannot be written: a usage error (exit 2), before any work.
+
+    Creating the folders silently would hide a typo in the path (the file lands somewhere
+    nobody looks); the message gives the fix.
+    """
+    if not args.output:
+        return
+    folder = os.path.dirname(os.path.abspath(args.output))
+    if not os.path.isdir(folder):
+        shown = os.path.dirname(args.output) or "."
+        args.output_parser.error(
+            f"the folder for -o {args.output!r} does not exist: {shown!r}. Create it first "
+            f"(mkdir -p {shown}) or choose another path."
+        )
+    from pathlib import Path
+
+    from hmcts_data._atomic import check_target
+    from hmcts_data._errors import StorageError
+
+    try:
+        check_target(Path(args.output))  # a directory, a FIFO, a device, a name too long
+    except StorageError as exc:
+        args.output_parser.error(f"-o: {exc}")
+
+
+def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    """Rows under a header, in columns as wide as their widest cell, for the terminal."""
+    widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += [
+        "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    return "\n".join(lines)

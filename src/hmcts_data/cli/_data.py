@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from hmcts_data.cli._common import HelpFormatter, client_from_args
+from hmcts_data.cli._common import HelpFormatter, check_output, client_from_args
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,32 +47,6 @@ def _parser(
     )
     parser.set_defaults(output_parser=parser)
     return parser
-
-
-def _check_output(args: argparse.Namespace) -> None:
-    """Refuse ``-o`` into a folder that does not exist: a usage error (exit 2), before any work.
-
-    Creating the folders silently would hide a typo in the path (the file lands somewhere
-    nobody looks); the message gives the fix.
-    """
-    if not args.output:
-        return
-    folder = os.path.dirname(os.path.abspath(args.output))
-    if not os.path.isdir(folder):
-        shown = os.path.dirname(args.output) or "."
-        args.output_parser.error(
-            f"the folder for -o {args.output!r} does not exist: {shown!r}. Create it first "
-            f"(mkdir -p {shown}) or choose another path."
-        )
-    from pathlib import Path
-
-    from hmcts_data._atomic import check_target
-    from hmcts_data._errors import StorageError
-
-    try:
-        check_target(Path(args.output))  # a directory, a FIFO, a device, a name too long
-    except StorageError as exc:
-        args.output_parser.error(f"-o: {exc}")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -198,7 +172,7 @@ def _on_unknown(args: argparse.Namespace) -> OnUnknown | None:
 
 
 def _run_load(args: argparse.Namespace) -> int:
-    _check_output(args)
+    check_output(args)
     from hmcts_data._api import load
 
     on_unknown = _on_unknown(args)
@@ -214,7 +188,7 @@ def _run_load(args: argparse.Namespace) -> int:
 
 
 def _run_read(args: argparse.Namespace) -> int:
-    _check_output(args)
+    check_output(args)
     from hmcts_data._api import read
 
     on_unknown = _on_unknown(args)
@@ -223,7 +197,7 @@ def _run_read(args: argparse.Namespace) -> int:
 
 
 def _run_series(args: argparse.Namespace) -> int:
-    _check_output(args)
+    check_output(args)
     from hmcts_data._api import series
 
     with client_from_args(args) as client:
@@ -239,7 +213,7 @@ def _run_series(args: argparse.Namespace) -> int:
 
 
 def _run_revisions(args: argparse.Namespace) -> int:
-    _check_output(args)
+    check_output(args)
     from hmcts_data._api import load
     from hmcts_data._errors import NotFoundError
     from hmcts_data.tables._schema import vocabulary

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from hmcts_data.cli._common import client_from_args
+from hmcts_data.cli._common import check_output, client_from_args, table
 from hmcts_data.cli._safe import json_safe
 
 if TYPE_CHECKING:
@@ -120,18 +120,6 @@ def _outputs(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(output_parser=parser)
 
 
-def _check_output(args: argparse.Namespace) -> None:
-    if not args.output:
-        return
-    folder = os.path.dirname(os.path.abspath(args.output))
-    if not os.path.isdir(folder):
-        shown = os.path.dirname(args.output) or "."
-        args.output_parser.error(
-            f"the folder for -o {args.output!r} does not exist: {shown!r}. Create it first "
-            f"(mkdir -p {shown}) or choose another path."
-        )
-
-
 def _range(text: str | None, parser: argparse.ArgumentParser, option: str) -> Any:
     if text is None:
         return None
@@ -152,17 +140,6 @@ def _facets(args: argparse.Namespace) -> dict[str, list[str]]:
             args.output_parser.error(f"--facet takes KEY=VALUE, not {pair!r}")
         found.setdefault(key.strip(), []).append(value.strip())
     return found
-
-
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
-    return "\n".join(lines)
 
 
 def _run_finders(args: argparse.Namespace) -> int:
@@ -192,7 +169,7 @@ def _run_finders(args: argparse.Namespace) -> int:
         print(json_safe(json.dumps([f.model_dump(mode="json") for f in found], indent=2)))
         return 0
     rows = [[f.id, f.name, f.base_path, ", ".join(f.fields)] for f in found]
-    print(_table(rows, ["id", "finder", "base path", "facets"]))
+    print(table(rows, ["id", "finder", "base path", "facets"]))
     return 0
 
 
@@ -235,11 +212,11 @@ def _listing(frame: pd.DataFrame, limit: int = 30) -> str:
             frame["decision_date"], frame["categories"], frame["title"], strict=True
         )
     ][:limit]
-    return _table(rows, ["decided", "categories", "title"])
+    return table(rows, ["decided", "categories", "title"])
 
 
 def _run_search(args: argparse.Namespace) -> int:
-    _check_output(args)
+    check_output(args)
     from hmcts_data.decisions import search
 
     parser = args.output_parser
@@ -262,7 +239,7 @@ def _run_search(args: argparse.Namespace) -> int:
 
 
 def _run_harvest(args: argparse.Namespace) -> int:
-    _check_output(args)
+    check_output(args)
     from hmcts_data.decisions import harvest
 
     with client_from_args(args) as client:

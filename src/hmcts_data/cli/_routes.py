@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from typing import Any
 
+from hmcts_data.cli._common import table
 from hmcts_data.cli._safe import json_safe
 
 __all__ = ["register"]
@@ -52,17 +52,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     what.add_argument("--other", action="store_true", help="list other sources with URLs")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.set_defaults(handler=_run)
-
-
-def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
-    widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
-    return "\n".join(lines)
 
 
 def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
@@ -114,7 +103,7 @@ def _run(args: argparse.Namespace) -> int:
         _emit(
             args,
             [d.model_dump(mode="json") for d in datasets],
-            _table(rows, ("id", "dataset", "source system", "platforms")),
+            table(rows, ("id", "dataset", "source system", "platforms")),
         )
         return 0
     if args.other:
@@ -138,5 +127,5 @@ def _run(args: argparse.Namespace) -> int:
         f"\nFacts last reviewed {routes.last_reviewed().isoformat()}. "
         "Show one with: hmcts-data routes ID"
     )
-    _emit(args, payload, _table(listing, ("id", "name", "kind")) + footer)
+    _emit(args, payload, table(listing, ("id", "name", "kind")) + footer)
     return 0
