@@ -11,13 +11,9 @@ against a baseline measured in the same run (medians over interleaved repeats):
 * ``revisions()`` of the two newest releases against a naive merge on the key columns and a
   comparison of the values;
 * ``revisions()`` of every release against a naive sort on the key columns and release, a
-  grouped ``shift`` and a comparison of the values (how the cost grows with the history);
-* a cold ``load(all)`` with GOV.UK's 10 requests/s and 300 ms added to every answer, against
-  the rate-limit floor (requests made / 10 per second): overlapping downloads hide latency;
-* the cold first figure: a cold ``load("monthly")`` on a 30-release site at the same latency
-  and rate, against the floor its requests set: three answers in sequence (the listing, the
-  release page it names, the file that page names), each 300 ms, plus one rate-limit slot
-  for each request asked beside another (the collection and the Search API go together).
+  grouped ``shift`` and a comparison of the values (how the cost grows with the history).
+
+Cold loads (latency and GOV.UK's rate limit) are in ``bench_cold.py``.
 """
 
 from __future__ import annotations
@@ -28,15 +24,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks import Result, interleaved, median_of
+from benchmarks import Result, interleaved
 
 RELEASES = 100
-COLD_RELEASES = 12
-FIRST_FIGURE_RELEASES = 30
-#: Answers a cold latest load waits for one after another: listing, release page, file.
-FIRST_FIGURE_STEPS = 3
-LATENCY = 0.3
-RATE = 10.0
 REPEAT = 7
 KEY = ["publication", "period_start", "period_end", "jurisdiction", "measure", "breakdown", "unit"]
 
@@ -63,19 +53,6 @@ def _naive_revisions_all(frame: Any) -> Any:
     changed = has_old & ((old != new).fillna(False) | (old.isna() != new.isna()))
     out = ordered.loc[changed]
     return out.assign(change=new[changed] - old[changed])
-
-
-def _with_latency(fake: Any, seconds: float) -> None:
-    """Delay every answer of ``fake`` by ``seconds`` (a queued fault still wins)."""
-    from hmcts_data.testing import Delay
-
-    record = fake._record
-
-    def delayed(request: Any) -> tuple[bool, Any]:
-        offline, fault = record(request)
-        return offline, fault if fault is not None else Delay(seconds)
-
-    fake._record = delayed
 
 
 def _warm(root: Path) -> list[Result]:
@@ -171,80 +148,11 @@ def _warm(root: Path) -> list[Result]:
     ]
 
 
-def _cold(root: Path) -> Result:
-    import hmcts_data
-    from hmcts_data import Client, Settings
-    from hmcts_data.testing import FakeGovUK
-    from hmcts_data.testing._demo import build_data_site
-
-    counter = iter(range(10**6))
-    with FakeGovUK() as fake:
-        build_data_site(fake, monthly=COLD_RELEASES, last_month=date(2025, 4, 1))
-        _with_latency(fake, LATENCY)
-        runs: list[int] = []
-
-        def cold() -> None:
-            settings = Settings(
-                base_url=fake.base_url, cache_dir=root / f"cold{next(counter)}", rate_limit=RATE
-            )
-            fake.reset_counts()
-            with Client(settings) as client:
-                hmcts_data.load("monthly", "all", client=client)
-            runs.append(fake.count())
-
-        seconds = median_of(cold, repeat=3)
-    requests = max(runs)
-    floor = requests / RATE
-    return Result(
-        f"cold load('monthly', 'all'), {COLD_RELEASES} releases",
-        seconds,
-        floor,
-        f"rate-limit floor: {requests} requests at {RATE:g}/s",
-        f"{LATENCY * 1000:.0f} ms latency per answer; median of 3",
-        target=1.2,
-    )
-
-
-def _first_figure(root: Path) -> Result:
-    import hmcts_data
-    from hmcts_data import Client, Settings
-    from hmcts_data.testing import FakeGovUK
-    from hmcts_data.testing._demo import build_data_site
-
-    counter = iter(range(10**6))
-    with FakeGovUK() as fake:
-        build_data_site(fake, monthly=FIRST_FIGURE_RELEASES, last_month=date(2025, 4, 1))
-        _with_latency(fake, LATENCY)
-        runs: list[int] = []
-
-        def cold() -> None:
-            settings = Settings(
-                base_url=fake.base_url, cache_dir=root / f"first{next(counter)}", rate_limit=RATE
-            )
-            fake.reset_counts()
-            with Client(settings) as client:
-                hmcts_data.load("monthly", client=client)
-            runs.append(fake.count())
-
-        seconds = median_of(cold, repeat=REPEAT, warmup=True)
-    requests = max(runs)
-    floor = FIRST_FIGURE_STEPS * LATENCY + (requests - FIRST_FIGURE_STEPS) / RATE
-    return Result(
-        f"cold first figure: load('monthly'), {FIRST_FIGURE_RELEASES} releases",
-        seconds,
-        floor,
-        f"floor of its {requests} requests: {FIRST_FIGURE_STEPS} answers in sequence at "
-        f"{LATENCY * 1000:.0f} ms + {requests - FIRST_FIGURE_STEPS} beside them at {RATE:g}/s",
-        f"{LATENCY * 1000:.0f} ms latency per answer; median of {REPEAT}",
-        target=1.2,
-    )
-
-
 def run() -> list[Result]:
-    """Measure warm and cold ``load(all)``, ``series`` and ``revisions`` against pandas."""
+    """Measure warm ``load(all)``, ``series`` and ``revisions`` against pandas."""
     root = Path(tempfile.mkdtemp(prefix="hmcts-bench-load-"))
     try:
-        return [*_warm(root / "warm"), _cold(root), _first_figure(root)]
+        return _warm(root / "warm")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -113,3 +113,56 @@ def test_vintage_baselines_do_the_same_job_as_the_library() -> None:
     assert len(two) == len(naive_two) > 0
     figures[-1] = "unit"
     assert rows(two) == rows(naive_two)
+
+
+def _ideal_end(lists: int, pages: int, files: int, latency: float, rate: float) -> float:
+    """When the last answer of an ideal client arrives: every request sent as soon as both the
+    rate limit and what it waits for allow (lists at once, pages after the first list's
+    answer, each file after its page's answer), earliest-ready first."""
+    ready = [0.0] * lists + [latency] * pages  # when each request may be sent
+    kinds = ["list"] * lists + ["page"] * pages
+    sent: list[float] = []
+    pending_files = files
+    next_slot = 0.0
+    while ready:
+        i = min(range(len(ready)), key=lambda k: ready[k])
+        at = max(next_slot, ready.pop(i))
+        kind = kinds.pop(i)
+        sent.append(at)
+        next_slot = at + 1 / rate
+        if kind == "page" and pending_files:
+            pending_files -= 1
+            ready.append(at + latency)
+            kinds.append("file")
+    return max(sent) + latency
+
+
+@pytest.mark.parametrize("lists", [1, 2])
+@pytest.mark.parametrize("pages", [0, 1, 3, 12, 30])
+@pytest.mark.parametrize("latency", [0.05, 0.3, 1.0])
+def test_the_cold_floor_is_what_an_ideal_client_takes(
+    lists: int, pages: int, latency: float
+) -> None:
+    from benchmarks.bench_cold import Schedule, schedule_floor
+
+    for files in {0, max(pages - 1, 0), pages}:
+        floor = schedule_floor(Schedule(lists, pages, files), latency=latency, rate=10.0)
+        assert floor == pytest.approx(_ideal_end(lists, pages, files, latency, 10.0))
+
+
+def test_the_cold_floor_counts_requests_by_what_they_wait_for() -> None:
+    from benchmarks.bench_cold import Schedule, schedule_floor, schedule_of
+
+    from hmcts_data._catalogue._discover import collection_api_path
+
+    paths = [
+        collection_api_path(),
+        "/api/search.json",
+        "/api/content/government/statistical-data-sets/a",
+        "/api/content/government/statistical-data-sets/b",
+        "/media/1/a.csv",
+    ]
+    assert schedule_of(paths) == Schedule(2, 2, 1)
+    # The old floor (requests / rate) hid the first list's and the last file's answers.
+    assert schedule_floor(Schedule(2, 12, 11), latency=0.3, rate=10.0) == pytest.approx(2.8)
+    assert schedule_floor(Schedule(1, 1, 1), latency=0.3, rate=10.0) == pytest.approx(0.9)

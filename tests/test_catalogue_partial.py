@@ -391,3 +391,46 @@ def test_a_search_that_fails_while_pages_are_read_falls_back_as_the_catalogue_do
         answers[name] = (got.source, next(m for m in stale if m.startswith("Could not discover")))
     assert answers["all"] == answers["catalogue"]
     assert answers["all"][0] == "snapshot"
+
+
+def test_the_collection_is_asked_before_the_search_whichever_thread_runs_first(
+    fake: FakeGovUK, data: DataSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pages can be read as soon as the collection answers: it takes the first rate-limit slot
+    # even when the thread asking the search gets there first (at GOV.UK's rate, so the slot
+    # order is the order the requests arrive in).
+    import hmcts_data._catalogue._discover as discover
+
+    real = discover._collection
+
+    def late(client: Client, *, max_age: float | None) -> Any:
+        time.sleep(0.2)
+        return real(client, max_age=max_age)
+
+    monkeypatch.setattr(discover, "_collection", late)
+    with client_for(fake, tmp_path, rate_limit=10.0) as client:
+        hmcts_data.load("monthly", "all", client=client)
+    asked = _asked(fake)
+    assert asked[:2] == [collection_api_path(), SEARCH], asked[:4]
+
+
+def test_past_the_freshness_window_a_full_discovery_revalidates_what_a_partial_one_read(
+    fake: FakeGovUK, data: DataSite, tmp_path: Path
+) -> None:
+    # Within the window nothing is asked twice (above); past it, the pages a partial
+    # discovery read are revalidated with conditional requests, as any stale cached page is.
+    with client_for(fake, tmp_path) as client:
+        hmcts_data.load("monthly", "all", client=client)
+    fake.reset_counts()
+    with client_for(fake, tmp_path, api_max_age=0) as client:
+        cat = hmcts_data.catalogue(client=client)
+    assert cat.source == "live"
+    assert not _twice(fake)
+    monthly = {_page(p) for p in data.site.pages_of("monthly")} | {collection_api_path(), SEARCH}
+    conditional = {
+        r.path
+        for r in fake.requests
+        if {"if-none-match", "if-modified-since"} & {h.lower() for h in r.headers}
+    }
+    assert conditional == monthly
+    assert fake.count() == full_cost(data)

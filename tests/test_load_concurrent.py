@@ -28,6 +28,12 @@ def _client(fake: FakeGovUK, root: Path) -> Client:
     return Client(base_url=fake.base_url, cache_dir=root, rate_limit=1000.0)
 
 
+def _files_newest_first(fake: FakeGovUK, data: DataSite) -> list[str]:
+    """The paths of the current monthly releases' files, newest release first."""
+    pages = [p for p in data.site.pages_of("monthly") if not p.withdrawn]
+    return [p.file_urls[0].removeprefix(fake.base_url) for p in pages]
+
+
 def _media_paths(fake: FakeGovUK) -> list[str]:
     return sorted({r.path for r in fake.requests if r.path.startswith("/media")})
 
@@ -109,3 +115,71 @@ def test_a_bad_cell_in_one_release_names_its_file_row_and_column(
     assert (caught.value.row, caught.value.column) == (4, "C")
     assert caught.value.file == broken.rsplit("/", 1)[1]
     assert repr("x" * len(cells[2])) in str(caught.value)
+
+
+def test_each_file_is_read_as_it_arrives_and_stacked_in_release_order(
+    site: tuple[FakeGovUK, DataSite], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A slow oldest file does not hold up reading the others: parsing overlaps downloading.
+    import hmcts_data._api as api
+
+    fake, data = site
+    oldest = _files_newest_first(fake, data)[-1]
+    fake.inject(oldest, Delay(0.8))
+    read_order: list[str | None] = []
+    real_read = api._read
+
+    def recording(*args: object, **kwargs: object) -> object:
+        read_order.append(kwargs.get("source_url"))  # type: ignore[arg-type]
+        return real_read(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "_read", recording)
+    with _client(fake, tmp_path / "cold") as client:
+        frame = hmcts_data.load("monthly", "all", client=client)
+    assert len(read_order) == RELEASES - 1
+    assert read_order[-1] == fake.base_url + oldest  # read last: it came last
+    releases = list(dict.fromkeys(frame["release"]))
+    assert releases == sorted(releases)
+    assert frame["source_url"].iloc[0] == fake.base_url + oldest  # stacked first all the same
+
+
+def test_the_first_failure_in_release_order_is_raised_whichever_comes_first(
+    site: tuple[FakeGovUK, DataSite], tmp_path: Path
+) -> None:
+    fake, data = site
+    files = _files_newest_first(fake, data)
+    newest, oldest = files[0], files[-1]
+    fake.inject(newest, *([Status(404)] * 10))  # fails at once
+    body = httpx.get(fake.base_url + oldest).content.decode().split("\n")
+    cells = body[3].split(",")
+    cells[2] = "x" * len(cells[2])
+    body[3] = ",".join(cells)
+    fake.add_file(oldest, "\n".join(body).encode(), content_type="text/csv")
+    fake.inject(oldest, Delay(0.5))  # fails last
+    with _client(fake, tmp_path / "cold") as client, pytest.raises(ParseError) as caught:
+        hmcts_data.load("monthly", "all", client=client)
+    assert caught.value.file == oldest.rsplit("/", 1)[1]
+
+
+def test_each_file_is_downloaded_once_though_discovery_hands_its_release_over_twice(
+    site: tuple[FakeGovUK, DataSite], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A release handed over while its page is read (listed by the collection) and again at the
+    # end (listed by both lists) is one download, not a second one waiting on the first.
+    import hmcts_data._api as api
+
+    fake, _ = site
+    fetched: list[str] = []
+    lock = threading.Lock()
+    real_fetch = api._Downloads._fetch
+
+    def counting(self: api._Downloads, rel: hmcts_data.Release) -> object:
+        with lock:
+            fetched.append(rel.base_path)
+        return real_fetch(self, rel)
+
+    monkeypatch.setattr(api._Downloads, "_fetch", counting)
+    with _client(fake, tmp_path) as client:
+        frame = hmcts_data.load("monthly", "all", client=client)
+    assert len(fetched) == frame["release"].nunique() == RELEASES - 1
+    assert len(set(fetched)) == len(fetched)

@@ -8,6 +8,7 @@ same public pieces a user could call one by one (``catalogue()``, ``Release.data
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import re
@@ -34,7 +35,7 @@ from hmcts_data.tables._schema import Parsed, Provenance, tidy_frame
 from hmcts_data.tables._source import Source, read_source
 
 if TYPE_CHECKING:
-    from collections.abc import Generator, Sequence
+    from collections.abc import Callable, Generator, Sequence
     from concurrent.futures import Future, ThreadPoolExecutor
 
     import pandas as pd
@@ -235,10 +236,10 @@ class _Downloads:
 
     Each file has its own progress report and its own error: a file that could not be had
     because of the network (or offline mode) is yielded with its error in place of the path,
-    for the embedded fallback; any other failure (in release order) raises, and the downloads
-    not yet started are cancelled (:meth:`close`). A release with no data file in a catalogue
-    GOV.UK did not answer for (``checked`` false: the snapshot records few files) is such a
-    failure too: nobody could check what its page attaches.
+    for the embedded fallback; any other failure raises from its ``get()`` (:meth:`ready`),
+    and the caller cancels the downloads not yet started (:meth:`close`). A release with no
+    data file in a catalogue GOV.UK did not answer for (``checked`` false: the snapshot
+    records few files) is such a failure too: nobody could check what its page attaches.
     """
 
     #: Whether GOV.UK answered for the catalogue the releases come from.
@@ -258,35 +259,50 @@ class _Downloads:
         self._workers = workers
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
-        self._started: dict[Release, Future[_Got]] = {}
+        self._started: dict[tuple[str, tuple[str | None, ...]], Future[_Got]] = {}
         self._cancel = Cancel()
 
     def start(self, rel: Release) -> None:
         """Start downloading ``rel``'s data file, unless withdrawn or without one.
 
-        Those are left for :meth:`results` (a caller asked for them: it raises there).
+        Those are left for :meth:`ready` (a caller asked for them: it raises there).
         """
         from concurrent.futures import ThreadPoolExecutor
 
         if rel.is_withdrawn or not rel.data_files():
             return
         with self._lock:
-            if rel in self._started or self._workers <= 1:
+            if _file_key(rel) in self._started or self._workers <= 1:
                 return
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(
                     max_workers=self._workers, thread_name_prefix="hmcts-load"
                 )
-            self._started[rel] = self._pool.submit(self._cancel.run, self._fetch, rel)
+            self._started[_file_key(rel)] = self._pool.submit(self._cancel.run, self._fetch, rel)
 
-    def results(self, releases: Sequence[Release]) -> Generator[_Got]:
-        """Yield ``(release, data file, cached path or error)`` for ``releases``, in order."""
+    def ready(self, releases: Sequence[Release]) -> Generator[tuple[int, Callable[[], _Got]]]:
+        """Yield ``(index, get)`` for each of ``releases`` as its download ends.
+
+        ``get()`` returns ``(release, data file, cached path or error)`` or raises what the
+        download raised. Releases not downloading in the pool (withdrawn, without a data
+        file, or all of them without workers) come first, in order, each fetched by its
+        ``get()``; the others as they finish, so each can be read while the rest download.
+        """
+        from concurrent.futures import as_completed
+
         if len(releases) > 1:
             for rel in releases:
                 self.start(rel)
-        for rel in releases:
-            future = self._started.get(rel)
-            yield self._fetch(rel) if future is None else future.result()
+        where: dict[Future[_Got], list[int]] = {}
+        for index, rel in enumerate(releases):
+            future = self._started.get(_file_key(rel))
+            if future is None:
+                yield index, functools.partial(self._fetch, rel)
+            else:
+                where.setdefault(future, []).append(index)
+        for future in as_completed(where):
+            for index in where[future]:
+                yield index, functools.partial(_as_of, releases[index], future)
 
     def close(self) -> None:
         """Cancel the downloads not yet started, stop those running, and wait for them.
@@ -317,6 +333,21 @@ class _Downloads:
                 raise
             return rel, attachment, exc
         return rel, attachment, path
+
+
+def _file_key(rel: Release) -> tuple[str, tuple[str | None, ...]]:
+    """What a download is of: a release page and its data files.
+
+    Not the release itself: discovery hands a release over as soon as its page is read, and
+    the one it answers with may say more about where the page was listed (``found_in``).
+    """
+    return rel.base_path, tuple(a.url for a in rel.data_files())
+
+
+def _as_of(rel: Release, future: Future[_Got]) -> _Got:
+    """The download's result, for ``rel`` as the caller has it."""
+    _, attachment, got = future.result()
+    return rel, attachment, got
 
 
 #: Times a cached file removed before it could be read (a concurrent clear) is fetched again.
@@ -411,6 +442,40 @@ class Fallback:
         )
 
 
+#: What became of one release's file: its parse result (``None`` if neither fetched nor
+#: embedded), the embedded copy read in its place, and the network failure that made it so.
+_Outcome = tuple["Parsed | None", "EmbeddedRelease | None", "HMCTSDataError | None"]
+
+
+def _outcome(
+    publication: str,
+    got: _Got,
+    client: Client,
+    *,
+    on_unknown: OnUnknown | None,
+    progress: bool | ProgressCallback | None,
+) -> _Outcome:
+    """Read one release's downloaded file, or its embedded copy where the network failed."""
+    from hmcts_data._embedded import embedded_for
+
+    rel, attachment, path = got
+    if not isinstance(path, HMCTSDataError):
+        assert attachment is not None  # a path comes with its attachment
+        parsed = _read(
+            publication,
+            _cached_bytes(path, rel, attachment, client, progress),
+            on_unknown=on_unknown,
+            release=rel.key if _names_data_month(publication) else None,
+            published=rel.first_published,
+            source_url=attachment.url,
+        )
+        return parsed, None, None
+    item = embedded_for(publication, rel.key) if rel.key else None
+    if item is None:
+        return None, None, path
+    return _read_embedded(item, rel, on_unknown), item, path
+
+
 def _load_releases(
     publication: str,
     release: str | date | Release | None,
@@ -429,7 +494,7 @@ def _load_releases(
     with ``fallbacks``, a fallback is added there instead of warned about.
     """
     from hmcts_data._catalogue._snapshot import load_snapshot
-    from hmcts_data._embedded import embedded_for, embedded_releases
+    from hmcts_data._embedded import embedded_releases
     from hmcts_data._embedded._fallback import unavailable_error
     from hmcts_data._releases import wanted as wanted_releases
 
@@ -451,27 +516,32 @@ def _load_releases(
             used.append(extra)
             failure = failure or OfflineError(asked.catalogue.unchecked_reason or "not checked")
         chosen = sorted(wanted, key=lambda r: (r.period_end or date.min, r.slug))
-        for rel, attachment, got in downloads.results(chosen):
-            if not isinstance(got, HMCTSDataError):
-                assert attachment is not None  # a path comes with its attachment
-                frames.append(
-                    _read(
-                        publication,
-                        _cached_bytes(got, rel, attachment, client, progress),
-                        on_unknown=on_unknown,
-                        release=rel.key if _names_data_month(publication) else None,
-                        published=rel.first_published,
-                        source_url=attachment.url,
-                    )
+        # Each file is read as soon as it is in (not in release order, which would leave
+        # every file's parsing until the last download): frames, fallbacks and the error
+        # raised are still those of release order.
+        outcomes: dict[int, _Outcome] = {}
+        errors: dict[int, Exception] = {}
+        for index, get in downloads.ready(chosen):
+            try:
+                outcomes[index] = _outcome(
+                    publication, get(), client, on_unknown=on_unknown, progress=progress
                 )
-                continue
-            failure = failure or got
-            item = embedded_for(publication, rel.key) if rel.key else None
-            if item is None:
-                skipped.append(rel)
-                continue
-            frames.append(_read_embedded(item, rel, on_unknown))
-            used.append(item)
+            except Exception as exc:
+                errors[index] = exc
+            if errors:
+                first = min(errors)
+                if all(i in outcomes for i in range(first)):
+                    raise errors[first]
+        for index in range(len(chosen)):
+            frame, item, lost = outcomes[index]
+            if lost is not None:
+                failure = failure or lost
+                if item is None:
+                    skipped.append(chosen[index])
+            if frame is not None:
+                frames.append(frame)
+            if item is not None:
+                used.append(item)
     if failure is None:
         return frames
     offline = client.settings.offline

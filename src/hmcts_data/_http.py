@@ -21,6 +21,7 @@ Every request goes through :meth:`Http.get`, which
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import ipaddress
@@ -33,6 +34,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -64,6 +66,7 @@ __all__ = [
     "check_allowed",
     "check_http_environment",
     "check_length",
+    "on_slot",
     "parse_retry_after",
     "shared_limiter",
 ]
@@ -317,6 +320,32 @@ def shared_limiter(settings: Settings) -> RateLimiter:
         if found is None:
             found = _SHARED[origin] = RateLimiter(settings.rate_limit)
         return found
+
+
+#: Called when a request of this context has taken its rate-limit slot (see :func:`on_slot`).
+_ON_SLOT: ContextVar[Callable[[], None] | None] = ContextVar("hmcts_data_on_slot", default=None)
+
+
+@contextlib.contextmanager
+def on_slot(callback: Callable[[], None]) -> Iterator[None]:
+    """Call ``callback`` each time a request of this thread has taken its rate-limit slot.
+
+    Slots are handed out in the order they are asked for, so a request another thread starts
+    after the callback is sure to go after this one: two requests asked "at once" go in the
+    order the caller needs, not the order their threads happen to run.
+
+    Example:
+        >>> taken = []
+        >>> with on_slot(lambda: taken.append(1)):
+        ...     pass
+        >>> taken
+        []
+    """
+    token = _ON_SLOT.set(callback)
+    try:
+        yield
+    finally:
+        _ON_SLOT.reset(token)
 
 
 class RateLimitWaitError(Exception):
@@ -788,6 +817,9 @@ class Http:
                     current, trip.host, trip.reason, self.breaker.remaining(trip)
                 )
             self._limiter.acquire(until=current_end(), interval=self._interval)
+            taken = _ON_SLOT.get()
+            if taken is not None:
+                taken()
             request = self._client.build_request("GET", current, headers=headers)
             host = (urlsplit(current).hostname or "").lower()
             try:

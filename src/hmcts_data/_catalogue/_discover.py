@@ -21,14 +21,15 @@ caller gets a whole catalogue or an error, never half a one.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import urljoin
 
-from hmcts_data._cancel import Cancel
+from hmcts_data._cancel import SLICE, Cancel, check_cancelled
 from hmcts_data._catalogue._body import body_links, html_to_text, parse_size_label
 from hmcts_data._catalogue._classify import classify, read_period, slug_of
 from hmcts_data._catalogue._formats import filename_from_url, format_of
@@ -358,13 +359,23 @@ def list_pages(
     collection: CollectionPage | None = None
     results: list[SearchResult] = []
     if sources == BOTH:
+        from hmcts_data._http import on_slot
+
         # The Search API does not depend on the collection: asking both at once saves one
-        # round trip on every discovery (the rate limiter still spaces the requests).
+        # round trip on every discovery (the rate limiter still spaces the requests). The
+        # collection takes the first slot: its answer is the one pages can be read from at
+        # once (``on_collection``), so a search that won the race would delay every page by
+        # one slot.
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hmcts-discover")
         cancel = Cancel()
-        searched = pool.submit(cancel.run, _search, client, max_age=max_age, page_size=page_size)
+        ahead = threading.Event()
+        searched = pool.submit(
+            cancel.run, _after, ahead, _search, client, max_age=max_age, page_size=page_size
+        )
         try:
-            collection = _collection(client, max_age=max_age)
+            with on_slot(ahead.set):
+                collection = _collection(client, max_age=max_age)
+            ahead.set()  # answered from the cache: nothing to go after
             if on_collection is not None:
                 on_collection(_merged(collection, [], both=False))
             results = searched.result()
@@ -373,12 +384,21 @@ def list_pages(
             # still running is stopped, not waited for (the cache only ever keeps whole pages).
             searched.cancel()
             cancel.cancel()
+            ahead.set()
             pool.shutdown(wait=False)
     elif "collection" in sources:
         collection = _collection(client, max_age=max_age)
     else:
         results = _search(client, max_age=max_age, page_size=page_size)
     return _merged(collection, results, both=sources == BOTH)
+
+
+def _after(ahead: threading.Event, call: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    """``call(*args, **kwargs)`` once ``ahead`` is set (unless cancelled meanwhile)."""
+    while not ahead.wait(SLICE):
+        check_cancelled()
+    check_cancelled()  # the request it waited for failed: nothing more is asked
+    return call(*args, **kwargs)
 
 
 def _merged(
