@@ -327,3 +327,23 @@ def test_the_stand_in_aggregates_facet_values(site: DecisionsSite) -> None:
     assert {o["value"]["slug"]: o["documents"] for o in options} == {
         c: truth.count(c) for c in set(truth)
     }
+
+
+@pytest.mark.parametrize(
+    ("params", "said"),
+    [
+        ({"bogus": "1"}, "Unexpected parameter 'bogus'"),
+        ({"count": "1501"}, "Parameter 'count' must be between 0 and 1500"),
+        ({"count": "x"}, "Invalid value 'x' for parameter 'count'"),
+        ({"start": "-1"}, "Parameter 'start' must be between 0"),
+    ],
+)
+def test_the_decisions_stand_in_refuses_what_the_search_api_refuses(
+    site: DecisionsSite, params: dict[str, str], said: str
+) -> None:
+    import httpx
+
+    query = {"filter_format": "employment_tribunal_decision", **params}
+    answer = httpx.get(site.fake.url(SEARCH), params=query)
+    assert answer.status_code == 422
+    assert said in answer.json()["error"]

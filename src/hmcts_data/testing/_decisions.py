@@ -25,14 +25,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from hmcts_data.decisions._finders import Finder, finder, finders
-from hmcts_data.testing._server import FakeGovUK, Mounted
+from hmcts_data.testing._server import FakeGovUK, Mounted, search_window
 
 __all__ = ["DecisionsSite", "build_decisions_site"]
 
 _SEARCH = "/api/search.json"
 _JSON = "application/json; charset=utf-8"
-_SEARCH_PARAMS = {"q", "count", "start", "order", "fields", "fields[]", "c"}
-_PREFIXES = ("filter_", "reject_", "aggregate_")
 _CORE = {
     "title", "link", "description", "public_timestamp", "first_published_at", "format",
     "content_store_document_type", "organisations", "document_type",
@@ -238,11 +236,10 @@ class DecisionsSite:
         return Mounted(200, body, _JSON)
 
     def _answer(self, query: dict[str, list[str]]) -> bytes:
-        for name in query:
-            if name not in _SEARCH_PARAMS and not name.startswith(_PREFIXES):
-                raise _Refused(422, f"Unexpected parameter {name!r}")
-        count = _int(query, "count", 10, 1500)
-        start = _int(query, "start", 0, 10**9)
+        try:
+            count, start = search_window(query, 1500)
+        except ValueError as exc:
+            raise _Refused(422, str(exc)) from None
         fields = query.get("fields", []) + query.get("fields[]", [])
         known = (_CORE | self._facet_keys()) - self.unsupported_fields
         bad = [f for f in fields if f not in known]
@@ -472,19 +469,6 @@ def _payload(results: list[str], total: int, start: int, aggregates: dict[str, A
         "es_cluster": "A",
     }
     return ('{"results":[' + ",".join(results) + "]," + json.dumps(tail)[1:]).encode("utf-8")
-
-
-def _int(query: Mapping[str, list[str]], name: str, default: int, maximum: int) -> int:
-    values = query.get(name)
-    if not values:
-        return default
-    try:
-        value = int(values[-1])
-    except ValueError:
-        raise _Refused(422, f"Invalid value {values[-1]!r} for parameter {name!r}") from None
-    if not 0 <= value <= maximum:
-        raise _Refused(422, f"Parameter {name!r} must be between 0 and {maximum}")
-    return value
 
 
 def _bounds(spec: str) -> tuple[str | None, str | None]:

@@ -626,7 +626,7 @@ class _Handler(BaseHTTPRequestHandler):
 # -- Search API --------------------------------------------------------------------------------
 
 
-def _int_param(query: dict[str, list[str]], name: str, default: int, maximum: int) -> int:
+def _int_param(query: Mapping[str, list[str]], name: str, default: int, maximum: int) -> int:
     values = query.get(name)
     if not values:
         return default
@@ -664,12 +664,21 @@ def _in_range(value: str, spec: str) -> bool:
     return True
 
 
-def _run_search(results: Iterable[dict[str, Any]], query: dict[str, list[str]]) -> dict[str, Any]:
+def search_window(query: Mapping[str, list[str]], max_count: int) -> tuple[int, int]:
+    """Refuse parameters the Search API does not know; return the query's ``(count, start)``.
+
+    Raises:
+        ValueError: An unknown parameter, or a count or start that is not a number in range
+            (the message is the API's error text).
+    """
     for name in query:
         if name not in _SEARCH_PARAMS and not name.startswith(_SEARCH_PREFIXES):
             raise ValueError(f"Unexpected parameter {name!r}")
-    count = _int_param(query, "count", 10, _MAX_COUNT)
-    start = _int_param(query, "start", 0, 10**9)
+    return _int_param(query, "count", 10, max_count), _int_param(query, "start", 0, 10**9)
+
+
+def _run_search(results: Iterable[dict[str, Any]], query: dict[str, list[str]]) -> dict[str, Any]:
+    count, start = search_window(query, _MAX_COUNT)
     selected = list(results)
     for name, values in query.items():
         for prefix, keep in (("filter_", True), ("reject_", False)):
