@@ -14,14 +14,15 @@ __all__ = ["html_table", "model_html", "text_table"]
 
 
 def text_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int = 60
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int | None = 60
 ) -> str:
     """Render rows as an aligned plain-text table; cells longer than ``max_width`` are cut.
 
     Args:
         headers: Column headings.
         rows: Cell texts, one sequence per row.
-        max_width: Longest cell shown; longer ones end with an ellipsis.
+        max_width: Longest cell shown; longer ones end with an ellipsis. ``None`` cuts none
+            (the command line fits whole tables to the terminal itself).
 
     Returns:
         The table, one line per row, headings underlined.
@@ -121,6 +122,6 @@ def _shown(value: Any) -> str:
     return str(text) if isinstance(text, str) else str(value)
 
 
-def _cut(text: str, width: int) -> str:
+def _cut(text: str, width: int | None) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"

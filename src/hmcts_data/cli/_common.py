@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from hmcts_data._client import Client
 
-__all__ = ["HelpFormatter", "check_output", "client_from_args", "table"]
+__all__ = ["HelpFormatter", "check_output", "client_from_args", "progress_wanted"]
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -39,6 +39,11 @@ def client_from_args(args: argparse.Namespace) -> Client:
     return Client(offline=True) if getattr(args, "offline", False) else Client()
 
 
+def progress_wanted() -> bool:
+    """Progress bars on a terminal only: never in pipes, logs or CI output."""
+    return sys.stderr.isatty()
+
+
 def check_output(args: argparse.Namespace) -> None:
     """Refuse an ``-o`` path that cannot be written: a usage error (exit 2), before any work.
 
@@ -63,15 +68,3 @@ def check_output(args: argparse.Namespace) -> None:
         check_target(Path(args.output))  # a directory, a FIFO, a device, a name too long
     except StorageError as exc:
         args.output_parser.error(f"-o: {exc}")
-
-
-def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
-    """Rows under a header, in columns as wide as their widest cell, for the terminal."""
-    widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
-    return "\n".join(lines)

@@ -7,7 +7,12 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from hmcts_data.cli._common import HelpFormatter, check_output, client_from_args
+from hmcts_data.cli._common import (
+    HelpFormatter,
+    check_output,
+    client_from_args,
+    progress_wanted,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -145,11 +150,6 @@ def _emit(frame: pd.DataFrame, args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress() -> bool:
-    """Progress bars on a terminal only: never in pipes, logs or CI output."""
-    return sys.stderr.isatty()
-
-
 def _unknown_flags(command: argparse.ArgumentParser) -> None:
     """``--strict`` (anything beyond the exact crosswalk fails) and ``--keep-unknown``."""
     group = command.add_mutually_exclusive_group()
@@ -182,7 +182,7 @@ def _run_load(args: argparse.Namespace) -> int:
             args.release,
             client=client,
             on_unknown=on_unknown,
-            progress=_progress(),
+            progress=progress_wanted(),
         )
     return _emit(frame, args)
 
@@ -207,7 +207,7 @@ def _run_series(args: argparse.Namespace) -> int:
             measure=args.measure,
             breakdown=args.breakdown,
             client=client,
-            progress=_progress(),
+            progress=progress_wanted(),
         )
     return _emit(frame, args)
 
@@ -224,7 +224,7 @@ def _run_revisions(args: argparse.Namespace) -> int:
         # Checked before any download: a typo must not cost a full load and print nothing.
         raise NotFoundError("jurisdiction", args.jurisdiction, sorted(known))
     with client_from_args(args) as client:
-        frame = load(args.publication, "all", client=client, progress=_progress())
+        frame = load(args.publication, "all", client=client, progress=progress_wanted())
     if args.jurisdiction is not None:
         frame = frame[frame["jurisdiction"] == args.jurisdiction].reset_index(drop=True)
     return _emit(revisions(frame), args)

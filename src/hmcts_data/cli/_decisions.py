@@ -8,7 +8,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from hmcts_data.cli._common import check_output, client_from_args, table
+from hmcts_data._display import text_table
+from hmcts_data.cli._common import check_output, client_from_args, progress_wanted
 from hmcts_data.cli._safe import json_safe
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def _run_finders(args: argparse.Namespace) -> int:
         print(json_safe(json.dumps([f.model_dump(mode="json") for f in found], indent=2)))
         return 0
     rows = [[f.id, f.name, f.base_path, ", ".join(f.fields)] for f in found]
-    print(table(rows, ["id", "finder", "base path", "facets"]))
+    print(text_table(["id", "finder", "base path", "facets"], rows, max_width=None))
     return 0
 
 
@@ -212,7 +213,7 @@ def _listing(frame: pd.DataFrame, limit: int = 30) -> str:
             frame["decision_date"], frame["categories"], frame["title"], strict=True
         )
     ][:limit]
-    return table(rows, ["decided", "categories", "title"])
+    return text_table(["decided", "categories", "title"], rows, max_width=None)
 
 
 def _run_search(args: argparse.Namespace) -> int:
@@ -248,7 +249,7 @@ def _run_harvest(args: argparse.Namespace) -> int:
             since=args.since,
             full=args.full,
             max_depth=args.max_depth,
-            progress=sys.stderr.isatty(),
+            progress=progress_wanted(),
             client=client,
         )
     years = frame["decision_date"].dt.year.value_counts().sort_index()
@@ -267,7 +268,7 @@ def _run_get(args: argparse.Namespace) -> int:
 
     with client_from_args(args) as client:
         page = decision(args.link, client=client)
-        path = page.pdf(client=client, progress=sys.stderr.isatty()) if args.pdf else None
+        path = page.pdf(client=client, progress=progress_wanted()) if args.pdf else None
     if args.json:
         data = page.model_dump(mode="json")
         data["pdf"] = str(path) if path else None

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from hmcts_data.cli._common import table
+from hmcts_data._display import text_table
 from hmcts_data.cli._safe import json_safe
 
 __all__ = ["register"]
@@ -103,7 +103,7 @@ def _run(args: argparse.Namespace) -> int:
         _emit(
             args,
             [d.model_dump(mode="json") for d in datasets],
-            table(rows, ("id", "dataset", "source system", "platforms")),
+            text_table(("id", "dataset", "source system", "platforms"), rows, max_width=None),
         )
         return 0
     if args.other:
@@ -127,5 +127,5 @@ def _run(args: argparse.Namespace) -> int:
         f"\nFacts last reviewed {routes.last_reviewed().isoformat()}. "
         "Show one with: hmcts-data routes ID"
     )
-    _emit(args, payload, table(listing, ("id", "name", "kind")) + footer)
+    _emit(args, payload, text_table(("id", "name", "kind"), listing, max_width=None) + footer)
     return 0
