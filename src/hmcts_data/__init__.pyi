@@ -37,6 +37,7 @@ from hmcts_data._errors import NetworkError as NetworkError
 from hmcts_data._errors import NotFoundError as NotFoundError
 from hmcts_data._errors import OfflineError as OfflineError
 from hmcts_data._errors import ParseError as ParseError
+from hmcts_data._errors import ParseTimeoutError as ParseTimeoutError
 from hmcts_data._errors import SchemaDriftError as SchemaDriftError
 from hmcts_data._errors import StaleDataWarning as StaleDataWarning
 from hmcts_data._errors import StorageError as StorageError

@@ -25,14 +25,15 @@ from hmcts_data._errors import (
     NotFoundError,
     OfflineError,
     ParseError,
+    ParseTimeoutError,
     StaleDataWarning,
     StorageError,
 )
 from hmcts_data._registry import registry
 from hmcts_data._warn import once_per_call, warn
-from hmcts_data.tables import OnUnknown, parser_for
+from hmcts_data.tables import OnUnknown, Parser, parser_for
 from hmcts_data.tables._schema import Parsed, Provenance, tidy_frame
-from hmcts_data.tables._source import Source, read_source
+from hmcts_data.tables._source import Source, read_source, time_budget
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Sequence
@@ -89,6 +90,8 @@ def read(
             contradicts it (its newest month is another month).
         ParseError: The file cannot be read (the message names file, sheet, row and column),
             or it looks like another publication's file (the message names which).
+        ParseTimeoutError: Reading and parsing the file took longer than
+            ``HMCTS_DATA_DEADLINE`` (a huge or crafted file).
         SchemaDriftError: A header the crosswalk does not record (with ``on_unknown="raise"``).
 
     Example:
@@ -143,6 +146,29 @@ def _read(
             f"release={release!r} is not a data month: use 'YYYY-MM' (such as '2025-04'), or "
             "leave it out to take the latest month in the file."
         )
+    # One time budget for the file: reading it, parsing it and every check below.
+    with time_budget():
+        return _read_within(
+            publication,
+            source,
+            parse,
+            on_unknown=on_unknown,
+            release=release,
+            published=published,
+            source_url=source_url,
+        )
+
+
+def _read_within(
+    publication: str,
+    source: Source,
+    parse: Parser,
+    *,
+    on_unknown: OnUnknown | None,
+    release: str | None,
+    published: datetime | None,
+    source_url: str | None,
+) -> Parsed:
     data, name = read_source(source)
     provenance = Provenance(
         publication=publication,
@@ -161,7 +187,12 @@ def _read(
             got = parse(data, provenance, **options)
         except ParseError as exc:
             # A file of another publication: say which, rather than what the parser missed.
-            other = explain_failure(publication, data, name) if type(exc) is ParseError else None
+            try:
+                other = (
+                    explain_failure(publication, data, name) if type(exc) is ParseError else None
+                )
+            except ParseTimeoutError:
+                other = None  # no time left to say more: the parser's own error stands
             if other is not None:
                 raise other from exc
             raise

@@ -14,7 +14,8 @@ The tree::
     │   └── DiskFullError          no space left (or a file-size limit) while writing
     ├── IncompleteProposalError    a Data Access Panel summary still has problems to fix
     ├── ParseError                 a file or API page cannot be read (carries file/sheet/row/column)
-    │   └── SchemaDriftError       a published layout the library does not know
+    │   ├── SchemaDriftError       a published layout the library does not know
+    │   └── ParseTimeoutError      reading one file took longer than its time budget
     └── NotFoundError              an unknown publication, release or route (with suggestions)
 
 Warnings (``UserWarning`` subclasses, never raised)::
@@ -45,6 +46,7 @@ __all__ = [
     "NotFoundError",
     "OfflineError",
     "ParseError",
+    "ParseTimeoutError",
     "SchemaDriftError",
     "StaleDataWarning",
     "StorageError",
@@ -276,6 +278,39 @@ class SchemaDriftError(ParseError):
     ) -> None:
         super().__init__(message, file=file, sheet=sheet, row=row, column=column)
         self.labels = tuple(labels)
+
+
+class ParseTimeoutError(ParseError):
+    """Reading and parsing one file took longer than its time budget; nothing was returned.
+
+    Every source, downloaded or handed in, gets the download budget: at most
+    ``HMCTS_DATA_DEADLINE`` seconds (``Settings.deadline``, default 120) to be read and parsed.
+    The budget is checked between blocks of work (rows, columns, tables), so a huge or crafted
+    file stops within moments of it, with no partial result. Raise ``HMCTS_DATA_DEADLINE`` to
+    give a genuine large file more time, or split it into smaller files.
+
+    Attributes:
+        seconds: The budget that was used up.
+
+    Example:
+        >>> err = ParseTimeoutError("big.csv was still being parsed ...", file="big.csv",
+        ...                         seconds=120.0)
+        >>> err.seconds, isinstance(err, ParseError)
+        (120.0, True)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        seconds: float,
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        super().__init__(message, file=file, sheet=sheet, row=row, column=column)
+        self.seconds = seconds
 
 
 class NotFoundError(HMCTSDataError, LookupError):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from hmcts_data._errors import ParseError
+from hmcts_data._errors import ParseError, ParseTimeoutError
 from hmcts_data._registry import FILE as REGISTRY_FILE
 from hmcts_data._registry import registry
 
@@ -187,6 +187,8 @@ def _classified(publication: str, data: bytes, name: str) -> tuple[pd.DataFrame,
             warnings.simplefilter("ignore")
             got = parser_for(publication)(data, Provenance(publication, name, "0" * 64))
             frame = got.frame()
+    except ParseTimeoutError:
+        raise  # out of time: not an answer about the file
     except ParseError:
         return None
     return frame, _score(frame)

@@ -270,10 +270,15 @@ def _decode(data: bytes, *, name: str) -> str:
         return data.decode("latin-1")
 
 
+#: Rows read between two looks at the time budget (a clock read is cheap, not free).
+_CHECK_ROWS: Final = 4096
+
+
 def _read_csv(data: bytes, *, name: str) -> Grid:
     # The workbook limits hold for a CSV file too: a row of a million fields or a million rows
     # is refused as it is met, before any table is looked for in it.
     from hmcts_data.tables._limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, extent_error
+    from hmcts_data.tables._source import check_time
 
     widths: list[int] = []
 
@@ -287,6 +292,8 @@ def _read_csv(data: bytes, *, name: str) -> Grid:
                 rows = len(widths)
                 if widest > MAX_COLUMNS or rows > MAX_ROWS or rows * widest > MAX_CELLS:
                     raise extent_error(name, None, rows, widest)
+                if rows % _CHECK_ROWS == 1:
+                    check_time(name)
                 yield record
         except csv.Error as exc:
             row = len(widths) + 1
@@ -303,6 +310,8 @@ def _read_csv(data: bytes, *, name: str) -> Grid:
 
 def _read_workbook(data: bytes, name: str, kind: Format) -> Iterator[Grid]:
     import python_calamine as pc
+
+    from hmcts_data.tables._source import check_time
 
     label = kind.upper()
     try:
@@ -324,6 +333,7 @@ def _read_workbook(data: bytes, name: str, kind: Format) -> Iterator[Grid]:
         for meta in book.sheets_metadata:
             if meta.typ != pc.SheetTypeEnum.WorkSheet:
                 continue
+            check_time(name, meta.name)
             try:
                 sheet = book.get_sheet_by_name(meta.name)
                 rows = trimmed_rows(sheet, shared=shared)

@@ -36,6 +36,7 @@ from hmcts_data.tables._schema import (
     melt_parts,
     parsed,
 )
+from hmcts_data.tables._source import check_time
 from hmcts_data.tables._values import CellError, excerpt, parse_cell
 from hmcts_data.tables._weeks import (
     Period,
@@ -79,6 +80,8 @@ _SKIP_NAMES: Final = frozenset(
         "guidance",
     }
 )
+#: Rows parsed between two looks at the time budget.
+_CHECK_ROWS: Final = 1024
 _NOTE_KEY = re.compile(r"^\s*\[?\s*note\s*(\d+[a-z]?)\s*\]?\s*$", re.IGNORECASE)
 
 
@@ -343,6 +346,8 @@ class Table:
         values = self.data.to_numpy(dtype=object)
         row_numbers = list(self.data.index)
         for i, row in enumerate(values):
+            if not i % _CHECK_ROWS:
+                check_time(self.file, self.sheet)
             base = [g for g in (self.groups[i],) if g]
             base += [_label_text(row[j]) for j in dims if row[j] is not None]
             row_codes = _codes(" ".join(base))
@@ -491,12 +496,20 @@ def read_tables(source: Source, *, name: str | None = None) -> list[Table]:
     Raises:
         ParseError: The file is unreadable, unsafe (zip bomb), encrypted or corrupt; it holds
             no table at all; or a table has no header row (names file, sheet and row).
+        ParseTimeoutError: Reading and parsing it took longer than ``HMCTS_DATA_DEADLINE``.
 
     Example:
         >>> tables = read_tables(b"Table 1: Hearings\n\nWeek ending,Video\n12/04/2020,[x]\n")
         >>> tables[0].title, tables[0].columns, tables[0].markers[0].marker
         ('Table 1: Hearings', ('Week ending', 'Video'), '[x]')
     """
+    from hmcts_data.tables._source import time_budget
+
+    with time_budget():  # one budget for reading and parsing the file
+        return _read_tables(source, name)
+
+
+def _read_tables(source: Source, name: str | None) -> list[Table]:
     from hmcts_data.tables._source import read_source
 
     data, shown = read_source(source)
@@ -506,6 +519,7 @@ def read_tables(source: Source, *, name: str | None = None) -> list[Table]:
     tables: list[Table] = []
     # One sheet at a time: a sheet's raw cells are freed once its tables are built.
     for grid in iter_grids(data, name=file):
+        check_time(file, grid.name)
         names.append(grid.name)
         role = sheet_role(grid)
         if role == "notes":
@@ -621,6 +635,7 @@ def _build(file: str, grid: Grid, raw: RawTable, index: int) -> Table:
     letters = [column_letter(left + j) for j in range(width)]
     markers: list[Marker] = []
     for j, col in enumerate(by_column):
+        check_time(file, grid.name)
         if j in label_columns or str not in classes[j]:
             continue
         for k in [k for k, c in enumerate(col) if c.__class__ is str]:
@@ -746,6 +761,7 @@ def melt_table(
     groups: dict[tuple[tuple[date, date], ...], list[ColumnSpec]] = {}
     seen: set[str] = set()
     for s in series:
+        check_time(table.file, table.sheet)
         meaning = classify(s.parts, table.title)
         label = prefix + " | ".join(s.parts)
         seen.add(label)

@@ -673,6 +673,8 @@ def _melt(
     """Read every cell into parts, raising the errors of reading, not those of the contract."""
     import numpy as np
 
+    from hmcts_data.tables._source import check_time
+
     specs = list(columns)
     n = len(periods)
     release = provenance.release
@@ -692,6 +694,7 @@ def _melt(
     value_blocks = [] if quick is None else [quick[0]]
     markers: list[str | None] = [] if quick is None else quick[1]
     for spec in specs if quick is None else ():
+        check_time(provenance.source_file, provenance.sheet)
         if len(spec.cells) != n:
             raise ParseError(
                 f"Column {spec.label!r} has {len(spec.cells)} cells for {n} periods.",

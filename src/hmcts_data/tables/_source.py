@@ -10,21 +10,29 @@ a huge file, ``/dev/zero``, a FIFO or an endless file object is refused with a
   and no more than the cap plus one byte is ever read, in case it grows);
 * a FIFO, a device or a socket is refused without being opened (opening a FIFO blocks);
 * a file object is read in chunks, and refused once it passes the cap or the deadline.
+
+The deadline covers parsing too: :func:`time_budget` starts the clock for one file (``read()``,
+``read_tables()``, and every downloaded file ``load()`` parses), and the parse loops call
+:func:`check_time` between blocks of work (rows, columns, tables), which raises
+:class:`~hmcts_data.ParseTimeoutError` once the budget is used up. Nothing partial is returned.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
 import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, Final
 
 from hmcts_data._environ import DEFAULT_DEADLINE, DEFAULT_MAX_FILE_SIZE, MAX_SECONDS
-from hmcts_data._errors import ParseError
+from hmcts_data._errors import ParseError, ParseTimeoutError
 
-__all__ = ["Source", "read_source"]
+__all__ = ["Source", "check_time", "read_source", "time_budget"]
 
 #: What :func:`hmcts_data.read` accepts: a path, raw bytes, or a binary file object.
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
@@ -33,6 +41,8 @@ _CHUNK: Final = 1 << 20
 _SIZE_VAR: Final = "HMCTS_DATA_MAX_FILE_SIZE"
 _TIME_VAR: Final = "HMCTS_DATA_DEADLINE"
 _PLAIN_SECONDS: Final = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?")
+#: (monotonic end, seconds) of the file being read in this thread; ``None`` outside a read.
+_CLOCK: ContextVar[tuple[float, float] | None] = ContextVar("hmcts_data_parse", default=None)
 
 
 def budget() -> tuple[int, float]:
@@ -63,6 +73,61 @@ def budget() -> tuple[int, float]:
         settings = Settings.from_env({}, **raw)
         return settings.max_file_size, settings.deadline
     return limit or DEFAULT_MAX_FILE_SIZE, deadline or DEFAULT_DEADLINE
+
+
+@contextlib.contextmanager
+def time_budget() -> Iterator[float]:
+    """Start the clock of one file's read and parse (the deadline of :func:`budget`).
+
+    Nested calls share the outermost clock: a file is parsed within one budget however many
+    steps (and re-reads, as another publication) its parse takes. Yields the seconds allowed.
+
+    Raises:
+        ConfigurationError: ``HMCTS_DATA_DEADLINE`` or ``HMCTS_DATA_MAX_FILE_SIZE`` is invalid.
+
+    Example:
+        >>> with time_budget() as seconds:
+        ...     check_time("x.csv")
+        >>> seconds > 0
+        True
+    """
+    running = _CLOCK.get()
+    if running is not None:
+        yield running[1]
+        return
+    seconds = budget()[1]
+    token = _CLOCK.set((time.monotonic() + seconds, seconds))
+    try:
+        yield seconds
+    finally:
+        _CLOCK.reset(token)
+
+
+def check_time(name: str, sheet: str | None = None) -> None:
+    """Raise :class:`~hmcts_data.ParseTimeoutError` once the running file's budget is used up.
+
+    Cheap (a clock read); called between blocks of work, never per cell. Outside
+    :func:`time_budget` it does nothing.
+
+    Example:
+        >>> check_time("x.csv")
+    """
+    running = _CLOCK.get()
+    if running is None or time.monotonic() <= running[0]:
+        return
+    raise _timed_out(name, running[1], "parsed", sheet=sheet)
+
+
+def _timed_out(name: str, seconds: float, doing: str, *, sheet: str | None = None) -> ParseError:
+    where = f"{name}, sheet {sheet!r}" if sheet is not None else name
+    return ParseTimeoutError(
+        f"{where} was still being {doing} after {seconds:g} seconds, the time budget for one "
+        f"file; it was not read. If it is genuine, raise {_TIME_VAR} (seconds) or split it "
+        "into smaller files.",
+        seconds=seconds,
+        file=name,
+        sheet=sheet,
+    )
 
 
 def _too_large(name: str, detail: str, limit: int) -> ParseError:
@@ -156,9 +221,10 @@ def _read_stream(source: IO[bytes], name: str, limit: int, deadline: float) -> b
             raise _too_large(name, "it did not end", limit)
         parts.append(bytes(chunk))
         if time.monotonic() - start > deadline:
-            raise ParseError(
+            raise ParseTimeoutError(
                 f"{name} was still being read after {deadline:g} seconds ({total:,} bytes so "
                 f"far); it was not read. Save the data to a file and read that, or raise "
                 f"{_TIME_VAR}.",
+                seconds=deadline,
                 file=name,
             )

@@ -30,6 +30,7 @@ from hmcts_data.tables._schema import (
     melt_parts,
     parsed,
 )
+from hmcts_data.tables._source import check_time
 from hmcts_data.tables._values import excerpt
 
 __all__ = ["map_headers", "parse"]
@@ -201,9 +202,11 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
             "monthly: %s matches layout(s) %s", where, sorted(_eras(matches)) or "none known"
         )
 
+    check_time(name, sheet_name)
     periods = parse_month_column(
         cells_by_column[0], file=name, sheet=sheet_name, rows=numbers, column="A"
     )
+    check_time(name, sheet_name)
     specs = []
     for j in range(1, width):
         m = mappings[j]
@@ -222,6 +225,7 @@ def parse(data: bytes, provenance: Provenance, *, on_unknown: OnUnknown = "keep"
             )
         )
     result = parsed([melt_parts(periods, specs, provenance)])
+    check_time(name, sheet_name)
     _warn_unrecorded(headers, mappings, where)
     return result
 
