@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
+import hmcts_data
 from hmcts_data import Client, DownloadError
 from hmcts_data.testing import FakeGovUK, Trickle
 from hmcts_data.testing._demo import build_data_site
@@ -113,13 +115,25 @@ def test_ctrl_c_during_trickling_downloads_stops_at_once(tmp_path: Path, mode: s
     with FakeGovUK() as fake:
         build_data_site(fake, monthly=4, last_month=date(2025, 4, 1))
         fake.add_file("/media/x.csv", CSV, content_type="text/csv")
+        # Every file sends a byte every 3 s (each download would take minutes), set before the
+        # child can ask for any: the child's catalogue() reads pages only, never a file.
+        with Client(base_url=fake.base_url, cache_dir=tmp_path / "parent") as lister:
+            found = hmcts_data.catalogue(client=lister)
+            media = {"/media/x.csv"} | {
+                urlsplit(str(attachment.url)).path
+                for release in found.get("monthly").releases
+                for attachment in release.attachments
+            }
+        for path in media:
+            fake.inject(path, Trickle(3.0))
+        started = fake.count("/media")
         child = subprocess.Popen(
             [
                 sys.executable,
                 "-c",
                 _CHILD,
                 fake.base_url,
-                str(tmp_path),
+                str(tmp_path / "child"),
                 mode,
                 fake.url("/media/x.csv"),
             ],
@@ -131,11 +145,6 @@ def test_ctrl_c_during_trickling_downloads_stops_at_once(tmp_path: Path, mode: s
         assert child.stdout.readline().strip() == "ready", (
             child.stderr.read() if child.stderr else ""
         )
-        media = {r.path for r in fake.requests if r.path.startswith("/media")} | {"/media/x.csv"}
-        # Every file now sends a byte every 3 s: each download would take minutes.
-        for path in media:
-            fake.inject(path, Trickle(3.0))
-        started = fake.count("/media")
         give_up = time.monotonic() + 30
         while fake.count("/media") == started and time.monotonic() < give_up:
             time.sleep(0.05)
