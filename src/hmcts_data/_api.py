@@ -30,7 +30,7 @@ from hmcts_data._errors import (
     StorageError,
 )
 from hmcts_data._registry import registry
-from hmcts_data._warn import once_per_call, warn
+from hmcts_data._warn import notice, once_per_call, warn
 from hmcts_data.tables import OnUnknown, Parser, parser_for
 from hmcts_data.tables._schema import Parsed, Provenance, tidy_frame
 from hmcts_data.tables._source import Source, read_source, time_budget
@@ -453,7 +453,6 @@ class Fallback:
     def warning(self) -> Warning:
         """The one warning for this fallback (:func:`embedded_warning`, or releases left out)."""
         from hmcts_data._embedded._fallback import embedded_warning
-        from hmcts_data._warn import notice
 
         if self.used:
             return embedded_warning(

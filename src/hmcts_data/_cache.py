@@ -73,6 +73,7 @@ from hmcts_data._cache_layout import (
     read_marker,
     writable,
 )
+from hmcts_data._display import html_table, model_html
 from hmcts_data._errors import ConfigurationError, IntegrityError, StorageError
 from hmcts_data._lock import FileLock, held_by_this_thread
 from hmcts_data._settings import Settings
@@ -254,8 +255,6 @@ class CachedFile(BaseModel):
     status: Literal["downloaded", "revalidated", "cached", "stale"]
 
     def _repr_html_(self) -> str:
-        from hmcts_data._display import model_html
-
         return model_html(self, f"Cached file {self.path.name} ({self.status})")
 
 
@@ -311,8 +310,6 @@ class CacheInfo(BaseModel):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from hmcts_data._display import html_table
-
         rows = [
             [e.kind, f"{e.size:,}", e.retrieved_at.strftime("%Y-%m-%d %H:%M UTC"), e.url]
             for e in self.entries[:_HTML_ROWS]

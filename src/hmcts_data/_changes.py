@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from hmcts_data._display import text_table
 from hmcts_data._errors import NotFoundError, ParseError
-from hmcts_data._warn import warn
+from hmcts_data._warn import once_per_call, warn
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -204,8 +205,6 @@ class ReleaseChanges:
         Example:
             >>> print(changes.to_text())  # doctest: +SKIP
         """
-        from hmcts_data._display import text_table
-
         month = f"{self.period:%B %Y}" if self.period else "the newest period"
         lines = [
             f"{self.publication} release {self.new_release} against {self.old_release}",
@@ -340,7 +339,6 @@ def release_changes(
     from hmcts_data._catalogue._api import catalogue_for
     from hmcts_data._catalogue._models import release_form
     from hmcts_data._client import Client, using_client
-    from hmcts_data._warn import once_per_call
 
     for given in (release, against):
         if given is not None:

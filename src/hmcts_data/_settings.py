@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from hmcts_data._display import model_html
 from hmcts_data._environ import (
     DEFAULT_BASE_URL,
     DEFAULT_DEADLINE,
@@ -244,6 +245,4 @@ class Settings(BaseModel):
 
     def _repr_html_(self) -> str:
         # Jupyter shows the fields as a table (every public model has an HTML display).
-        from hmcts_data._display import model_html
-
         return model_html(self, "Settings")

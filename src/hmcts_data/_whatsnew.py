@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from hmcts_data._catalogue._calendar import ExpectedRelease, next_release
 from hmcts_data._catalogue._ids import PublicationId
 from hmcts_data._catalogue._models import Catalogue, Release, Source, UTCDatetime
-from hmcts_data._display import text_table
+from hmcts_data._display import model_html, text_table
 from hmcts_data._errors import ConfigurationError, NotFoundError
 
 if TYPE_CHECKING:
@@ -60,8 +60,6 @@ class ReleaseEvent(BaseModel):
 
     def _repr_html_(self) -> str:
         # Jupyter shows the fields as a table (every public model has an HTML display).
-        from hmcts_data._display import model_html
-
         return model_html(self, "ReleaseEvent")
 
 
@@ -142,8 +140,6 @@ class WhatsNew(BaseModel):
 
     def _repr_html_(self) -> str:
         # Jupyter shows the fields as a table (every public model has an HTML display).
-        from hmcts_data._display import model_html
-
         return model_html(self, "WhatsNew")
 
 

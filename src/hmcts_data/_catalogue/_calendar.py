@@ -20,6 +20,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from hmcts_data._catalogue._ids import PublicationId
 from hmcts_data._catalogue._listing import Release
+from hmcts_data._display import model_html
 from hmcts_data._errors import ConfigurationError
 from hmcts_data._registry import Schedule, registry
 
@@ -168,8 +169,6 @@ class ExpectedRelease(_Strict):
 
     def _repr_html_(self) -> str:
         # Jupyter shows the fields as a table (every public model has an HTML display).
-        from hmcts_data._display import model_html
-
         return model_html(self, "ExpectedRelease")
 
 

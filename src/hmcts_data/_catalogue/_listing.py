@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from hmcts_data._display import text_table
+from hmcts_data._errors import NotFoundError
 
 __all__ = [
     "SHOWN",
@@ -472,7 +473,6 @@ def _listing_from(data: dict[str, Any]) -> Listing:
 
 def _how_to_get(publication: str) -> str | None:
     """How to get a document publication (the registry's words), for the listing."""
-    from hmcts_data._errors import NotFoundError
     from hmcts_data._registry import registry
 
     try:

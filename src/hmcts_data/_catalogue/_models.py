@@ -30,7 +30,7 @@ from hmcts_data._catalogue._formats import DATA_FORMAT_ORDER, AttachmentFormat
 from hmcts_data._catalogue._ids import PublicationId
 from hmcts_data._catalogue._listing import listing_of
 from hmcts_data._display import html_table, model_html, text_table
-from hmcts_data._errors import NotFoundError, OfflineError
+from hmcts_data._errors import ConfigurationError, NotFoundError, OfflineError
 
 if TYPE_CHECKING:
     from hmcts_data._catalogue._calendar import ExpectedRelease
@@ -675,8 +675,6 @@ class Publication(_Frozen):
         """
         from zoneinfo import ZoneInfo
 
-        from hmcts_data._errors import ConfigurationError
-
         if isinstance(when, str):
             try:
                 when = date.fromisoformat(when.strip())
@@ -1035,7 +1033,6 @@ def release_form(key: object) -> str | date | Release:
     """
     if isinstance(key, str | date | Release):
         return key
-    from hmcts_data._errors import ConfigurationError
 
     raise ConfigurationError(
         f"release={key!r} (a {type(key).__name__}) is not a release: use {RELEASE_FORMS}. "

@@ -21,6 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from hmcts_data._display import model_html
 from hmcts_data._errors import ParseError
 
 __all__ = [
@@ -77,8 +78,6 @@ class EmbeddedRelease(BaseModel):
 
     def _repr_html_(self) -> str:
         # Jupyter shows the provenance as a table (every public model has an HTML display).
-        from hmcts_data._display import model_html
-
         return model_html(self, f"Embedded release {self.label}")
 
     @property

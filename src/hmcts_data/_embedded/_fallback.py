@@ -20,6 +20,7 @@ from hmcts_data._errors import (
     NetworkError,
     OfflineError,
 )
+from hmcts_data._warn import headline_and_detail, notice
 
 __all__ = [
     "NOT_RECORDED",
@@ -73,7 +74,6 @@ def brief_reason(failure: BaseException) -> str:
         return "offline mode is on"
     if isinstance(failure, DownloadError) and failure.status is not None:
         return f"HTTP {failure.status}"
-    from hmcts_data._warn import headline_and_detail
 
     # The request ("GET https://...") is in the detail; the reason is what follows it.
     text = _REQUEST.sub("", str(failure)).strip(" :").split(". ")[0]
@@ -189,8 +189,6 @@ def embedded_warning(
     (with their published names), why the network was not used, what was left out and the
     licence attribution.
     """
-    from hmcts_data._warn import notice
-
     keys = ", ".join(r.release for r in used)
     if offline:
         why = "Offline mode is on"

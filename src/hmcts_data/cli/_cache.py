@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from hmcts_data.cli._common import client_from_args
 from hmcts_data.cli._safe import json_safe
 
 __all__ = ["human_size", "register"]
@@ -77,8 +78,6 @@ def human_size(size: int) -> str:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from hmcts_data.cli._common import client_from_args
-
     with client_from_args(args) as client:
         info = client.cache_info()
     if args.json:
@@ -91,8 +90,6 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _clear(args: argparse.Namespace) -> int:
-    from hmcts_data.cli._common import client_from_args
-
     with client_from_args(args) as client:
         info = client.cache_info()
         if not args.yes:

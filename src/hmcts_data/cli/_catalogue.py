@@ -8,6 +8,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 from hmcts_data._catalogue._listing import SHOWN
+from hmcts_data._errors import ConfigurationError, HMCTSDataError
 from hmcts_data.cli._common import HelpFormatter, client_from_args
 from hmcts_data.cli._safe import json_safe
 
@@ -99,7 +100,6 @@ def run(args: argparse.Namespace) -> int:
         if args.write_snapshot:
             from hmcts_data._catalogue._discover import discover
             from hmcts_data._catalogue._snapshot import write_snapshot
-            from hmcts_data._errors import ConfigurationError
 
             if client.settings.offline:
                 raise ConfigurationError(
@@ -172,7 +172,6 @@ def _keep(client: Client, listing: Listing) -> None:
 
     from hmcts_data._catalogue._quick import packaged_listing_key
     from hmcts_data._catalogue._store import save_listing
-    from hmcts_data._errors import HMCTSDataError
 
     key = packaged_listing_key()
     if key is None:

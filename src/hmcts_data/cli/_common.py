@@ -7,6 +7,8 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from hmcts_data._errors import StorageError
+
 if TYPE_CHECKING:
     from hmcts_data._client import Client
 
@@ -62,7 +64,6 @@ def check_output(args: argparse.Namespace) -> None:
     from pathlib import Path
 
     from hmcts_data._atomic import check_target
-    from hmcts_data._errors import StorageError
 
     try:
         check_target(Path(args.output))  # a directory, a FIFO, a device, a name too long

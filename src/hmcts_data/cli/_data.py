@@ -7,6 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from hmcts_data._errors import NotFoundError
 from hmcts_data.cli._common import (
     HelpFormatter,
     check_output,
@@ -215,7 +216,6 @@ def _run_series(args: argparse.Namespace) -> int:
 def _run_revisions(args: argparse.Namespace) -> int:
     check_output(args)
     from hmcts_data._api import load
-    from hmcts_data._errors import NotFoundError
     from hmcts_data.tables._schema import vocabulary
     from hmcts_data.tables._vintages import revisions
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from hmcts_data._errors import IntegrityError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -115,8 +117,6 @@ def _as_embedded(frame: pd.DataFrame, served: tuple[EmbeddedRelease, ...]) -> pd
     checked here to equal the embedded copy's recorded sha256.
     """
     import pandas as pd
-
-    from hmcts_data._errors import IntegrityError
 
     by_release = {item.release: item for item in served}
     urls = pd.Series(pd.NA, index=frame.index, dtype="string")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from hmcts_data._errors import ConfigurationError
 from hmcts_data.decisions._finders import Finder
 
 if TYPE_CHECKING:
@@ -251,8 +252,6 @@ def explode(frame: pd.DataFrame, facet: str = "categories") -> pd.DataFrame:
         >>> long[["categories", "category_labels"]].values.tolist()
         [['unfair-dismissal', 'UD'], ['wages', 'Wages']]
     """
-    from hmcts_data._errors import ConfigurationError
-
     if facet not in _LISTS or facet not in frame.columns or facet in _LABELS.values():
         raise ConfigurationError(
             f"explode() takes a list facet column: categories, sub_categories or judges, "

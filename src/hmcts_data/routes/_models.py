@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from hmcts_data._display import model_html
 from hmcts_data._errors import ConfigurationError
 
 __all__ = [
@@ -92,8 +93,6 @@ class _Frozen(BaseModel):
 
     def _repr_html_(self) -> str:
         # Every fact model shows as a field/value table in Jupyter; AccessRoute has its own.
-        from hmcts_data._display import model_html
-
         return model_html(self, type(self).__name__)
 
 

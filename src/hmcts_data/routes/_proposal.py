@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hmcts_data._display import model_html
 from hmcts_data._errors import IncompleteProposalError, ParseError
 from hmcts_data._warn import warn
 from hmcts_data.routes._models import Confidence
@@ -42,8 +43,6 @@ class _Frozen(BaseModel):
 
     def _repr_html_(self) -> str:
         # Jupyter shows the fields as a table (every public model has an HTML display).
-        from hmcts_data._display import model_html
-
         return model_html(self, type(self).__name__)
 
 

@@ -49,6 +49,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
+from hmcts_data._display import model_html
 from hmcts_data._errors import ParseError
 from hmcts_data.tables._values import CellError, excerpt, parse_cell, parse_cells, quick_cells
 
@@ -396,8 +397,6 @@ class Provenance:
 
     def _repr_html_(self) -> str:
         # Jupyter shows the fields as a table (every public model has an HTML display).
-        from hmcts_data._display import model_html
-
         return model_html(self, "Provenance")
 
 
