@@ -860,6 +860,28 @@ def is_decided(frame: pd.DataFrame) -> bool:
     return note is not None and "sha256" in frame.columns and note == _files_of(frame)
 
 
+def _run_codes(column: pd.Series[Any]) -> tuple[np.ndarray, int]:
+    """Codes of a text column and how many values: hashed once per run of equal rows.
+
+    A tidy frame holds each published column as a run of rows, so only run heads are
+    factorised; a column whose values cannot be compared (``pd.NA``) is factorised whole.
+    """
+    import numpy as np
+    import pandas as pd
+
+    values = column.to_numpy(dtype=object)
+    n = len(values)
+    try:
+        starts = np.ones(n, dtype=bool)
+        np.not_equal(values[1:], values[:-1], out=starts[1:])
+    except TypeError:
+        whole, every = pd.factorize(column, use_na_sentinel=False)
+        return whole.astype(np.int64), len(every)
+    heads = np.flatnonzero(starts)
+    ints, uniques = pd.factorize(values[heads], use_na_sentinel=False)
+    return np.repeat(ints.astype(np.int64), np.diff(np.append(heads, n))), len(uniques)
+
+
 def _may_shift(frame: pd.DataFrame) -> bool:
     """Whether some column of ``frame`` may revise its series whole against an earlier release.
 
@@ -886,8 +908,7 @@ def _may_shift(frame: pd.DataFrame) -> bool:
                     raw = column.cat.codes.to_numpy().astype(np.int64)
                     found[name] = (raw + 1, len(column.cat.categories) + 1)
                 else:
-                    ints, uniques = pd.factorize(column, use_na_sentinel=False)
-                    found[name] = (ints.astype(np.int64), len(uniques))
+                    found[name] = _run_codes(column)
             ints, size = found[name]
             code = code * (size + 1) + ints
             if int(code.max(initial=0)) > 2**40:
