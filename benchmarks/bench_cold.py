@@ -9,18 +9,18 @@ added to every answer, and every client keeps to GOV.UK's 10 requests/second. Ea
 * the cold first figure: ``load("monthly")`` on a 30-release site (the collection, the newest
   release page, its file: 3 requests, one after another).
 
-Measured on a 2-core machine shared with other work (load average 9-10), medians:
+Measured with ``python -m benchmarks cold`` on a 2-core machine shared with other work
+(load average 4-6), medians of three interleaved runs of the benchmark, each a median itself:
 
-================================  =========================  ==========================
-case                              before                     after
-================================  =========================  ==========================
-cold full history, 12 releases    3.05 s vs 2.5 s = 1.22x    (see the table) vs 2.8 s
-cold first figure, 30 releases    1.03 s vs 0.9 s = 1.14x    (see the table) vs 0.9 s
-================================  =========================  ==========================
+* cold full history, 12 releases: before 2.91 s against this floor's 2.8 s (1.04x; the old
+  floor, requests / rate = 2.5 s, made an earlier run's 3.05 s 1.22x); after 2.88 s (1.03x);
+* cold first figure, 30 releases: before 0.95 s against 0.9 s (1.05x); after 0.95 s (1.05x).
 
-"Before" divided by the old floor of the full history (requests / rate), which left out the
-latency no schedule can hide; the search was then asked before the collection about half the
-time (every page a slot later) and the files were read in release order once all had come.
+"Before" is the code before the last changes, in the same runs as "after"; the old floor
+left out the latency no schedule can hide (that earlier run was at load average ~10). Those
+changes: the search was asked before the collection about half the time (every page then a
+slot later); a release handed over twice by discovery started a second download of its file;
+and the files were parsed in release order once the oldest (asked last) had come.
 """
 
 from __future__ import annotations
