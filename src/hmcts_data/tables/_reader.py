@@ -37,7 +37,7 @@ from hmcts_data.tables._schema import (
     parsed,
 )
 from hmcts_data.tables._source import check_time
-from hmcts_data.tables._values import CellError, excerpt, parse_cell
+from hmcts_data.tables._values import CellError, excerpt, parse_cell, quick_cells
 from hmcts_data.tables._weeks import (
     Period,
     WeekDates,
@@ -341,6 +341,16 @@ class Table:
                 min(p.start for p in across.values()), max(p.end for p in across.values()), "span"
             )
         dims = [j for j in self.label_columns if down is None or j != down[0]]
+        fast = _by_column(
+            self,
+            value_cols=value_cols,
+            dims=dims,
+            across=across,
+            down=row_periods if row_periods is not None else (span if across else fixed),
+            down_column=None if down is None else down[0],
+        )
+        if fast is not None:
+            return fast
         series: dict[tuple[str, ...], _Series] = {}
         taken: dict[tuple[str, ...], set[tuple[date, date]]] = {}
         values = self.data.to_numpy(dtype=object)
@@ -390,6 +400,169 @@ class Table:
         caption = html.escape(f"{self.title or 'Table'} ({where}, {len(self.data)} rows)")
         body = self.data.head(10).to_html(max_cols=12)
         return f"<div><p><b>{caption}</b></p>{body}</div>"
+
+
+def _by_column(
+    table: Table,
+    *,
+    value_cols: Sequence[int],
+    dims: Sequence[int],
+    across: Mapping[int, Period],
+    down: Sequence[Period] | Period | None,
+    down_column: int | None,
+) -> list[_Series] | None:
+    """:meth:`Table._series` a column at a time, when no two cells share labels and period.
+
+    The same series, cells, periods and rows, in the same order, as the cell-by-cell loop, and
+    the same first error (row by row, left to right); each column's cells are checked at once
+    (:func:`~hmcts_data.tables._values.quick_cells`), not one call per cell. ``None`` when
+    some labels and period repeat (told apart by row in the loop) or labels collide: the
+    caller then runs the loop.
+    """
+    from hmcts_data.tables._source import check_time
+
+    n = len(table.data)
+    row_numbers = [int(r) for r in table.data.index]
+    columns = {
+        j: table.data.iloc[:, j].to_numpy(dtype=object).tolist()
+        for j in {*dims, *value_cols, *([] if down_column is None else [down_column])}
+    }
+    texts: dict[tuple[type, object], str] = {}
+
+    def text(cell: Cell) -> str:
+        key = (cell.__class__, cell)
+        got = texts.get(key)
+        if got is None:
+            got = texts[key] = _label_text(cell)
+        return got
+
+    # The labels of each row (section heading, label columns) and the rows holding each.
+    bases: list[tuple[str, ...]]
+    if dims or any(table.groups):
+        dim_cells = [columns[j] for j in dims]
+        bases = []
+        for i in range(n):
+            if not i % _CHECK_ROWS:
+                check_time(table.file, table.sheet)
+            group = table.groups[i]
+            head: tuple[str, ...] = (group,) if group else ()
+            bases.append(head + tuple(text(col[i]) for col in dim_cells if col[i] is not None))
+    else:
+        bases = [()] * n
+    rows_of: dict[tuple[str, ...], list[int]] = {}
+    for i, base in enumerate(bases):
+        rows_of.setdefault(base, []).append(i)
+    across_cols = [j for j in value_cols if j in across]
+    down_cols = [j for j in value_cols if j not in across]
+    # Where the loop tells cells apart by row, or two series' labels are one: not here.
+    labels = [table.raw_columns[j] for j in down_cols]
+    if len(set(labels)) != len(labels):
+        return None
+    if across_cols:
+        spans = {(across[j].start, across[j].end) for j in across_cols}
+        if len(spans) != len(across_cols) or any(len(r) > 1 for r in rows_of.values()):
+            return None
+        if down_cols and any(b and b[:-1] in rows_of and b[-1] in set(labels) for b in rows_of):
+            return None
+    if down_cols:
+        if isinstance(down, Period) or down is None:
+            if any(len(r) > 1 for r in rows_of.values()):
+                return None
+        else:
+            for rows in rows_of.values():
+                if len({(down[i].start, down[i].end) for i in rows}) != len(rows):
+                    return None
+    # Every value cell checked, a column at once; the first bad cell is the loop's first.
+    bad: tuple[int, int] | None = None
+    for position, j in enumerate(value_cols):
+        check_time(table.file, table.sheet)
+        k = _first_bad(columns[j])
+        if k is not None and (bad is None or (k, position) < bad):
+            bad = (k, position)
+    letters = table.column_letters()
+    if bad is not None:
+        k, position = bad
+        j = value_cols[position]
+        _checked(columns[j][k], set(), table, row=row_numbers[k], letter=letters[j], j=j)
+        raise AssertionError("unreachable: the cell was found bad")  # pragma: no cover
+    # Qualifiers in the labels ([p] in a row or column label) go onto the figures.
+    base_codes = {base: _codes(" ".join(base)) for base in rows_of}
+    down_codes = (
+        [_codes(text(c)) if c is not None else set() for c in columns[down_column]]
+        if down_column is not None and down_cols
+        else None
+    )
+    coded = [i for i, base in enumerate(bases) if base_codes[base]]
+    coded_down = (
+        [i for i, base in enumerate(bases) if base_codes[base] or down_codes[i]]
+        if down_codes is not None
+        else coded
+    )
+    cells: dict[int, list[object]] = {}
+    for j in value_cols:
+        check_time(table.file, table.sheet)
+        own = _codes(table.raw_columns[j])
+        col = columns[j]
+        targets = range(n) if own else coded if j in across else coded_down
+        if targets:
+            col = list(col)
+        for i in targets:
+            codes = base_codes[bases[i]] | own
+            if down_codes is not None and j not in across:
+                codes = codes | down_codes[i]
+            if codes:
+                col[i] = _checked(col[i], codes, table, row=row_numbers[i], letter=letters[j], j=j)
+        cells[j] = col
+    periods_of = {
+        base: [down[i] for i in rows] if isinstance(down, list) else [down] * len(rows)
+        for base, rows in rows_of.items()
+    }
+    out: list[_Series] = []
+    for base, rows in rows_of.items():
+        numbers = [row_numbers[i] for i in rows]
+        done_across = False
+        for j in value_cols:
+            if j in across:
+                if done_across:
+                    continue
+                done_across = True
+                i = rows[0]
+                out.append(
+                    _Series(
+                        base,
+                        [across[c] for c in across_cols],
+                        [cells[c][i] for c in across_cols],
+                        [row_numbers[i]] * len(across_cols),
+                    )
+                )
+                continue
+            col = cells[j]
+            out.append(
+                _Series(
+                    (*base, table.raw_columns[j]),
+                    periods_of[base],  # type: ignore[arg-type]
+                    [col[i] for i in rows] if len(rows) != n else col,
+                    numbers,
+                )
+            )
+    return out
+
+
+def _first_bad(cells: Sequence[object]) -> int | None:
+    """Index of the first cell :func:`parse_cell` refuses, ``None`` when every cell reads."""
+    if quick_cells(cells) is not None:
+        return None
+    seen: set[object] = set()
+    for k, cell in enumerate(cells):
+        if cell.__class__ is str:
+            if cell in seen:
+                continue
+            seen.add(cell)
+        try:
+            parse_cell(cell)
+        except CellError:
+            return k
+    return None
 
 
 def _label_text(cell: Cell) -> str:
@@ -755,17 +928,22 @@ def melt_table(
         prefix = f"{table.title or f'table {table.index + 1}'} | "
     release = provenance.release
     if release is None:
-        last = max(p.end for s in series for p in s.periods)
+        lists = {id(s.periods): s.periods for s in series}  # shared lists counted once
+        last = max(p.end for periods in lists.values() for p in periods)
         release = f"{last.year:04d}-{last.month:02d}"
     prov = dataclasses.replace(provenance, sheet=table.sheet, release=release)
     groups: dict[tuple[tuple[date, date], ...], list[ColumnSpec]] = {}
     seen: set[str] = set()
+    # Series of one row label share one list of periods: its key is made once.
+    keys: dict[int, tuple[tuple[date, date], ...]] = {}
     for s in series:
         check_time(table.file, table.sheet)
         meaning = classify(s.parts, table.title)
         label = prefix + " | ".join(s.parts)
         seen.add(label)
-        key = tuple((p.start, p.end) for p in s.periods)
+        key = keys.get(id(s.periods))
+        if key is None:
+            key = keys[id(s.periods)] = tuple((p.start, p.end) for p in s.periods)
         groups.setdefault(key, []).append(
             ColumnSpec(
                 label=label,
