@@ -811,6 +811,14 @@ def _build(file: str, grid: Grid, raw: RawTable, index: int) -> Table:
         check_time(file, grid.name)
         if j in label_columns or str not in classes[j]:
             continue
+        quick = quick_cells(col) if classes[j] <= _TEXT_CLASSES else None
+        if quick is not None:  # every cell a plain figure, empty or a marker word
+            markers.extend(
+                Marker(raw.data[k] + 1, letters[j], columns[j], mark, None)
+                for k, mark in enumerate(quick[1])
+                if mark is not None and mark != "blank"
+            )
+            continue
         for k in [k for k, c in enumerate(col) if c.__class__ is str]:
             try:
                 value, marker = parse_cell(col[k])
@@ -871,6 +879,7 @@ _NUMBER_CLASSES: Final = frozenset({float, int, type(None)})
 
 
 _NONE_ONLY: Final = frozenset({type(None)})
+_TEXT_CLASSES: Final = frozenset({str, type(None)})
 
 
 def _column(cells: Sequence[Cell], *, numeric: bool) -> pd.Series[Any]:

@@ -204,7 +204,16 @@ def _plain_values(texts: list[Any]) -> list[float] | None:
         joined = "\x00".join(texts)
     except TypeError:  # a cell that is not text (a workbook number, a date ...)
         return None
-    if not _PLAIN_COLUMN.fullmatch(joined + "\x00" if texts else ""):
+    # Bare ASCII digits in every cell (the common case) are told by two string methods; any
+    # other text is held to the grammar's pattern.
+    digits = joined.replace("\x00", "")
+    bare = (
+        digits.isdigit()
+        and digits.isascii()
+        and len(digits) + len(texts) - 1 == len(joined)
+        and all(texts)
+    )
+    if not bare and not _PLAIN_COLUMN.fullmatch(joined + "\x00" if texts else ""):
         return None
     try:
         if "," in joined:
@@ -238,9 +247,22 @@ def quick_cells(
         if not missing.any():
             return array, [None] * n
         return array, ["blank" if m else None for m in missing.tolist()]
-    known = [_KNOWN.get(c) if c.__class__ is str or c is None else None for c in cells]
-    rest = [c for c, k in zip(cells, known, strict=True) if k is None]
-    plain = _plain_values(rest)
+    try:
+        # Cells are text, None, numbers or dates: a number or date is never a key of _KNOWN.
+        known = list(map(_KNOWN.get, cells))
+    except TypeError:  # an unhashable cell: not one quick_cells reads
+        return None
+    rest = cells if not any(known) else [c for c, k in zip(cells, known, strict=True) if k is None]
+    if rest and all(c.__class__ is float for c in rest):
+        # A workbook column with empty cells or marker words among its floats.
+        floats = np.array(rest, dtype=np.float64)
+        if np.isinf(floats).any():
+            return None  # refused by parse_cell, which names the cell
+        values = np.full(n, np.nan)
+        values[np.array([k is None for k in known], dtype=bool)] = floats
+        blank = iter(np.isnan(floats).tolist())
+        return values, [("blank" if next(blank) else None) if k is None else k[1] for k in known]
+    plain = _plain_values(list(rest))
     if plain is None:
         return None
     if len(plain) == n:
