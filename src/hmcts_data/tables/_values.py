@@ -19,7 +19,9 @@ read as some other figure.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
@@ -217,7 +219,8 @@ def _plain_values(texts: list[Any]) -> list[float] | None:
         return None
     try:
         if "," in joined:
-            values = [float(t.replace(",", "")) for t in texts]
+            # The pattern matched: every NUL separates two cells, commas sit between digits.
+            values = list(map(float, joined.replace(",", "").split("\x00")))
         else:
             values = list(map(float, texts))
     except ValueError:
@@ -252,14 +255,15 @@ def quick_cells(
         known = list(map(_KNOWN.get, cells))
     except TypeError:  # an unhashable cell: not one quick_cells reads
         return None
-    rest = cells if not any(known) else [c for c, k in zip(cells, known, strict=True) if k is None]
+    # The cells not looked up (a looked-up reading is a non-empty tuple, so not_ is False).
+    rest = cells if not any(known) else list(itertools.compress(cells, map(operator.not_, known)))
     if rest and all(c.__class__ is float for c in rest):
         # A workbook column with empty cells or marker words among its floats.
         floats = np.array(rest, dtype=np.float64)
         if np.isinf(floats).any():
             return None  # refused by parse_cell, which names the cell
         values = np.full(n, np.nan)
-        values[np.array([k is None for k in known], dtype=bool)] = floats
+        values[np.array(list(map(operator.not_, known)), dtype=bool)] = floats
         blank = iter(np.isnan(floats).tolist())
         return values, [("blank" if next(blank) else None) if k is None else k[1] for k in known]
     plain = _plain_values(list(rest))
@@ -269,7 +273,7 @@ def quick_cells(
         return np.array(plain, dtype=np.float64), [None] * n
     # Every looked-up cell is missing (a marker or empty): NaN there, the figures elsewhere.
     values = np.full(n, np.nan)
-    values[np.array([k is None for k in known], dtype=bool)] = plain
+    values[np.array(list(map(operator.not_, known)), dtype=bool)] = plain
     return values, [None if k is None else k[1] for k in known]
 
 
