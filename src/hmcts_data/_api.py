@@ -30,7 +30,7 @@ from hmcts_data._errors import (
     StorageError,
 )
 from hmcts_data._registry import registry
-from hmcts_data._warn import notice, once_per_call, warn
+from hmcts_data._warn import carried, notice, once_per_call, warn
 from hmcts_data.tables import OnUnknown, Parser, parser_for
 from hmcts_data.tables._schema import Parsed, Provenance, tidy_frame
 from hmcts_data.tables._source import Source, read_source, time_budget
@@ -309,7 +309,9 @@ class _Downloads:
                 self._pool = ThreadPoolExecutor(
                     max_workers=self._workers, thread_name_prefix="hmcts-load"
                 )
-            self._started[_file_key(rel)] = self._pool.submit(self._cancel.run, self._fetch, rel)
+            self._started[_file_key(rel)] = self._pool.submit(
+                carried(self._cancel.run), self._fetch, rel
+            )
 
     def ready(self, releases: Sequence[Release]) -> Generator[tuple[int, Callable[[], _Got]]]:
         """Yield ``(index, get)`` for each of ``releases`` as its download ends.

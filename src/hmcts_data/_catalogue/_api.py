@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -25,7 +24,7 @@ from hmcts_data._errors import (
     ParseError,
     StaleDataWarning,
 )
-from hmcts_data._warn import notice, warn
+from hmcts_data._warn import gathered, notice, warn
 
 if TYPE_CHECKING:
     from hmcts_data._catalogue._models import Release
@@ -205,10 +204,9 @@ def _live(run: Callable[[], Catalogue], cached: Catalogue | None) -> Catalogue:
     Returns the live catalogue (``source == "live"``: the caller may store it), or one
     partly from cached pages (``source == "cache"``, with a warning), or the fallback.
     """
-    # Stale-if-error warnings from single pages are gathered into one; the pool's threads
-    # report through the same (process-wide) warnings machinery.
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    # Stale-if-error warnings from single pages are gathered into one (the pool's threads
+    # report to this call, see hmcts_data._warn.carried).
+    with gathered(StaleDataWarning) as stale:
         try:
             live = run()
         except HostNotAllowedError:
@@ -220,10 +218,6 @@ def _live(run: Callable[[], Catalogue], cached: Catalogue | None) -> Catalogue:
             failure: Exception | None = exc
         else:
             failure = None
-    stale = [w for w in caught if issubclass(w.category, StaleDataWarning)]
-    for other in caught:
-        if not issubclass(other.category, StaleDataWarning):
-            warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
     if failure is not None:
         return _fall_back(cached, failure)
     if stale:
@@ -232,7 +226,7 @@ def _live(run: Callable[[], Catalogue], cached: Catalogue | None) -> Catalogue:
                 StaleDataWarning,
                 f"GOV.UK could not be reached for {len(stale)} catalogue page(s); cached "
                 "copies were used, so the catalogue may be out of date. Try again later.",
-                detail=f"First: {stale[0].message}",
+                detail=f"First: {stale[0]}",
             )
         )
         return live.model_copy(

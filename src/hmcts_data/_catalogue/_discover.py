@@ -55,6 +55,7 @@ from hmcts_data._catalogue._pages import (
 )
 from hmcts_data._errors import ParseError
 from hmcts_data._registry import registry
+from hmcts_data._warn import carried
 
 if TYPE_CHECKING:
     from hmcts_data._client import Client
@@ -370,7 +371,13 @@ def list_pages(
         cancel = Cancel()
         ahead = threading.Event()
         searched = pool.submit(
-            cancel.run, _after, ahead, _search, client, max_age=max_age, page_size=page_size
+            carried(cancel.run),
+            _after,
+            ahead,
+            _search,
+            client,
+            max_age=max_age,
+            page_size=page_size,
         )
         try:
             with on_slot(ahead.set):
@@ -497,7 +504,7 @@ def _fetch_all(fetch: Callable[[str], _T], paths: Sequence[str], *, workers: int
         return [fetch(p) for p in paths]
     cancel = Cancel()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hmcts-discover") as pool:
-        futures: list[Future[_T]] = [pool.submit(cancel.run, fetch, p) for p in paths]
+        futures: list[Future[_T]] = [pool.submit(carried(cancel.run), fetch, p) for p in paths]
         try:
             return [f.result() for f in futures]
         except BaseException:

@@ -50,6 +50,7 @@ from hmcts_data._catalogue._discover import (
 from hmcts_data._catalogue._models import _DAY_KEY, _MONTH_KEY, Catalogue, Release, sort_releases
 from hmcts_data._errors import DownloadError, NotFoundError, OfflineError, ParseError
 from hmcts_data._registry import registry
+from hmcts_data._warn import carried
 
 if TYPE_CHECKING:
     from hmcts_data._client import Client
@@ -246,7 +247,7 @@ class _Early:
         """Start reading the publication's pages ``collection`` lists."""
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hmcts-discover")
         self.future = self.pool.submit(
-            self.reader.read, collection, {}, self.reader.mine(collection)
+            carried(self.reader.read), collection, {}, self.reader.mine(collection)
         )
 
     def join(self, *, quiet: bool = False) -> None:

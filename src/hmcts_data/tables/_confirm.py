@@ -47,13 +47,12 @@ series' 99th percentile is 3.5% and the runner-up's 1st percentile 2.8%.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
-from hmcts_data._warn import warn
+from hmcts_data._warn import muted, warn
 
 if TYPE_CHECKING:
     import numpy as np
@@ -424,9 +423,10 @@ class _Reference:
         rel[~both] = np.nan
         signed[~both] = np.nan
         distance = np.nanmedian(rel, axis=1)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a series with no nonzero month
-            size = np.nan_to_num(np.nanmedian(signed, axis=1))
+        # A series with no nonzero month has no size (0), and no numpy warning about it.
+        some = ~np.isnan(signed).all(axis=1)
+        size = np.zeros(len(signed))
+        size[some] = np.nan_to_num(np.nanmedian(signed[some], axis=1))
         out: dict[tuple[_Key, str], Link] = {}
         for k, (series, i) in enumerate(chosen.items()):
             c = self._columns[i]
@@ -815,8 +815,7 @@ def _embedded_frame(file: str) -> pd.DataFrame | None:
     item = next(i for i in embedded_releases("monthly") if i.file == file)
     try:
         data = embedded_bytes(item)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with muted():
             prov = Provenance(
                 "monthly",
                 item.file,

@@ -16,7 +16,6 @@ is there.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from hmcts_data._errors import ParseError, ParseTimeoutError
 from hmcts_data._registry import FILE as REGISTRY_FILE
 from hmcts_data._registry import registry
+from hmcts_data._warn import muted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -183,8 +183,7 @@ def _classified(publication: str, data: bytes, name: str) -> tuple[pd.DataFrame,
     from hmcts_data.tables._schema import Provenance
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with muted():  # read to tell what the file is: its own warnings are not the point
             got = parser_for(publication)(data, Provenance(publication, name, "0" * 64))
             frame = got.frame()
     except ParseTimeoutError:
