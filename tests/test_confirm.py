@@ -6,6 +6,7 @@ import warnings
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -395,3 +396,66 @@ def test_a_decided_frame_is_not_decided_again_but_a_changed_one_is(
     assert not is_decided(joined)  # another file joined: its labels weighed with the figures
     out = _quiet(joined)
     assert set(out.loc[out["release"] == "2025-04", "evidence"].dropna()) >= {"both"}
+
+
+def test_read_links_by_figures_against_a_release_in_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An earlier release only the cache holds (loaded before, through the stand-in): the
+    # figures of a reworded file's nonsense label continue one of its series.
+    import shutil
+
+    from hmcts_data._cache_layout import MARKER
+    from hmcts_data.testing import FakeGovUK, SiteFile, SiteRelease, build_site
+    from hmcts_data.testing._site import MIME_CSV
+    from tests._e2e import client_for
+
+    made = monthly_releases("D", date(2025, 2, 1), 2, seed=5)
+    by_month = {r.last_month: r for r in made}
+
+    def files(release: SiteRelease) -> list[SiteFile] | None:
+        month = release.latest_month
+        run = (
+            by_month.get(month) if month is not None and release.publication == "monthly" else None
+        )
+        if run is None:
+            return None
+        return [SiteFile(f"SYNTHETIC_{run.filename}", run.data, MIME_CSV, "SYNTHETIC MI (CSV)")]
+
+    cache = tmp_path / "cache"
+    with FakeGovUK() as fake:
+        build_site(fake, monthly=2, last_month=date(2025, 3, 1), files=files)
+        with client_for(fake, cache) as client:
+            earlier = _quiet(hmcts_data.load("monthly", "2025-02", client=client))
+    assert set(earlier["release"]) == {"2025-02"}
+    path = tmp_path / "newer.csv"
+    path.write_bytes(_relabel(made[-1].data, {"Employment Tribunal Receipts": "Zorblat quimvex"}))
+
+    def linked(root: Path) -> Any:
+        monkeypatch.setenv("HMCTS_DATA_CACHE_DIR", str(root))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = _keys(hmcts_data.read("monthly", path), "2025-03")
+        return got.loc["Zorblat quimvex"].squeeze()
+
+    row = linked(cache)
+    assert (row["jurisdiction"], row["measure"], row["breakdown"]) == (
+        "employment_tribunal",
+        "receipts",
+        "",
+    )
+    assert (row["mapping"], row["evidence"]) == ("inferred", "figures")
+    # An empty cache, or none: the label alone, as before, and no cache folder is made.
+    assert pd.isna(linked(tmp_path / "none")["jurisdiction"])
+    assert not (tmp_path / "none").exists()
+    # The same files in a folder not marked as a hmcts-data cache are not read.
+    shutil.copytree(cache, tmp_path / "foreign")
+    (tmp_path / "foreign" / MARKER).unlink()
+    assert pd.isna(linked(tmp_path / "foreign")["jurisdiction"])
+    # A corrupt entry is passed over, never fatal.
+    shutil.copytree(cache, tmp_path / "corrupt")
+    for body in (tmp_path / "corrupt" / "files").glob("*/SYNTHETIC_*"):
+        body.write_bytes(b"Month,garbage\n" * 3)
+    (tmp_path / "corrupt" / "files" / ("0" * 32)).mkdir()
+    (tmp_path / "corrupt" / "files" / ("0" * 32) / "meta.json").write_bytes(b"{not json")
+    assert pd.isna(linked(tmp_path / "corrupt")["jurisdiction"])

@@ -107,14 +107,34 @@ def read(
         published=published,
         source_url=source_url,
     )
-    return _decided(got.frame())
+    return _decided(got.frame(), _environment_cache)
 
 
-def _decided(frame: pd.DataFrame) -> pd.DataFrame:
+def _environment_cache() -> Path | None:
+    """The cache folder the environment names (``HMCTS_DATA_CACHE_DIR``, else the platform's).
+
+    Only looked into, never created: a read of a local file writes nothing.
+    """
+    import os
+
+    from hmcts_data._cache_layout import default_cache_dir
+    from hmcts_data._environ import env_values
+
+    try:
+        root = env_values(os.environ).get("cache_dir")
+    except ConfigurationError:
+        return None
+    return Path(root) if root is not None else default_cache_dir()
+
+
+def _decided(
+    frame: pd.DataFrame, cache: Callable[[], Path | None] | Path | None = None
+) -> pd.DataFrame:
     """One release's frame with its non-exact monthly columns decided against the releases held.
 
-    A frame whose every column is exact (or of another publication) is returned untouched and
-    nothing more is imported.
+    ``cache`` is the cache folder whose releases are held too (or how to find it). A frame
+    whose every column is exact (or of another publication) is returned untouched and nothing
+    more is imported.
     """
     if frame.empty or "mapping" not in frame.columns:
         return frame
@@ -123,7 +143,7 @@ def _decided(frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     from hmcts_data.tables._confirm import decide_mappings
 
-    return decide_mappings(frame, stacklevel=3)
+    return decide_mappings(frame, cache=cache() if callable(cache) else cache, stacklevel=3)
 
 
 def _read(
@@ -714,16 +734,24 @@ def load_reporting(
                 frames = _load_releases(
                     publication, release, active, on_unknown, progress, fallbacks=fallbacks
                 )
+                cache = _client_cache(active)
         finally:
             if owned and client is not None:
                 client.close()
         if len(frames) == 1:
-            return _decided(_stacked(frames))
+            return _decided(_stacked(frames), cache)
         from hmcts_data.tables._confirm import decide_mappings, mark_decided
 
         # One decision per file: labels and figures weighed across the releases stacked; the
         # frame notes it, so series(frame=...) and revisions() of it do not decide again.
-        return mark_decided(decide_mappings(_stacked(frames), stacklevel=3))
+        return mark_decided(decide_mappings(_stacked(frames), cache=cache, stacklevel=3))
+
+
+def _client_cache(client: Client) -> Path:
+    """The cache folder ``client``'s settings name (its releases are held when deciding)."""
+    from hmcts_data._cache_layout import default_cache_dir
+
+    return client.settings.cache_dir or default_cache_dir()
 
 
 def _stacked(frames: Sequence[Parsed]) -> pd.DataFrame:

@@ -28,6 +28,7 @@ __all__ = [
     "SIDECAR",
     "TMP_PREFIX",
     "Kind",
+    "cached_files",
     "default_cache_dir",
     "entry_dir",
     "entry_key",
@@ -139,3 +140,64 @@ def read_marker(root: Path) -> int | None:
     if type(version) is not int or not 1 <= version <= 10**6:
         return None
     return version
+
+
+#: Largest sidecar read when listing cached files (one holds a few hundred bytes).
+_SIDECAR_MAX = 1 << 16
+
+
+def cached_files(root: Path) -> list[tuple[str, Path, int, str]]:
+    """The data files cached under ``root``: ``(url, body path, size, sha256)`` each.
+
+    Only a folder marked as a cache of this layout is looked into; nothing is created, written
+    or validated beyond the sidecar's plain fields (the caller checks a body's size and hash
+    when it reads it). A folder without the marker, an unreadable or foreign entry, a symlink
+    or a sidecar that is not ours is left out, never an error.
+
+    Example:
+        >>> import tempfile
+        >>> cached_files(Path(tempfile.mkdtemp()))
+        []
+    """
+    if read_marker(root) != LAYOUT_VERSION:
+        return []
+    try:
+        names = os.listdir(root / "files")
+    except OSError:
+        return []
+    out = []
+    for name in sorted(names):
+        if len(name) != KEY_LENGTH:
+            continue
+        entry = root / "files" / name
+        try:
+            fd = os.open(entry / SIDECAR, os.O_RDONLY | _NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            raw = os.read(fd, _SIDECAR_MAX + 1) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+        try:
+            meta = json.loads(raw) if 0 < len(raw) <= _SIDECAR_MAX else None
+        except ValueError:
+            continue
+        if not isinstance(meta, dict):
+            continue
+        url, filename, size, sha = (meta.get(k) for k in ("url", "filename", "size", "sha256"))
+        if not (
+            isinstance(url, str)
+            and isinstance(filename, str)
+            and type(size) is int
+            and isinstance(sha, str)
+            and len(sha) == 64
+        ):
+            continue
+        if filename in {SIDECAR, LOCK} or filename.startswith(".") or not filename.strip():
+            continue
+        if "/" in filename or "\\" in filename or "\0" in filename:
+            continue
+        out.append((url, entry / filename, size, sha))
+    return out

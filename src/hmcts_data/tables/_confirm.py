@@ -47,9 +47,12 @@ series' 99th percentile is 3.5% and the runner-up's 1st percentile 2.8%.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from hmcts_data._warn import muted, warn
@@ -619,6 +622,7 @@ def decide_mappings(
     *,
     held: Sequence[pd.DataFrame] = (),
     embedded: bool = True,
+    cache: Path | None = None,
     stacklevel: int = 2,
 ) -> pd.DataFrame:
     """Decide every monthly column's mapping from its label and its figures (see module doc).
@@ -628,6 +632,9 @@ def decide_mappings(
         held: Tidy frames of other releases held: compared with, never returned.
         embedded: Hold the real releases embedded in the package too (those that may share
             months with a release of ``frame`` whose columns are not all exact).
+        cache: A cache folder whose monthly release files are held too (those that may share
+            months with a release of ``frame`` whose columns are not all exact). Read only
+            when marked as a hmcts-data cache; never created or written.
         stacklevel: Passed to :func:`warnings.warn` (callers add their own depth).
 
     Returns:
@@ -653,6 +660,8 @@ def decide_mappings(
     held = [h[h["publication"] == "monthly"] for h in held if "evidence" in h.columns]
     if embedded:
         held += _embedded_held(frame[monthly])
+    if cache is not None:
+        held += _cached_held(frame[monthly], cache, held)
     n_out = len(frame)
     pool = frame if not held else pd.concat([frame, *held], ignore_index=True)
     pool = pool[np.append(monthly, np.ones(len(pool) - n_out, dtype=bool))]
@@ -763,10 +772,9 @@ def _embedded_held(frame: pd.DataFrame) -> list[pd.DataFrame]:
     """
     import pandas as pd
 
-    undecided = frame["mapping"] != "exact"
-    if not bool(undecided.fillna(True).any()):
+    wanted = _undecided_months(frame)
+    if not wanted:
         return []
-    wanted = {_month_number(str(r)) for r in frame.loc[undecided.fillna(True), "release"].unique()}
     near = [
         m for m in _embedded_months() if any(0 < w - _month_number(m) <= _REACH for w in wanted)
     ]
@@ -783,6 +791,121 @@ def _embedded_held(frame: pd.DataFrame) -> list[pd.DataFrame]:
         if found is not None:
             out.append(found)
     return [f for f in out if isinstance(f, pd.DataFrame)]
+
+
+def _undecided_months(frame: pd.DataFrame) -> set[int]:
+    """The months (as numbers) of the releases of ``frame`` whose columns are not all exact."""
+    undecided = (frame["mapping"] != "exact").fillna(True)
+    if not bool(undecided.any()):
+        return set()
+    return {_month_number(str(r)) for r in frame.loc[undecided, "release"].unique()}
+
+
+#: A month named in a file's name or URL: "Apr2025", "April_2025", "May 24" (the last one wins).
+_NAMED_MONTH: Final = re.compile(
+    r"(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ _.-]?(\d{4}|\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+_MONTHS: Final = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
+#: Largest cached file read as a witness (monthly releases are well under a megabyte).
+_CACHED_MAX: Final = 32 << 20
+
+
+def _named_month(url: str) -> int | None:
+    """The last month a file's name states (as a number), or ``None`` when it names none."""
+    found = _NAMED_MONTH.findall(url.rsplit("/", 1)[-1])
+    if not found:
+        return None
+    name, year = found[-1]
+    return (int(year) + (2000 if len(year) == 2 else 0)) * 12 + _MONTHS.index(name.lower()[:3]) + 1
+
+
+def _cached_held(
+    frame: pd.DataFrame, root: Path, held: Sequence[pd.DataFrame]
+) -> list[pd.DataFrame]:
+    """The monthly release files in the cache at ``root`` that may share months with ``frame``.
+
+    Only releases whose columns are not all exact need them. A file whose name states its
+    month is read only when that month is near; one whose name states none is read to learn
+    it. Each file is read once per process; a file that is not ours, changed, too large or not
+    a monthly release is passed over.
+    """
+    from hmcts_data._cache_layout import cached_files
+
+    wanted = _undecided_months(frame)
+    if not wanted:
+        return []
+    entries = cached_files(root)
+    if not entries:
+        return []  # no cache, or not one of ours: nothing read
+    present = set(frame["sha256"].unique())
+    for other in held:
+        present.update(other["sha256"].unique())
+    out = []
+    for url, body, size, sha in entries:
+        if sha in present or not 0 < size <= _CACHED_MAX:
+            continue
+        named = _named_month(url)
+        if named is not None and not any(0 < w - named <= _REACH for w in wanted):
+            continue
+        found = _cached_frame(str(body), url, size, sha)
+        if found is None or found.empty:
+            continue
+        months = {_month_number(str(r)) for r in found["release"].unique()}
+        if any(0 < w - m <= _REACH for w in wanted for m in months):
+            present.add(sha)
+            out.append(found)
+    return out
+
+
+@cache
+def _cached_frame(path: str, url: str, size: int, sha: str) -> pd.DataFrame | None:
+    """One cached file read as a monthly release (once per process); ``None`` when it is not."""
+    import hashlib
+    import stat
+
+    from hmcts_data._errors import HMCTSDataError
+    from hmcts_data.tables._schema import Provenance
+    from hmcts_data.tables.monthly import parse
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as body:
+            data = body.read(size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) != size or hashlib.sha256(data).hexdigest() != sha:
+        return None  # changed since it was cached: not the release it was
+    try:
+        with muted():
+            prov = Provenance("monthly", Path(path).name, sha, source_url=url)
+            frame = parse(data, prov).frame()
+    except HMCTSDataError:
+        return None  # another publication's file, or not a release at all
+    if "evidence" not in frame.columns:
+        return None
+    return frame[frame["publication"] == "monthly"]
 
 
 @cache
