@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,3 +152,18 @@ def test_every_public_model_has_an_html_display(
         assert "<script" not in page
     attachment = _instances(catalogue, tmp_path)[hmcts_data.Attachment]
     assert attachment.filename in attachment._repr_html_()
+
+
+def test_route_lists_and_suggestions_show_as_escaped_html_tables() -> None:
+    everything = routes.list()
+    page = everything._repr_html_()
+    assert page.startswith("<table><caption")
+    assert f"{len(everything)} access routes</caption>" in page
+    assert page.count("<tr>") == len(everything) + 1  # a header row, then one per route
+    assert all(html.escape(r.name) in page for r in everything)
+    suggested = routes.suggest("a transcript of my hearing")
+    shown = suggested._repr_html_()
+    assert f"{len(suggested)} suggested route(s)" in shown
+    assert html.escape(suggested[0].reason) in shown
+    long = repr(routes.Routes([everything[0]] * 11))
+    assert long.splitlines()[-1] == "  ... 3 more; .describe() shows every route in full"

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from hmcts_data._display import html_table
 from hmcts_data.routes._models import (
     AccessRoute,
     Confidence,
@@ -469,6 +470,12 @@ def unverified_in(data: RouteBook) -> list[tuple[str, Sourced]]:
 _REPR_ITEMS = 8
 
 
+def _brief(head: str, lines: list[str], n: int, more: str) -> str:
+    """A list's short repr: its head line, the first items' lines, then how many more."""
+    tail = [f"  ... {n - _REPR_ITEMS} more; {more}"] if n > _REPR_ITEMS else []
+    return "\n".join([head, *(f"  {line}" for line in lines), *tail])
+
+
 class Routes(list[AccessRoute]):
     """A list of access routes (what :func:`list` and :func:`search` return) that prints briefly.
 
@@ -490,12 +497,13 @@ class Routes(list[AccessRoute]):
     def __repr__(self) -> str:
         n = len(self)
         order = ", best first" if self.ranked else ""
-        lines = [f"<{n} access route{'' if n == 1 else 's'}{order}>"]
         width = max((len(r.id) for r in self[:_REPR_ITEMS]), default=0)
-        lines += [f"  {r.id.ljust(width)}  {r.name}" for r in self[:_REPR_ITEMS]]
-        if n > _REPR_ITEMS:
-            lines.append(f"  ... {n - _REPR_ITEMS} more; .describe() shows every route in full")
-        return "\n".join(lines)
+        return _brief(
+            f"<{n} access route{'' if n == 1 else 's'}{order}>",
+            [f"{r.id.ljust(width)}  {r.name}" for r in self[:_REPR_ITEMS]],
+            n,
+            ".describe() shows every route in full",
+        )
 
     def describe(self) -> str:
         """Return every route in full (steps, contacts, fees, sources), as ``print(route)`` does.
@@ -508,18 +516,11 @@ class Routes(list[AccessRoute]):
         return "\n\n".join(str(r) for r in self)
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td style='text-align:left'><code>{html.escape(r.id)}</code></td>"
-            f"<td style='text-align:left'>{html.escape(r.name)}</td>"
-            f"<td style='text-align:left'>{html.escape(str(r.kind))}</td></tr>"
-            for r in self
-        )
         n = len(self)
-        return (
-            f"<table><caption style='text-align:left'>{n} access route{'' if n == 1 else 's'}"
-            "</caption><thead><tr><th style='text-align:left'>id</th>"
-            "<th style='text-align:left'>name</th><th style='text-align:left'>kind</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>"
+        return html_table(
+            ["id", "name", "kind"],
+            [[r.id, r.name, str(r.kind)] for r in self],
+            caption=f"{n} access route{'' if n == 1 else 's'}",
         )
 
 
@@ -534,11 +535,12 @@ class Suggestions(list[Suggestion]):
 
     def __repr__(self) -> str:
         n = len(self)
-        lines = [f"<{n} suggestion{'' if n == 1 else 's'}, best first>"]
-        lines += [f"  {s.route.id}: {s.reason}" for s in self[:_REPR_ITEMS]]
-        if n > _REPR_ITEMS:
-            lines.append(f"  ... {n - _REPR_ITEMS} more; .describe() for every route in full")
-        return "\n".join(lines)
+        return _brief(
+            f"<{n} suggestion{'' if n == 1 else 's'}, best first>",
+            [f"{s.route.id}: {s.reason}" for s in self[:_REPR_ITEMS]],
+            n,
+            ".describe() for every route in full",
+        )
 
     def describe(self) -> str:
         """Return each suggestion's reason followed by the route in full.
@@ -551,14 +553,8 @@ class Suggestions(list[Suggestion]):
         return "\n\n".join(f"{s.reason}\n{s.route}" for s in self)
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td style='text-align:left'><code>{html.escape(s.route.id)}</code></td>"
-            f"<td style='text-align:left'>{html.escape(s.route.name)}</td>"
-            f"<td style='text-align:left'>{html.escape(s.reason)}</td></tr>"
-            for s in self
-        )
-        return (
-            f"<table><caption style='text-align:left'>{len(self)} suggested route(s)</caption>"
-            "<thead><tr><th style='text-align:left'>id</th><th style='text-align:left'>name</th>"
-            f"<th style='text-align:left'>why</th></tr></thead><tbody>{rows}</tbody></table>"
+        return html_table(
+            ["id", "name", "why"],
+            [[s.route.id, s.route.name, s.reason] for s in self],
+            caption=f"{len(self)} suggested route(s)",
         )
