@@ -233,6 +233,48 @@ def test_empty_frame_keeps_the_columns() -> None:
     assert frame.empty
 
 
+def test_harvest_rows_order_as_a_sort_by_update_and_link_keeping_each_links_newest() -> None:
+    import random
+
+    from hmcts_data.decisions._rows import Rows
+
+    rng = random.Random(7)
+    for trial in range(200):
+        records = [
+            {
+                "link": f"/d{rng.randint(0, 12 if trial % 2 else 500)}",
+                "updated": None
+                if rng.random() < 0.1
+                else f"2024-01-0{rng.randint(1, 3)}T00:00:0{rng.randint(0, 2)}Z",
+            }
+            for _ in range(rng.randint(0, 30))
+        ]
+        rows = Rows.from_records(records)
+        got = rows.take(rows.order()).frame()
+        want = (
+            rows.frame()
+            .sort_values(["updated", "link"], kind="stable", ignore_index=True)
+            .drop_duplicates("link", keep="last", ignore_index=True)
+        )
+        assert got["link"].tolist() == want["link"].tolist()
+        assert got["updated"].equals(want["updated"])
+
+
+def test_a_day_outside_what_a_frame_holds_is_missing_not_an_error() -> None:
+    et = decisions.finder("employment-tribunal")
+    from hmcts_data.decisions._rows import RowReader, Rows
+
+    rows = Rows.read(
+        [
+            {"link": "/a", "tribunal_decision_decision_date": "0201-03-04"},
+            {"link": "/b", "tribunal_decision_decision_date": "2021-03-04"},
+        ],
+        RowReader(et),
+    )
+    frame = rows.frame()
+    assert frame["decision_date"].isna().tolist() == [True, False]
+
+
 # -- one decision ------------------------------------------------------------------------------
 
 

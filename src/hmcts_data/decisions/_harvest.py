@@ -19,9 +19,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -39,15 +38,17 @@ from hmcts_data._errors import (
 from hmcts_data._progress import ProgressCallback, Reporter, reporter
 from hmcts_data._warn import warn
 from hmcts_data.decisions._finders import Finder, finder, search_facts
-from hmcts_data.decisions._models import label_maps, records_frame, result_record
+from hmcts_data.decisions._rows import RowReader, Rows
 from hmcts_data.decisions._search import (
     PUBLISHED,
     DateLike,
     Page,
     Query,
+    fetch_body,
     fetch_page,
     first_page,
     missing_attributes,
+    parse_body,
     read_page,
     warn_missing,
 )
@@ -172,13 +173,28 @@ class HarvestPlan:
 
 
 @dataclass
+class _Fetched:
+    """One page as a harvest keeps it: its total, how many results it held, their rows."""
+
+    total: int
+    url: str
+    count: int
+    first_day: date | None
+    raw: bytes
+    rows: Rows | None
+    #: The results, when they were not read into rows yet (a first page that may be split).
+    results: list[Mapping[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class _SpanState:
     span: Span
     generation: int
     total: int = -1
     pages_due: int = 0
     totals: set[int] = field(default_factory=set)
-    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    links: set[str] = field(default_factory=set)
+    parts: list[Rows] = field(default_factory=list)
     raws: list[bytes] = field(default_factory=list)
     received: int = 0
     attempts: int = 0
@@ -198,6 +214,7 @@ class _Run:
         store: Store,
         journal: Journal,
         report: Callable[[int, int | None], None],
+        arrow: bool,
     ) -> None:
         self.client = client
         self.query = query
@@ -208,23 +225,30 @@ class _Run:
         self.report = report
         #: Decisions in each finished span.
         self.done: dict[str, int] = {}
-        # Finished spans are stored on a thread of their own (disk waits release the GIL).
-        self.saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvest-store")
-        self.saving: list[Future[None]] = []
-        # Each span's rows as a frame, built as it finishes (while other pages are in flight).
-        self.frames: dict[str, pd.DataFrame] = {}
+        #: Each finished span's rows.
+        self.rows: dict[str, Rows] = {}
         self.states: dict[Span, _SpanState] = {}
-        self.pending: dict[Future[Page], tuple[Span, int, int]] = {}
-        self.order: dict[Future[Page], int] = {}
+        #: Pages being fetched, then read: their span, start and the span's generation.
+        self.pending: dict[Future[Any], tuple[Span, int, int]] = {}
+        self.order: dict[Future[Any], int] = {}
+        self.reads: set[Future[Any]] = set()
         self.pool = ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="harvest")
+        # Pages are read into rows as they arrive, on threads of their own, so that fetching
+        # never waits for reading: a span's first page (its total decides what to fetch next)
+        # on one, the others on another. Each holds one page's decoded results at a time.
+        self.readers = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvest-first"),
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvest-read"),
+        )
         # Ctrl-C (or an error) stops the pages being fetched at once, not at their deadline.
         self.cancel = Cancel()
-        self.lock = threading.Lock()
         self.expected: int | None = None
         self.resumed = False
         self.retries = 0
         self.spans = 0
-        self.maps = label_maps(query.finder)
+        self.reader = RowReader(query.finder)
+        #: Whether pages are made arrow tables as they are read (pyarrow is installed).
+        self.arrow = arrow
 
     # -- fetching ---------------------------------------------------------------------------
 
@@ -232,16 +256,43 @@ class _Run:
         params = _query_for(self.query, span).params(
             count=self.plan.page_size, start=start, fields=self.fields
         )
-        future = self.pool.submit(self.cancel.run, fetch_page, self.client, params, cached=False)
+        future = self.pool.submit(self.cancel.run, fetch_body, self.client, params)
         self.pending[future] = (span, start, generation)
         self.order[future] = len(self.order)
 
-    def open(self, span: Span, first: Page | None = None) -> None:
+    def _read_later(self, fetch: Future[tuple[str, bytes]], url: str, body: bytes) -> None:
+        """Read a fetched page into rows on a reader thread (the fetch's place in the queue)."""
+        span, start, generation = self.pending[fetch]
+        read = self.readers[0 if start == 0 else 1].submit(self._parse, url, body)
+        self.pending[read] = (span, start, generation)
+        self.order[read] = self.order.pop(fetch)
+        self.reads.add(read)
+
+    def _parse(self, url: str, body: bytes) -> _Fetched:
+        return self.fetched(parse_body(body, url))
+
+    def fetched(self, page: Page, *, read: bool = True) -> _Fetched:
+        """What the harvest keeps of a page: its rows (read now, or when they are needed)."""
+        results = page.results
+        return _Fetched(
+            total=page.total,
+            url=page.url,
+            count=len(results),
+            first_day=_day_of(results[0]) if results else None,
+            raw=page.raw,
+            rows=self._read(results) if read else None,
+            results=[] if read else results,
+        )
+
+    def _read(self, results: Sequence[Mapping[str, Any]]) -> Rows:
+        return Rows.read(results[: self.plan.page_size], self.reader, arrow=self.arrow)
+
+    def open(self, span: Span, first: _Fetched | None = None) -> None:
         """Start a span: from the run's stored parts or splits if resumed, else its first page."""
         if self.resumed:
-            records = self._stored(span)
-            if records is not None:
-                self._finish(span, records, stored=True)
+            rows = self._stored(span)
+            if rows is not None:
+                self._finish(span, rows, stored=True)
                 return
         if span.key in self.journal.split and first is None:
             for child in self.journal.split[span.key]:
@@ -256,20 +307,21 @@ class _Run:
         else:
             self._submit(span, 0, state.generation)
 
-    def _stored(self, span: Span) -> list[dict[str, Any]] | None:
+    def _stored(self, span: Span) -> Rows | None:
         """A span this run finished before it was interrupted, read back from its pages."""
         found = self.store.part(self.journal, span.key)
         if found is None:
             return None
         count, pages = found
-        rows: dict[str, dict[str, Any]] = {}
+        results: dict[str, Mapping[str, Any]] = {}
         try:
             for payload in pages:
-                for result in read_page(payload, "a stored part of a harvest").results:
-                    rows.setdefault(str(result["link"]), self._record(result))
+                page = read_page(payload, "a stored part of a harvest")
+                for result in page.results[: self.plan.page_size]:
+                    results.setdefault(str(result["link"]), result)
         except ParseError:
             return None
-        return list(rows.values()) if len(rows) == count else None
+        return self._read(list(results.values())) if len(results) == count else None
 
     def run(self) -> dict[str, int]:
         """Fetch until every span is done; return how many decisions each span holds."""
@@ -278,47 +330,78 @@ class _Run:
                 finished, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
                 failure: DownloadError | None = None
                 # In the order they were asked for; a failure is raised after the others of
-                # the batch are kept, so a resumed run has as much as possible.
+                # the batch, and the pages already fetched, are kept, so a resumed run has as
+                # much as possible.
                 for future in sorted(finished, key=lambda f: self.order[f]):
-                    span, start, generation = self.pending.pop(future)
-                    state = self.states.get(span)
-                    if state is None or state.generation != generation:
-                        continue
-                    try:
-                        page = future.result()
-                    except DownloadError as exc:
-                        deep = start > 0 and exc.status is not None
-                        if deep and not isinstance(exc, NetworkError):
-                            self._refused(state, start, str(exc))
-                        elif failure is None:
-                            failure = exc
-                        continue
-                    if start == 0:
-                        self._first(state, page)
-                    else:
-                        self._page(state, start, page)
+                    failure = self._handle(future, failure)
                 if failure is not None:
+                    self._drain()
                     raise failure
         except BaseException:
             for future in self.pending:
                 future.cancel()
             self.cancel.cancel()
             self.pool.shutdown(wait=True, cancel_futures=True)
-            self.saver.shutdown(wait=True)  # what finished is kept for a resumed run
+            for reader in self.readers:
+                reader.shutdown(wait=True, cancel_futures=True)
+            self.store.close()  # what finished is kept for a resumed run
             raise
         self.pool.shutdown(wait=True)
-        self.saver.shutdown(wait=True)
-        for saved in self.saving:
-            saved.result()  # a part that could not be stored (disk full) is an error
+        for reader in self.readers:
+            reader.shutdown(wait=True)
         return self.done
+
+    def _handle(
+        self, future: Future[Any], failure: DownloadError | None, *, fetch: bool = True
+    ) -> DownloadError | None:
+        """Take a finished fetch (its page goes to be read) or read; return the first failure."""
+        span, start, generation = self.pending[future]
+        state = self.states.get(span)
+        if state is None or state.generation != generation:
+            self._forget(future)
+            return failure
+        if future not in self.reads:
+            try:
+                url, body = future.result()
+            except DownloadError as exc:
+                self._forget(future)
+                deep = start > 0 and exc.status is not None
+                if deep and not isinstance(exc, NetworkError):
+                    self._refused(state, start, str(exc))
+                    return failure
+                return failure or exc
+            if fetch:
+                self._read_later(future, url, body)
+            del self.pending[future]
+            return failure
+        self._forget(future)
+        page = future.result()  # a page that is not a Search API page is an error
+        if start == 0:
+            self._first(state, page)
+        else:
+            self._page(state, start, page)
+        return failure
+
+    def _drain(self) -> None:
+        """After a failure: read the pages already fetched, keeping the spans they finish."""
+        self.cancel.cancel()
+        while self.reads:
+            finished, _ = wait(list(self.reads), return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: self.order[f]):
+                self._handle(future, None, fetch=False)
+
+    def _forget(self, future: Future[Any]) -> None:
+        del self.pending[future]
+        self.order.pop(future, None)
+        self.reads.discard(future)
 
     # -- spans ------------------------------------------------------------------------------
 
-    def _first(self, state: _SpanState, page: Page) -> None:
+    def _first(self, state: _SpanState, page: _Fetched) -> None:
         state.total = page.total
         state.totals = {page.total}
         span = state.span
-        if page.total and not page.results:
+        if page.total and not page.count:
             self._retry(state, f"its first page was empty but its total {page.total}", split=False)
             return
         if page.total > self.plan.bound or (
@@ -334,9 +417,9 @@ class _Run:
         if state.pages_due == 0:
             self._check(state)
 
-    def _page(self, state: _SpanState, start: int, page: Page) -> None:
+    def _page(self, state: _SpanState, start: int, page: _Fetched) -> None:
         state.totals.add(page.total)
-        if not page.results and start < state.total:
+        if not page.count and start < state.total:
             self._refused(state, start, "an empty page before the total was reached")
             return
         self._add(state, page)
@@ -345,13 +428,16 @@ class _Run:
         if state.pages_due == 0:
             self._check(state)
 
-    def _add(self, state: _SpanState, page: Page) -> None:
-        # Read into rows at once: a row is smaller than the result it comes from.
-        for result in page.results[: self.plan.page_size]:
-            link = result.get("link")
-            if type(link) is str and link not in state.results:
-                state.results[link] = self._record(result)
-        state.received += len(page.results)
+    def _add(self, state: _SpanState, page: _Fetched) -> None:
+        rows = self._read(page.results) if page.rows is None else page.rows
+        seen = state.links
+        keep = []
+        for i, link in enumerate(rows.links):
+            if link not in seen:  # a decision a page before repeated (the first one is kept)
+                seen.add(link)
+                keep.append(i)
+        state.parts.append(rows if len(keep) == len(rows) else rows.take(keep))
+        state.received += page.count
 
     def _refused(self, state: _SpanState, start: int, why: str) -> None:
         """A page at ``start`` is not served: page no deeper than that from now on."""
@@ -375,7 +461,7 @@ class _Run:
         state.refused_at = start
         self._retry(state, why, split=True)
 
-    def _split(self, state: _SpanState, page: Page) -> None:
+    def _split(self, state: _SpanState, page: _Fetched) -> None:
         span = state.span
         if not span.splittable:
             raise HarvestError(
@@ -385,7 +471,7 @@ class _Run:
                 "Search API pages deeper, raise harvest(max_depth=...).",
                 url=page.url,
             )
-        first_day = _day_of(page.results[0]) if page.results else None
+        first_day = page.first_day
         lower = span.start
         if first_day is not None and span.start < first_day <= span.end and span.days > 1:
             # The first page (oldest first) shows where the decisions begin; the days before
@@ -415,13 +501,13 @@ class _Run:
         problems = []
         if len(state.totals) > 1:
             problems.append(f"its total changed while paging ({sorted(state.totals)})")
-        if len(state.results) != state.total and not problems:
+        if len(state.links) != state.total and not problems:
             problems.append(
-                f"{len(state.results)} different decisions came of the {state.total} it holds "
-                f"({state.received - len(state.results)} duplicates)"
+                f"{len(state.links)} different decisions came of the {state.total} it holds "
+                f"({state.received - len(state.links)} duplicates)"
             )
         if not problems:
-            self._finish(state.span, list(state.results.values()), state.raws)
+            self._finish(state.span, Rows.join(state.parts), state.raws)
             return
         self._retry(state, "; ".join(problems), split=state.total > self.plan.page_size)
 
@@ -450,28 +536,23 @@ class _Run:
             return
         self.open(span)
 
-    def _record(self, result: Mapping[str, Any]) -> dict[str, Any]:
-        return result_record(result, self.query.finder, self.maps)
-
     def _finish(
         self,
         span: Span,
-        records: list[dict[str, Any]],
+        rows: Rows,
         raws: list[bytes] | None = None,
         *,
         stored: bool = False,
     ) -> None:
         self.states.pop(span, None)
+        # In order now, while other pages are in flight: the spans then join in order.
+        rows = rows.take(rows.order())
         if not stored:
             # Its own entry, complete or absent: a resumed run finds it by the span.
-            self.saving.append(
-                self.saver.submit(
-                    self.store.save_part, self.journal, span.key, len(records), raws or []
-                )
-            )
-        self.journal.done[span.key] = len(records)
-        self.done[span.key] = len(records)
-        self.frames[span.key] = records_frame(records)
+            self.store.later(self.store.save_part, self.journal, span.key, len(rows), raws or [])
+        self.journal.done[span.key] = len(rows)
+        self.done[span.key] = len(rows)
+        self.rows[span.key] = rows
         self.report(sum(self.done.values()), self.expected)
 
 
@@ -542,17 +623,23 @@ def _since_day(since: DateLike) -> date:
         ) from None
 
 
-def _merge(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """One frame of the spans' rows; a decision seen twice (moved by an update) keeps its newest."""
-    import pandas as pd
+def _imports() -> bool:
+    """Import what reading and storing a harvest needs; return whether pyarrow is installed."""
+    import pandas  # noqa: F401
 
-    if not frames:
-        return records_frame([])
-    frame = pd.concat([frames[k] for k in sorted(frames)], ignore_index=True)
-    if not frame["link"].duplicated().any():
-        return frame  # the usual case: sorted once, when stored
-    frame = frame.sort_values(["updated", "link"], kind="stable", ignore_index=True)
-    return frame.drop_duplicates("link", keep="last", ignore_index=True)
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _merge(rows: Mapping[str, Rows]) -> Rows:
+    """The spans' rows, oldest update first; a decision seen twice (moved) keeps its newest."""
+    if not rows:
+        return Rows.empty()
+    joined = Rows.join([rows[k] for k in sorted(rows)])
+    return joined.take(joined.order())  # the usual case: in order already, nothing moved
 
 
 def _fetch(
@@ -563,8 +650,12 @@ def _fetch(
     plan: HarvestPlan,
     store: Store,
     progress: ProgressCallback | bool | None,
-) -> tuple[pd.DataFrame, Journal, tuple[str, ...]]:
-    """Fetch every decision published or updated from ``since`` (all when ``None``)."""
+) -> tuple[Rows, Journal, tuple[str, ...]]:
+    """Fetch every decision published or updated from ``since`` (all when ``None``).
+
+    Returns:
+        The decisions' rows (oldest update first), the run's journal and the fields asked.
+    """
     query = Query(target, order=PUBLISHED)
     since_key = since.isoformat() if since else None
     journal = store.journal()
@@ -577,6 +668,10 @@ def _fetch(
     if journal is not None and journal.split.get("root"):
         root = Span.parse(journal.split["root"][0])
     bar = _reporter(progress, label=f"{target.id} decisions")
+    # What reading and storing the pages needs is imported while the first page is fetched.
+    importing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvest-import")
+    arrow = importing.submit(_imports)
+    importing.shutdown(wait=False)
     try:
         first: Page | None = None
         if journal is None:
@@ -605,15 +700,17 @@ def _fetch(
             store=store,
             journal=journal,
             report=bar.update,
+            arrow=arrow.result(),
         )
         if first is not None:
             run.expected = first.total
         run.resumed = resumed
-        # A resumed run has the root's split in its journal; a fresh one its first page.
-        run.open(root, first)
+        # A resumed run has the root's split in its journal; a fresh one its first page (read
+        # into rows only if it is not split).
+        run.open(root, None if first is None else run.fetched(first, read=False))
         for _ in range(_ROUNDS):
             parts = run.run()
-            merged = _merge(run.frames)
+            merged = _merge(run.rows)
             if run.expected is not None and len(merged) == run.expected == sum(parts.values()):
                 # Each span held what it said, the spans add up to the total of the first
                 # page, and no decision came twice: nothing was published, withdrawn or moved
@@ -638,7 +735,7 @@ def _fetch(
                 store=store,
                 journal=journal,
                 parts=parts,
-                frames=run.frames,
+                rows=run.rows,
                 report=bar.update,
             )
         raise HarvestError(
@@ -660,7 +757,7 @@ def _recount(
     store: Store,
     journal: Journal,
     parts: Mapping[str, int],
-    frames: Mapping[str, pd.DataFrame],
+    rows: Mapping[str, Rows],
     report: Callable[[int, int | None], None],
 ) -> _Run:
     """A run that fetches again the spans whose totals changed (counted with count=0)."""
@@ -672,6 +769,7 @@ def _recount(
         store=store,
         journal=journal,
         report=report,
+        arrow=_imports(),
     )
     spans = [Span.parse(k) for k in parts]
     with ThreadPoolExecutor(max_workers=plan.workers) as pool:
@@ -686,7 +784,7 @@ def _recount(
     for span, found in zip(spans, counts, strict=True):
         if found == parts[span.key]:
             run.done[span.key] = parts[span.key]
-            run.frames[span.key] = frames[span.key]
+            run.rows[span.key] = rows[span.key]
             continue
         journal.done.pop(span.key, None)
         run.open(span)
@@ -758,44 +856,48 @@ def harvest(
 
     with using_client(client) as active:
         store = Store(active, target.id)
-        if since is not None:
-            day = _since_day(since)
-            found, _, fields = _fetch(
-                active, target, since=day, plan=plan, store=store, progress=progress
-            )
-            journal = store.journal()
-            if journal is not None:
-                store.end_run(journal)
-            warn_missing(target, missing_attributes(target, fields))
-            frame = found.sort_values(["updated", "link"], kind="stable", ignore_index=True)
-            frame.attrs.update({"finder": target.id, "harvested_at": None, "total": len(frame)})
-            return frame
-        stored = None if full else store.frame()
-        if active.settings.offline:
-            if stored is None:
-                raise OfflineError(
-                    f"Offline mode is on and no harvest of {target.id!r} decisions is in the "
-                    f"cache ({active.cache.root}). Harvest once with the network (unset "
-                    "HMCTS_DATA_OFFLINE, drop --offline).",
-                    url=active.url_for("/api/search.json"),
-                )
-            return _with_attrs(stored[1], target, stored[0])
         try:
-            return _refresh(
-                active, target, plan=plan, store=store, stored=stored, progress=progress
-            )
-        except (NetworkError, DownloadError) as exc:
-            if stored is None or isinstance(exc, HarvestError):
-                raise
-            manifest, frame = stored
-            warn(
-                f"Could not refresh the {target.id} decisions ({exc}). Using the harvest "
-                f"stored in the cache, begun {manifest.started:%Y-%m-%d %H:%M} UTC; it may "
-                "be out of date.",
-                StaleDataWarning,
-                stacklevel=3,
-            )
-            return _with_attrs(frame, target, manifest)
+            if since is not None:
+                day = _since_day(since)
+                found, _, fields = _fetch(
+                    active, target, since=day, plan=plan, store=store, progress=progress
+                )
+                journal = store.journal()
+                if journal is not None:
+                    store.end_run(journal)
+                warn_missing(target, missing_attributes(target, fields))
+                frame = found.frame()  # oldest update first
+                frame.attrs.update({"finder": target.id, "harvested_at": None, "total": len(frame)})
+                return frame
+            stored = None if full else store.frame()
+            if active.settings.offline:
+                if stored is None:
+                    raise OfflineError(
+                        f"Offline mode is on and no harvest of {target.id!r} decisions is in the "
+                        f"cache ({active.cache.root}). Harvest once with the network (unset "
+                        "HMCTS_DATA_OFFLINE, drop --offline).",
+                        url=active.url_for("/api/search.json"),
+                    )
+                return _with_attrs(stored[1], target, stored[0])
+            try:
+                return _refresh(
+                    active, target, plan=plan, store=store, stored=stored, progress=progress
+                )
+            except (NetworkError, DownloadError) as exc:
+                if stored is None or isinstance(exc, HarvestError):
+                    raise
+                manifest, frame = stored
+                warn(
+                    f"Could not refresh the {target.id} decisions ({exc}). Using the harvest "
+                    f"stored in the cache, begun {manifest.started:%Y-%m-%d %H:%M} UTC; it may "
+                    "be out of date.",
+                    StaleDataWarning,
+                    stacklevel=3,
+                )
+                return _with_attrs(frame, target, manifest)
+
+        finally:
+            store.close()  # the run's writes (journal, parts) are on disk
 
 
 def _refresh(
@@ -811,7 +913,7 @@ def _refresh(
         import pandas as pd
 
         manifest, frame = stored
-        changed, journal, fields = _fetch(
+        found, journal, fields = _fetch(
             client,
             target,
             since=manifest.started.date(),
@@ -819,6 +921,7 @@ def _refresh(
             store=store,
             progress=progress,
         )
+        changed = found.frame()
         before = frame.set_index("link")["updated"].reindex(changed["link"]).to_numpy()
         news = changed[before != changed["updated"].to_numpy()]  # new, or updated since
         kept = frame[~frame["link"].isin(news["link"])]
@@ -864,10 +967,16 @@ def _store(
     store: Store,
     target: Finder,
     journal: Journal,
-    frame: pd.DataFrame,
+    found: Rows | pd.DataFrame,
     fields: tuple[str, ...],
 ) -> pd.DataFrame:
-    frame = frame.sort_values(["updated", "link"], kind="stable", ignore_index=True)
+    """Store a harvest: rows as fetched (in order already), or a frame merged with them."""
+    if isinstance(found, Rows):
+        rows: Rows | None = found
+        frame = found.frame()
+    else:
+        rows = None
+        frame = found.sort_values(["updated", "link"], kind="stable", ignore_index=True)
     manifest = Manifest(
         finder=target.id,
         started=journal.started,
@@ -877,7 +986,7 @@ def _store(
         format="",
         fields=fields,
     )
-    manifest = store.save(manifest, frame)
+    manifest = store.save(manifest, frame, rows)
     warn_missing(target, missing_attributes(target, fields))
     return _with_attrs(frame, target, manifest)
 

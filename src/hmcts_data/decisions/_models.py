@@ -10,41 +10,13 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from hmcts_data._errors import ConfigurationError
 from hmcts_data.decisions._finders import Finder
+from hmcts_data.decisions._rows import COLUMNS, LISTS, RowReader, records_frame, result_record
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = [
-    "COLUMNS",
-    "Decision",
-    "Decisions",
-    "decision_from_result",
-    "explode",
-    "label_maps",
-    "records_frame",
-    "result_record",
-    "to_frame",
-]
+__all__ = ["Decision", "Decisions", "decision_from_result", "explode", "to_frame"]
 
-#: The columns of a decisions frame, in order (list columns hold Python lists).
-COLUMNS: tuple[str, ...] = (
-    "finder",
-    "link",
-    "title",
-    "description",
-    "decision_date",
-    "categories",
-    "category_labels",
-    "sub_categories",
-    "sub_category_labels",
-    "country",
-    "judges",
-    "landmark",
-    "reference_number",
-    "published",
-    "updated",
-)
-_LISTS = ("categories", "category_labels", "sub_categories", "sub_category_labels", "judges")
 #: List column -> the column holding its labels (explode() keeps the pair together).
 _LABELS = {"categories": "category_labels", "sub_categories": "sub_category_labels"}
 
@@ -121,7 +93,7 @@ class Decision(BaseModel):
             ['a']
         """
         row = self.model_dump(mode="json")
-        for name in _LISTS:
+        for name in LISTS:
             row[name] = list(row[name])
         return {name: row[name] for name in COLUMNS}
 
@@ -203,29 +175,6 @@ def to_frame(decisions: Sequence[Decision] | Decisions) -> pd.DataFrame:
     return records_frame([d.record() for d in decisions])
 
 
-def records_frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """Build the frame from row records, with the documented dtypes.
-
-    Example:
-        >>> records_frame([]).shape[1] == len(COLUMNS)
-        True
-    """
-    import pandas as pd
-
-    frame = pd.DataFrame.from_records(list(records), columns=list(COLUMNS))
-    frame["decision_date"] = pd.to_datetime(
-        frame["decision_date"].astype("string"), errors="coerce", format="ISO8601"
-    ).astype("datetime64[ns]")
-    for name in ("published", "updated"):
-        frame[name] = pd.to_datetime(
-            frame[name].astype("string"), errors="coerce", utc=True, format="ISO8601"
-        ).astype("datetime64[ns, UTC]")
-    frame["landmark"] = frame["landmark"].astype("boolean")
-    for name in ("finder", "link", "title", "description", "country", "reference_number"):
-        frame[name] = frame[name].astype("object")
-    return frame
-
-
 def explode(frame: pd.DataFrame, facet: str = "categories") -> pd.DataFrame:
     """Return ``frame`` in long form: one row per decision and value of a list facet.
 
@@ -252,7 +201,7 @@ def explode(frame: pd.DataFrame, facet: str = "categories") -> pd.DataFrame:
         >>> long[["categories", "category_labels"]].values.tolist()
         [['unfair-dismissal', 'UD'], ['wages', 'Wages']]
     """
-    if facet not in _LISTS or facet not in frame.columns or facet in _LABELS.values():
+    if facet not in LISTS or facet not in frame.columns or facet in _LABELS.values():
         raise ConfigurationError(
             f"explode() takes a list facet column: categories, sub_categories or judges, "
             f"not {facet!r}."
@@ -273,115 +222,6 @@ def explode(frame: pd.DataFrame, facet: str = "categories") -> pd.DataFrame:
 # -- reading Search API results -----------------------------------------------------------------
 
 
-def _day(value: Any) -> str | None:
-    if type(value) is list:
-        value = value[0] if value else None
-    if type(value) is not str or len(value) < 10:
-        return None
-    return value[:10]  # an unreadable day becomes missing when the frame parses it
-
-
-def label_maps(finder: Finder) -> dict[str, dict[str, str]]:
-    """Label by slug for each facet key of ``finder`` (computed once per search or harvest).
-
-    Example:
-        >>> from hmcts_data import decisions
-        >>> label_maps(decisions.finder("employment-tribunal"))["tribunal_decision_country"]
-        {'england-and-wales': 'England and Wales', 'scotland': 'Scotland'}
-    """
-    return {f.key: {v.slug: v.label for v in f.values} for f in finder.facets}
-
-
-def _values(raw: Any, known: Mapping[str, str]) -> tuple[list[str], list[str | None]]:
-    """Slugs and labels of one facet value: a slug, a ``{"value", "label"}`` object, or a list."""
-    slugs: list[str] = []
-    labels: list[str | None] = []
-    for item in raw if type(raw) is list else (raw,):
-        if type(item) is str:
-            if item:
-                slugs.append(item)
-                labels.append(known.get(item))
-        elif isinstance(item, Mapping):
-            slug = item.get("value", item.get("slug"))
-            if isinstance(slug, str) and slug:
-                given = item.get("label")
-                slugs.append(slug)
-                labels.append(known.get(slug) or (given if isinstance(given, str) else None))
-    return slugs, labels
-
-
-def _text_time(value: Any) -> str | None:
-    # Kept as published (ISO 8601 with an offset); the frame parses every row at once.
-    return value if type(value) is str and len(value) >= 10 else None
-
-
-def result_record(
-    result: Mapping[str, Any],
-    finder: Finder,
-    maps: Mapping[str, Mapping[str, str]] | None = None,
-) -> dict[str, Any]:
-    """Read one Search API result (or a decision page's metadata) as a frame row.
-
-    Facet values may come as slugs or as ``{"value", "label"}`` objects; labels are the
-    finder's own where it lists the slug, else the label given. Dates and times stay ISO text
-    (the frame parses them).
-
-    Example:
-        >>> from hmcts_data import decisions
-        >>> et = decisions.finder("employment-tribunal")
-        >>> row = result_record({"link": "/x", "tribunal_decision_categories": [
-        ...     {"value": "wages", "label": "Wages"}]}, et)
-        >>> row["categories"], row["category_labels"]
-        (['wages'], ['Wages'])
-    """
-    maps = label_maps(finder) if maps is None else maps
-    get = result.get
-    title = get("title")
-    description = get("description")
-    row: dict[str, Any] = {
-        "finder": finder.id,
-        "link": str(get("link") or get("base_path") or ""),
-        "title": title if type(title) is str else "",
-        "description": description if type(description) is str and description else None,
-        "decision_date": None,
-        "categories": [],
-        "category_labels": [],
-        "sub_categories": [],
-        "sub_category_labels": [],
-        "country": None,
-        "judges": [],
-        "landmark": None,
-        "reference_number": None,
-        "published": _text_time(get("first_published_at")),
-        "updated": _text_time(get("public_timestamp") or get("public_updated_at")),
-    }
-    for facet in finder.facets:
-        raw = get(facet.key)
-        if raw is None:
-            continue
-        field = facet.field
-        if field == "decision_date":
-            row["decision_date"] = _day(raw)
-            continue
-        slugs, labels = _values(raw, maps.get(facet.key, {}))
-        if field == "categories":
-            for slug, label in zip(slugs, labels, strict=True):
-                if slug not in row["categories"]:
-                    row["categories"].append(slug)
-                    row["category_labels"].append(label)
-        elif field == "sub_categories":
-            row["sub_categories"], row["sub_category_labels"] = slugs, labels
-        elif field == "judges":
-            row["judges"] = slugs
-        elif field == "country":
-            row["country"] = slugs[0] if slugs else None
-        elif field == "landmark":
-            row["landmark"] = (slugs[0] == "landmark") if slugs else None
-        elif field == "reference_number":
-            row["reference_number"] = slugs[0] if slugs else None
-    return row
-
-
 def _checked(row: dict[str, Any]) -> dict[str, Any]:
     """The row with any date or time that does not parse set to ``None``."""
     for name, parse in (
@@ -398,8 +238,12 @@ def _checked(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def decision_from_result(result: Mapping[str, Any], finder: Finder) -> Decision:
+def decision_from_result(
+    result: Mapping[str, Any], finder: Finder, reader: RowReader | None = None
+) -> Decision:
     """Read one Search API result (or a decision page's metadata) as a :class:`Decision`.
+
+    Pass a ``reader`` of the finder when reading many.
 
     Example:
         >>> from hmcts_data import decisions
@@ -408,4 +252,4 @@ def decision_from_result(result: Mapping[str, Any], finder: Finder) -> Decision:
         ...     "tribunal_decision_decision_date": "2024-01-31"}, et).decision_date
         datetime.date(2024, 1, 31)
     """
-    return Decision.model_validate(_checked(result_record(result, finder)))
+    return Decision.model_validate(_checked(result_record(result, finder, reader)))

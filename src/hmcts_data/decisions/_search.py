@@ -21,6 +21,7 @@ from hmcts_data._errors import ConfigurationError, DownloadError, OfflineError, 
 from hmcts_data._warn import warn
 from hmcts_data.decisions._finders import Finder, finder, search_facts
 from hmcts_data.decisions._models import Decision, Decisions, decision_from_result
+from hmcts_data.decisions._rows import RowReader
 
 if TYPE_CHECKING:
     from hmcts_data._client import Client
@@ -226,9 +227,23 @@ def fetch_page(
         DownloadError: The request failed.
         ParseError: The answer is not a Search API page.
     """
-    url = client.url_for(SEARCH_PATH, params)
     if cached:
+        url = client.url_for(SEARCH_PATH, params)
         return _page(client.get_json(SEARCH_PATH, params=params), url)
+    url, body = fetch_body(client, params)
+    return parse_body(body, url)
+
+
+def fetch_body(
+    client: Client, params: Mapping[str, str | int | Sequence[str]]
+) -> tuple[str, bytes]:
+    """Fetch one Search API page straight from GOV.UK, unread: its URL and body.
+
+    Raises:
+        OfflineError: Offline.
+        DownloadError: The request failed.
+    """
+    url = client.url_for(SEARCH_PATH, params)
     if client.settings.offline:
         raise OfflineError(
             f"Offline mode is on, so {url} cannot be fetched. Harvest once with the network "
@@ -244,8 +259,17 @@ def fetch_page(
     )
     if isinstance(fetched, _NotModified):  # pragma: no cover - nothing conditional was sent
         raise DownloadError(f"{url} answered 304 to an unconditional request.", url=url)
+    return url, fetched.body
+
+
+def parse_body(body: bytes, url: str) -> Page:
+    """Read a Search API page fetched by :func:`fetch_body` (kept as received in ``raw``).
+
+    Raises:
+        ParseError: The answer is not a Search API page.
+    """
     try:
-        payload = json.loads(fetched.body)
+        payload = json.loads(body)
     except ValueError as exc:
         raise ParseError(
             f"{url} did not return valid JSON ({exc}). GOV.UK may be showing an error page; "
@@ -253,7 +277,7 @@ def fetch_page(
             file=url,
         ) from None
     page = _page(payload, url)
-    page.raw = fetched.body
+    page.raw = body
     return page
 
 
@@ -384,11 +408,12 @@ def search(
                 "limit, or use decisions.harvest() for all of them."
             )
         seen: dict[str, Decision] = {}
+        reader = RowReader(target)
         page = first
         start = 0
         while True:
             for result in page.results:
-                found = decision_from_result(result, target)
+                found = decision_from_result(result, target, reader)
                 seen.setdefault(found.link, found)
             start += size
             if len(seen) >= wanted or not page.results or start >= wanted or size == 0:

@@ -18,6 +18,8 @@ import hashlib
 import io
 import json
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -31,12 +33,14 @@ if TYPE_CHECKING:
 
     from hmcts_data._cache import Entry
     from hmcts_data._client import Client
+    from hmcts_data.decisions._rows import Rows
 
 __all__ = ["Journal", "Manifest", "Store"]
 
 logger = logging.getLogger("hmcts_data")
 
-_LIST_COLUMNS = ("categories", "category_labels", "sub_categories", "sub_category_labels", "judges")
+#: Parts of a finished run removed at once (each removal mostly waits on the disk).
+_DROPPERS = 4
 
 
 class Manifest(BaseModel):
@@ -98,12 +102,39 @@ def _jsonable(value: Any) -> Any:
 
 
 class Store:
-    """The cache entries of one finder's harvests."""
+    """The cache entries of one finder's harvests.
+
+    A run's journal and parts are written on a thread of the store's own, in the order they
+    were asked for (:meth:`later`), so a harvest does not wait on the disk between pages;
+    :meth:`flush` waits for them (and raises the first that failed), :meth:`close` waits
+    without raising (what was written is kept for a resumed run).
+    """
 
     def __init__(self, client: Client, finder_id: str) -> None:
         self.client = client
         self.finder_id = finder_id
         self.base = f"{client.settings.base_url.rstrip('/')}/#hmcts-data-decisions/{finder_id}"
+        self._writer: ThreadPoolExecutor | None = None
+        self._writes: list[Future[None]] = []
+
+    def later(self, call: Callable[..., None], *args: Any) -> None:
+        """Run a write on the store's thread, after those asked for before it."""
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvest-store")
+        self._writes.append(self._writer.submit(call, *args))
+
+    def flush(self) -> None:
+        """Wait for the writes asked for with :meth:`later`; raise the first that failed."""
+        writes, self._writes = self._writes, []
+        wait(writes)
+        for done in writes:
+            done.result()
+
+    def close(self) -> None:
+        """Wait for the writes asked for (failures were or will be reported by flush)."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
 
     def _entry(self, name: str) -> Entry:
         return self.client.cache.api_entry(f"{self.base}/{name}")
@@ -157,38 +188,47 @@ class Store:
         data = self._read("frame")
         if data is None:
             return None
-        from hmcts_data.decisions._models import COLUMNS, records_frame
+        from hmcts_data.decisions._rows import COLUMNS, Rows, records_frame
 
         try:
             if manifest.format == "parquet":
-                import pandas as pd
-
                 try:
-                    frame = pd.read_parquet(io.BytesIO(data))
+                    import pyarrow as pa
+                    import pyarrow.parquet as pq
                 except ImportError:
                     return None
-                for name in _LIST_COLUMNS:
-                    frame[name] = [list(v) if v is not None else [] for v in frame[name]]
+                try:
+                    table = pq.read_table(pa.BufferReader(data))
+                except pa.ArrowException as exc:
+                    raise ValueError(str(exc)) from None
+                if table.schema.names != list(COLUMNS):
+                    return None
+                frame = Rows.from_table(table).frame()
             else:
                 frame = records_frame(
                     [json.loads(line) for line in data.splitlines() if line.strip()]
                 )
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError, TypeError) as exc:
             logger.warning("ignoring the damaged stored harvest of %s: %s", self.finder_id, exc)
             return None
         if len(frame) != manifest.count or list(frame.columns) != list(COLUMNS):
             return None
         return manifest, frame
 
-    def save(self, manifest: Manifest, frame: pd.DataFrame) -> Manifest:
-        """Store a complete harvest (frame first, then its manifest)."""
-        try:
-            import pyarrow  # noqa: F401
+    def save(self, manifest: Manifest, frame: pd.DataFrame, rows: Rows | None = None) -> Manifest:
+        """Store a complete harvest (frame first, then its manifest).
 
+        ``rows`` are the frame's rows when it was built from them (their arrow table is
+        written as it is); the run's pending writes are waited for before anything is stored.
+        """
+        try:
+            import pyarrow.parquet as pq
+
+            from hmcts_data.decisions._rows import frame_rows
+
+            table = (frame_rows(frame) if rows is None else rows).table()
             buffer = io.BytesIO()
-            plain = frame.copy(deep=False)
-            plain.attrs = {}  # attrs go in the manifest, not in pandas' parquet metadata
-            plain.to_parquet(buffer, index=False)
+            pq.write_table(table, buffer)
             body, fmt, name, kind = buffer.getvalue(), "parquet", "decisions.parquet", "parquet"
         except ImportError:
             lines = [
@@ -198,6 +238,7 @@ class Store:
             body, fmt = ("\n".join(lines) + "\n").encode("utf-8"), "jsonl"
             name, kind = "decisions.jsonl", "application/jsonl"
         manifest = manifest.model_copy(update={"format": fmt})
+        self.flush()  # a part that could not be stored (disk full) is an error
         self._write("frame", body, name, kind)
         self._write("manifest", manifest.model_dump_json().encode(), "manifest.json", "json")
         return manifest
@@ -210,12 +251,13 @@ class Store:
 
     def journal(self) -> Journal | None:
         """The unfinished run's journal, or ``None``."""
+        self.flush()
         data = self._read("run")
         return None if data is None else Journal.load(data)
 
     def save_journal(self, journal: Journal) -> None:
-        """Record the run's progress."""
-        self._write("run", journal.dump(), "run.json", "application/json")
+        """Record the run's progress (as it is now; written on the store's thread)."""
+        self.later(self._write, "run", journal.dump(), "run.json", "application/json")
 
     def _part_name(self, journal: Journal, span: str) -> str:
         return f"run/{journal.started.isoformat()}/{span}"
@@ -244,11 +286,21 @@ class Store:
         return count, pages
 
     def end_run(self, journal: Journal) -> None:
-        """Forget the run's journal and parts (after the harvest is stored)."""
+        """Forget the run's journal and parts (after the harvest is stored).
+
+        The journal goes first: a run stopped while its parts are being removed is never
+        resumed from what is left of them.
+        """
+        self.flush()
         spans = set(journal.done) | {k for v in journal.split.values() for k in v}
-        for span in spans:
-            self._drop(self._part_name(journal, span))
         self._drop("run")
+        names = sorted(self._part_name(journal, span) for span in spans)
+        if len(names) < 2:
+            for name in names:
+                self._drop(name)
+            return
+        with ThreadPoolExecutor(max_workers=_DROPPERS, thread_name_prefix="harvest-drop") as pool:
+            list(pool.map(self._drop, names))
 
 
 def _plain_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
