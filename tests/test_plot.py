@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+import hmcts_data
 from hmcts_data import (
     ConfigurationError,
     MissingDependencyError,
@@ -479,3 +481,50 @@ def test_revisions_of_percentages_are_in_percentage_points(frame: pd.DataFrame) 
     assert np.asarray(line.get_ydata(), dtype=float) == pytest.approx(
         values.to_numpy() - values.iloc[0]
     )
+
+
+def _legend(fig: Figure) -> list[str]:
+    legend = fig.axes[0].get_legend()
+    assert legend is not None
+    return [t.get_text() for t in legend.get_texts()]
+
+
+def _shift_marks(fig: Figure) -> list[Any]:
+    return [a for a in fig.axes[0].get_lines() if a.get_gid() == "level_shift"]
+
+
+def test_a_whole_series_revision_is_marked_in_both_plots() -> None:
+    from datetime import date
+
+    from hmcts_data.testing._monthly_files import monthly_releases
+    from hmcts_data.testing._reworded import revise_whole_series
+
+    runs = monthly_releases("D", date(2025, 2, 1), 3, seed=11)
+    revised = revise_whole_series(runs[-1].data, "Employment Tribunal", 0.07, 0.21, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frames = [hmcts_data.read("monthly", r.data) for r in runs[:-1]]
+        frames.append(hmcts_data.read("monthly", revised))
+        every = pd.concat(frames, ignore_index=True)
+        fig = plot.trend(every, "receipts", jurisdictions=["employment_tribunal", "civil"])
+        moved = plot.revisions(every, jurisdiction="employment_tribunal", measure="receipts")
+        still = plot.revisions(every, jurisdiction="civil", measure="receipts")
+        series = hmcts_data.series(
+            frame=every, jurisdiction="employment_tribunal", measure="receipts", breakdown=""
+        )
+    first = series.loc[series["level_shift"].notna()]
+    assert len(first) == 1
+    marks = _shift_marks(fig)
+    assert len(marks) == 1  # employment tribunals only: civil was not revised
+    x = marks[0].get_xdata()[0]
+    assert pd.Timestamp(x) == pd.Timestamp(first["period_start"].iloc[0])
+    size = float(first["level_shift"].iloc[0])
+    legend = _legend(fig)
+    name = vocabulary().jurisdiction["employment_tribunal"].label
+    assert f"{name}: whole-series revision by {size:+.1%} (release 2025-04)" in legend
+    _drawn(fig)
+    marked = _shift_marks(moved)
+    assert len(marked) == 1
+    assert pd.Timestamp(marked[0].get_xdata()[0]) == pd.Timestamp("2025-04-01")
+    assert any("whole-series revision by" in t for t in _legend(moved))
+    assert _shift_marks(still) == []

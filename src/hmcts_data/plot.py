@@ -284,6 +284,45 @@ def _with_gaps(line: pd.DataFrame) -> tuple[Any, Any]:
     return pd.DatetimeIndex(x).to_numpy(), y
 
 
+def _mark_level_shifts(axes: Axes, marks: Sequence[tuple[Any, Any, str, str]]) -> None:
+    """A dashed vertical line at each ``(x, size, release, whose)``: a whole-series revision.
+
+    Drawn where a series switches to (``trend``) or is published by (``revisions``) a release
+    that moved every month it shares with the release before it one way, so the step is read
+    as the publisher's revision, not as a change in the world; the legend says its size.
+    """
+    for x, size, release, whose in marks:
+        axes.axvline(
+            x,
+            color="0.35",
+            linestyle="--",
+            linewidth=1.0,
+            gid="level_shift",
+            label=f"{whose}whole-series revision by {float(size):+.1%} (release {release})",
+        )
+
+
+def _decided(frame: pd.DataFrame) -> pd.DataFrame:
+    """A full tidy frame with its mappings decided as ``series()`` decides them (one decision).
+
+    So a whole-series revision is marked, and a demoted column left out, in the plots too. A
+    frame with only the columns a chart needs is drawn as it is.
+    """
+    from hmcts_data.tables._confirm import decide_mappings
+    from hmcts_data.tables._schema import TIDY_COLUMNS
+
+    if not all(c.name in frame.columns for c in TIDY_COLUMNS):
+        return frame
+    return decide_mappings(frame, stacklevel=4)
+
+
+def _shifts(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows that carry a whole-series revision (none when the frame has no such column)."""
+    if "level_shift" not in rows.columns:
+        return rows.iloc[:0].assign(level_shift=[])
+    return rows[rows["level_shift"].notna()]
+
+
 def trend(
     frame: pd.DataFrame,
     measure: str,
@@ -300,8 +339,9 @@ def trend(
     release that publishes it (the same rule as ``latest_series``; a missing cell in the newest
     release stays missing). Missing figures and missing periods (months absent from the data,
     such as a year between two files) leave a gap in the line: it is never drawn straight
-    across them, and never through a zero. The figure credits its source and names the
-    releases drawn.
+    across them, and never through a zero. Where a line switches to a release that revised its
+    whole series (``level_shift``), a dashed vertical line marks the step and the legend says
+    "whole-series revision by X%". The figure credits its source and names the releases drawn.
     The y axis names the measure and its unit; dates are labelled concisely; the legend sits
     outside the axes, to the right.
 
@@ -363,6 +403,21 @@ def trend(
             linewidth=1.8,
             label=_label("jurisdiction", name),
         )
+    whose = len(chosen) > 1
+    shifted = _shifts(latest).sort_values("period_start")
+    _mark_level_shifts(
+        axes,
+        [
+            (x, size, str(release), f"{_label('jurisdiction', str(name))}: " if whose else "")
+            for x, size, release, name in zip(
+                shifted["period_start"],
+                shifted["level_shift"].astype("float64"),
+                shifted["release"],
+                shifted["jurisdiction"],
+                strict=True,
+            )
+        ],
+    )
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -409,7 +464,9 @@ def revisions(
     the y axis is the change since the period was first published, in percent (percentage
     points for figures that are percentages), around a zero line: a revision of +0.4% looks
     like +0.4%, not like a steep climb on an axis cut to the figures' range. With
-    ``show="level"`` the y axis is the published value, starting at zero.
+    ``show="level"`` the y axis is the published value, starting at zero. A release that
+    revised the whole series (``level_shift``) is marked by a dashed vertical line, its size
+    in the legend.
 
     Args:
         frame: A tidy frame holding several releases.
@@ -446,6 +503,7 @@ def revisions(
         raise ConfigurationError(f"show={show!r}: use 'change' or 'level'.")
     figure_cls, mdates, ticker = _matplotlib("hmcts_data.plot.revisions")
     _check_frame(frame, "hmcts_data.plot.revisions")
+    frame = _decided(frame)
     rows = _select(frame, measure=measure, breakdown=breakdown, publication=publication)
     present = _present(rows["jurisdiction"])
     if jurisdiction not in present:
@@ -510,6 +568,17 @@ def revisions(
             color=colour,
             label=f"{start:%b %Y}",
         )
+    # The releases that revised this series whole: one line each, at the release.
+    revising = _shifts(rows).drop_duplicates("release").sort_values("release")
+    _mark_level_shifts(
+        axes,
+        [
+            (pd.Timestamp(f"{release}-01"), size, str(release), "")
+            for release, size in zip(
+                revising["release"], revising["level_shift"].astype("float64"), strict=True
+            )
+        ],
+    )
     stamps = pd.to_datetime([f"{r}-01" for r in releases])
     if len(releases) <= 12:
         axes.set_xticks(list(stamps.to_pydatetime()), [f"{s:%b %Y}" for s in stamps])
