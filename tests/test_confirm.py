@@ -411,25 +411,30 @@ def test_read_links_by_figures_against_a_release_in_the_cache(
     from tests._e2e import client_for
 
     made = monthly_releases("D", date(2025, 2, 1), 2, seed=5)
-    by_month = {r.last_month: r for r in made}
+    newer = _relabel(made[-1].data, {"Employment Tribunal Receipts": "Zorblat quimvex"})
+    by_month = {made[0].last_month: made[0].data, made[-1].last_month: newer}
 
     def files(release: SiteRelease) -> list[SiteFile] | None:
         month = release.latest_month
-        run = (
-            by_month.get(month) if month is not None and release.publication == "monthly" else None
-        )
-        if run is None:
+        monthly = month is not None and release.publication == "monthly"
+        body = by_month.get(month) if monthly and month is not None else None
+        if body is None:
             return None
-        return [SiteFile(f"SYNTHETIC_{run.filename}", run.data, MIME_CSV, "SYNTHETIC MI (CSV)")]
+        return [SiteFile("SYNTHETIC_MI.csv", body, MIME_CSV, "SYNTHETIC MI (CSV)")]
 
     cache = tmp_path / "cache"
     with FakeGovUK() as fake:
         build_site(fake, monthly=2, last_month=date(2025, 3, 1), files=files)
         with client_for(fake, cache) as client:
             earlier = _quiet(hmcts_data.load("monthly", "2025-02", client=client))
+            # load() of one release holds the cache's releases too.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                loaded = _keys(hmcts_data.load("monthly", "2025-03", client=client), "2025-03")
     assert set(earlier["release"]) == {"2025-02"}
+    assert loaded.loc["Zorblat quimvex", "evidence"] == "figures"
     path = tmp_path / "newer.csv"
-    path.write_bytes(_relabel(made[-1].data, {"Employment Tribunal Receipts": "Zorblat quimvex"}))
+    path.write_bytes(newer)
 
     def linked(root: Path) -> Any:
         monkeypatch.setenv("HMCTS_DATA_CACHE_DIR", str(root))
