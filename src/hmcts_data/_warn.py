@@ -58,7 +58,7 @@ def warn(
     """
     frame, level = _user_frame(sys._getframe(1))
     kind = type(message) if isinstance(message, Warning) else (category or UserWarning)
-    item = _Item(message, kind, frame)
+    item = _Item(message, kind, frame, frame.f_lineno if frame is not None else 0)
     if _deliver(item, _SCOPE.get()):
         return
     if frame is None:
@@ -152,6 +152,8 @@ class _Item:
     message: str | Warning
     category: type[Warning]
     frame: FrameType | None
+    #: The frame's line when the warning was raised.
+    lineno: int = 0
 
     @property
     def key(self) -> tuple[type[Warning], str]:
@@ -220,18 +222,13 @@ def _emit(item: _Item, fallback: FrameType | None) -> None:
         warnings.warn(item.message, item.category, stacklevel=2)
         return
     # As warnings.warn does for the frame it names: its module for the filters, its registry
-    # for the "default" and "module" actions.
-    module_globals = frame.f_globals
-    module = module_globals.get("__name__") or "sys"
-    registry = module_globals.setdefault("__warningregistry__", {})
+    # for the "default" and "module" actions (and, like it, no module globals: their loader
+    # may not give the source, ``python -c``'s does not).
+    module = frame.f_globals.get("__name__") or "sys"
+    registry = frame.f_globals.setdefault("__warningregistry__", {})
+    lineno = item.lineno if item.frame is not None else frame.f_lineno
     warnings.warn_explicit(
-        item.message,
-        item.category,
-        frame.f_code.co_filename,
-        frame.f_lineno,
-        module,
-        registry,
-        module_globals,
+        item.message, item.category, frame.f_code.co_filename, lineno, module, registry
     )
 
 
