@@ -74,3 +74,24 @@ def test_cli_warnings_are_one_line_without_library_paths(tmp_path: Path) -> None
     assert "Mystery column" in warned[0]
     assert "hmcts_data/" not in result.stderr
     assert "_api.py" not in result.stderr
+
+
+def test_a_warning_reaches_code_run_with_python_c(tmp_path: Path) -> None:
+    # ``python -c`` code has no source a loader can give: the warning must still be shown.
+    lines = monthly_csv("D", date(2025, 4, 1), 3).data.decode().splitlines()
+    lines = [lines[0] + ",Mystery column"] + [line + ",1" for line in lines[1:]]
+    (tmp_path / "mi.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = "import hmcts_data; print(len(hmcts_data.read('monthly', 'mi.csv')))"
+    done = subprocess.run(
+        [sys.executable, "-W", "always", "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 0
+    shown = "<string>:1: UserWarning: mi.csv: 1 header(s) the crosswalk does not record"
+    assert shown in done.stderr
+    assert "Traceback" not in done.stderr
