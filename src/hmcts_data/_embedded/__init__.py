@@ -85,6 +85,7 @@ class EmbeddedRelease(BaseModel):
         """The licence attribution its figures must be shown with (OGL v3.0, Crown copyright).
 
         Example:
+            >>> import hmcts_data
             >>> "Open Government Licence v3.0" in hmcts_data.embedded_releases()[0].attribution
             True
         """
